@@ -1,0 +1,3 @@
+from bia_hooks.cli import entrypoint
+
+entrypoint()

@@ -1,0 +1,80 @@
+"""The ``bia-hooks`` command: options to settings, one subcommand module per job.
+
+Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from bia_hooks import __version__
+from bia_hooks.errors import UsageError
+
+# Subcommand name -> module in bia_hooks.commands; imported only when that subcommand runs,
+# so that a hook on a few paths never pays for pandas or openpyxl.
+SUBCOMMANDS = {
+    "check-names": "check_names",
+    "fix-names": "fix_names",
+}
+
+# One-line help per subcommand, kept here so that building the parser imports no subcommand.
+HELP = {
+    "check-names": "check file and folder names against the archive's rule",
+    "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
+}
+
+
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bia-hooks",
+        description="Commit-time checks for BioImage Archive annotation submissions.",
+        epilog="Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error.",
+    )
+    parser.add_argument("--version", action="version", version=f"bia-hooks {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in SUBCOMMANDS.items():
+        command = sub.add_parser(name, help=HELP[name], description=HELP[name])
+        if name == selected:
+            _module(module_name).add_arguments(command)
+    return parser
+
+
+def _module(module_name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(f"bia_hooks.commands.{module_name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    selected = next((a for a in argv if a in SUBCOMMANDS), None)
+    parser = build_parser(selected)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        status: int = _module(SUBCOMMANDS[args.command]).run(args)
+    except UsageError as e:
+        print(f"bia-hooks {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+def entrypoint() -> None:
+    # A file name that is not UTF-8 must still print, escaped, rather than crash the report.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (head, less) left early: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    raise SystemExit(status)

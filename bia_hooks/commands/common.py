@@ -1,0 +1,75 @@
+"""What every subcommand shares: the dataset root, its configuration, and reporting."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bia_hooks.atomic import write_atomic
+from bia_hooks.config import Config, load_config
+from bia_hooks.errors import UsageError
+from bia_hooks.findings import Finding, Level
+from bia_hooks.reporters import FORMATS, TextReporter, make_reporter
+
+FAIL_ON = ("error", "warning", "never")
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="the dataset's root folder, the root of the upload (default: .)")  # fmt: skip
+    parser.add_argument("--config", type=Path,
+                        help="configuration file (default: ROOT/.bia-hooks.yaml, if present)")  # fmt: skip
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    parser.add_argument("--report", type=Path, help="also write the JSON report to this file")
+    parser.add_argument("--fail-on", choices=FAIL_ON, default="error",
+                        help="which findings give exit status 1 (default: error)")  # fmt: skip
+    parser.add_argument("--max-per-code", type=int, default=50, metavar="N",
+                        help="text format: show at most N findings per code (0: all)")  # fmt: skip
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    root = args.root.resolve()
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: no such folder")
+    config_file = args.config
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"--config {config_file}: no such file")
+    return load_config(root, config_file)
+
+
+def relative_to_root(root: Path, paths: Sequence[str]) -> list[str]:
+    """Paths given on the command line, as the archive will see them: from the root, with '/'."""
+    out = []
+    for p in paths:
+        absolute = os.path.abspath(p)
+        rel = os.path.relpath(absolute, root)
+        if rel == ".." or rel.startswith("../"):
+            raise UsageError(f"{p}: outside the dataset root {root}")
+        out.append(rel.replace(os.sep, "/"))
+    return out
+
+
+def finish(args: argparse.Namespace, findings: Sequence[Finding], extra: dict[str, Any] | None = None) -> int:
+    """Report the findings as asked, and return the exit status they call for."""
+    if args.format == "text":
+        TextReporter(args.max_per_code).report(findings, sys.stdout, extra)
+    else:
+        make_reporter(args.format).report(findings, sys.stdout, extra)
+    if args.report is not None:
+        import io
+
+        buffer = io.StringIO()
+        make_reporter("json").report(findings, buffer, extra)
+        write_atomic(args.report, buffer.getvalue())
+    return exit_status(findings, args.fail_on)
+
+
+def exit_status(findings: Sequence[Finding], fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    failing = {Level.ERROR} if fail_on == "error" else {Level.ERROR, Level.WARNING}
+    return 1 if any(f.level in failing for f in findings) else 0

@@ -1,0 +1,177 @@
+"""The dataset's .bia-hooks.yaml: read, validated against the shipped schema, turned into settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from bia_hooks.codes import CODES, Level
+from bia_hooks.errors import UsageError
+from bia_hooks.findings import Finding
+from bia_hooks.names import NameSettings
+
+CONFIG_NAMES = (".bia-hooks.yaml", ".bia-hooks.yml")
+DEFAULT_OBJECTS = ("*.zarr", "*.ome.zarr")
+SCHEMA_NAME = "config.v1.schema.json"
+
+
+@dataclass(frozen=True)
+class Default:
+    match: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class SourceImageRule:
+    format: str
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class FileListConfig:
+    path: str
+    schema: str = "annotations"
+    extra_schema: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    defaults: tuple[Default, ...] = ()
+    source_image: SourceImageRule | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    file: Path | None = None  # None when the dataset has no configuration file
+    names: NameSettings = NameSettings()
+    name_ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Level | None] = field(default_factory=dict)  # None: off
+    ignore: tuple[str, ...] = ()
+    objects: tuple[str, ...] = DEFAULT_OBJECTS
+    filelists: tuple[FileListConfig, ...] = ()
+
+    def apply_severity(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings at the levels the user set, without the ones turned off."""
+        out = []
+        for f in findings:
+            if f.code not in self.severity:
+                out.append(f)
+            elif (level := self.severity[f.code]) is not None:
+                out.append(f.with_level(level))
+        return out
+
+
+def find_config(root: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def load_config(root: Path, file: Path | None = None) -> Config:
+    """The configuration of the dataset at ``root``; defaults when it has no config file."""
+    file = file or find_config(root)
+    if file is None:
+        return Config(root=root)
+    data = _read_yaml(file)
+    _validate(data, file)
+    return _build(data, root, file)
+
+
+def _read_yaml(file: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"{file}: cannot read the configuration: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{file}: the configuration is not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        at = f":{where.line + 1}:{where.column + 1}" if where else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise UsageError(f"{file}{at}: not valid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UsageError(f"{file}: the configuration must be a mapping of settings (key: value)")
+    return data
+
+
+def _key_path(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _validate(data: dict[str, Any], file: Path) -> None:
+    import jsonschema
+
+    from bia_hooks.resources import load_schema
+
+    validator = jsonschema.Draft202012Validator(load_schema(SCHEMA_NAME))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"{file}: {_key_path(e.absolute_path)}: {_explain(e)}" for e in errors]
+        raise UsageError("\n".join(lines) + "\nSee the README's 'Configuration' section.")
+    for code in data.get("severity", {}):
+        if code not in CODES:
+            raise UsageError(f"{file}: severity.{code}: no finding has this code (see the README's codes table)")
+    for i, fl in enumerate(data.get("filelists", [])):
+        rule = fl.get("source_image", {}).get("pattern")
+        if rule is not None:
+            try:
+                re.compile(rule)
+            except re.error as e:
+                raise UsageError(
+                    f"{file}: filelists[{i}].source_image.pattern: not a valid regular expression: {e}"
+                ) from None
+
+
+def _explain(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{error.message}; the keys allowed here are: {allowed}"
+    return str(error.message)
+
+
+def _build(data: dict[str, Any], root: Path, file: Path) -> Config:
+    names = data.get("names", {})
+    severity = {
+        code: None if level == "off" else Level(level)
+        for code, level in data.get("severity", {}).items()
+    }
+    config = Config(
+        root=root,
+        file=file,
+        names=NameSettings(spaces=names.get("spaces", "warn")),
+        name_ignore=tuple(names.get("ignore", ())),
+        severity=severity,
+        ignore=tuple(data.get("ignore", ())),
+        filelists=tuple(_filelist(fl) for fl in data.get("filelists", ())),
+    )
+    if "objects" in data:
+        config = replace(config, objects=tuple(data["objects"]))
+    return config
+
+
+def _filelist(data: dict[str, Any]) -> FileListConfig:
+    source = data.get("source_image")
+    pattern = source.get("pattern") if source else None
+    return FileListConfig(
+        path=data["path"],
+        schema=data.get("schema", "annotations"),
+        extra_schema=data.get("extra_schema"),
+        include=tuple(data.get("include", ())),
+        exclude=tuple(data.get("exclude", ())),
+        defaults=tuple(Default(d["match"], dict(d["values"])) for d in data.get("defaults", ())),
+        source_image=SourceImageRule(source["format"], re.compile(pattern) if pattern else None)
+        if source
+        else None,
+    )

@@ -1,0 +1,56 @@
+"""Glob patterns over '/'-separated paths, as in .gitignore: '*' and '?' stay inside one
+name, '**' spans folders. A pattern without '/' matches a name at any depth."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+
+def _translate(pattern: str) -> str:
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.strip("/")
+    out = [] if anchored else ["(?:.*/)?"]
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                out.append(re.escape("["))
+                i += 1
+            else:
+                body = pattern[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    # A pattern naming a folder matches everything below it too.
+    return "".join(out) + "(?:/.*)?"
+
+
+@functools.lru_cache(maxsize=256)
+def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching any of ``patterns`` (never matches when empty)."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{_translate(p)})" for p in patterns), re.DOTALL)
+
+
+def matches(path: str, patterns: Iterable[str]) -> bool:
+    return compile_globs(tuple(patterns)).fullmatch(path) is not None
