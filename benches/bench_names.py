@@ -36,7 +36,9 @@ BAD = ["annotations/plate001/A01 #3_mask.tif", "annotations/Plate001/extra.tif",
 
 
 def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
-    result = subprocess.run(["git", *args], cwd=repo, input=input, capture_output=True, env=ENV, check=True)
+    result = subprocess.run(
+        ["git", *args], cwd=repo, input=input, capture_output=True, env=ENV, check=True
+    )
     return result.stdout
 
 
@@ -83,7 +85,13 @@ def main() -> int:
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-names-"))
     try:
         small = base / "small"
-        five = ["a/plate1_A01_mask.tif", "a/plate1_A02 mask.tif", "a/plate1_A03#2.tif", "b/x.tif", "b/Y.tif"]
+        five = [
+            "a/plate1_A01_mask.tif",
+            "a/plate1_A02 mask.tif",
+            "a/plate1_A03#2.tif",
+            "b/x.tif",
+            "b/Y.tif",
+        ]
         if not small.exists():
             make_repo(small, five)
         big = base / f"big-{args.paths}"

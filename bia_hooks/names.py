@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from bia_hooks import pathrule
 from bia_hooks.findings import Finding, Level
+from bia_hooks.pathrule import WINDOWS_RESERVED, PathIndex, Taken, fold
 
-WINDOWS_RESERVED = frozenset(
-    ["CON", "PRN", "AUX", "NUL"]
-    + [f"COM{i}" for i in range(1, 10)]
-    + [f"LPT{i}" for i in range(1, 10)]
-)
+__all__ = [
+    "JUNK_FILES",
+    "SPACE_POLICIES",
+    "WINDOWS_RESERVED",
+    "NameSettings",
+    "check_collisions",
+    "check_names",
+    "check_path",
+    "fold",
+    "with_folders",
+]
+
+# Made by the operating system, not data; compared ignoring case, as Windows and macOS do.
 JUNK_FILES = frozenset([".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db"])
+_JUNK_FOLDED = frozenset(j.casefold() for j in JUNK_FILES)
 SPACE_POLICIES = ("allow", "warn", "error")
+
+# A file or folder name nothing can be said against: allowed characters, no space, not ending in
+# a dot, not empty, '.' or '..', not a Windows device name, not a junk file. A path made of such
+# names has no finding but collisions; every other path is checked in full.
+_CLEAN_NAME = re.compile(
+    r"(?!(?i:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$))"
+    r"(?!\._)(?!(?i:\.ds_store|thumbs\.db|desktop\.ini|ehthumbs\.db)$)"
+    r"[0-9A-Za-z!\-_*'().]*[0-9A-Za-z!\-_*'()]"
+)
+_CHUNK = 100_000
 
 
 @dataclass(frozen=True)
@@ -23,14 +44,28 @@ class NameSettings:
     spaces: str = "warn"  # allow | warn | error
 
 
-def check_path(path: str, settings: NameSettings, taken: Collection[str] = ()) -> list[Finding]:
-    """Everything wrong with one path. ``taken`` are the paths a suggested new name must avoid."""
+def check_path(
+    path: str, settings: NameSettings, taken: Taken | Collection[str] = ()
+) -> list[Finding]:
+    """Everything wrong with one path. ``taken`` are the paths a suggested new name must avoid
+    (for many paths, pass one ``Taken``: it is built once)."""
+    if all(_CLEAN_NAME.fullmatch(part) for part in path.split("/")):
+        return []
+    suggested: list[str] = []
+
+    def suggestion() -> str:  # computed once, and only when a finding needs it
+        if not suggested:
+            known = taken if isinstance(taken, Taken) else Taken(taken)
+            suggested.append(
+                pathrule.suggest_path(path, known, no_spaces=settings.spaces == "error")
+            )
+        return suggested[0]
+
     findings: list[Finding] = []
-    bad = pathrule.bad_characters(path)
     form = pathrule.form_problems(path)
-    if bad or form:
-        suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
-        fix = f"rename to '{suggestion}'" if suggestion != path else None
+    if not pathrule.passes_server_rule(path):
+        bad = pathrule.bad_characters(path)
+        fix = f"rename to '{suggestion()}'"
         if bad:
             chars = ", ".join(b.describe() for b in bad)
             findings.append(
@@ -38,63 +73,64 @@ def check_path(path: str, settings: NameSettings, taken: Collection[str] = ()) -
             )
         if form:
             findings.append(
-                Finding("BIA102", path, f"the archive refuses this path: {'; '.join(form)}", fix=fix)
+                Finding(
+                    "BIA102", path, f"the archive refuses this path: {'; '.join(form)}", fix=fix
+                )
             )
-    findings.extend(_risky(path, settings))
+    findings.extend(_risky(path, settings, suggestion, refused_form=bool(form)))
     return findings
 
 
-def _risky(path: str, settings: NameSettings) -> Iterator[Finding]:
+_SPACE_MESSAGE = (
+    "the path holds a space; the archive's help page allows only letters, digits "
+    "and ! - _ . * ' ( )"
+)
+
+
+def _risky(
+    path: str, settings: NameSettings, suggestion: Callable[[], str], refused_form: bool
+) -> Iterator[Finding]:
+    def rename() -> str:
+        return f"rename to '{suggestion()}'"
+
     if " " in path and settings.spaces != "allow":
-        level = Level.ERROR if settings.spaces == "error" else Level.WARNING
-        yield Finding(
-            "BIA103",
-            path,
-            "the path holds a space; the archive's help page allows only letters, digits and ! - _ . * ' ( )",
-            level=level,
-            fix="replace spaces with '_'",
-        )
+        error = settings.spaces == "error"
+        level = Level.ERROR if error else Level.WARNING
+        fix = rename() if error else "use '_' instead of spaces"
+        yield Finding("BIA103", path, _SPACE_MESSAGE, level=level, fix=fix)
     if "  " in path:
-        yield Finding("BIA105", path, "two spaces in a row: the archive's upload page flags them",
-                      fix="use a single space or '_'")  # fmt: skip
+        message = "two spaces in a row: the archive's upload page flags them"
+        yield Finding("BIA105", path, message, fix=rename())
     if path.startswith("/"):
-        yield Finding(
-            "BIA106", path,
-            "a leading '/' makes the archive look for an absolute path, and the file is not found",
-            fix=f"write the path from the root of the upload: '{path.lstrip('/')}'",
-        )  # fmt: skip
+        message = "a leading '/' makes the archive look for an absolute path: the file is not found"
+        fix = f"write the path from the root of the upload: '{suggestion()}'"
+        yield Finding("BIA106", path, message, fix=fix)
     parts = path.split("/")
     inner = parts[1:] if path.startswith("/") else parts
-    if any(p in ("", ".", "..") for p in (inner[:-1] if path.endswith("/") else inner)) and path:
-        yield Finding("BIA111", path, "the path has an empty, '.' or '..' component",
-                      fix=f"write it as '{pathrule.sanitize_path(path)}'")  # fmt: skip
+    if path.endswith("/"):
+        inner = inner[:-1]
+    # With a form the server refuses (./a, x/../y), BIA102 already says it.
+    if not refused_form and any(p in ("", ".", "..") for p in inner):
+        message = (
+            "the path has an empty, '.' or '..' component: "
+            "the archive takes it literally, and the file is not found"
+        )
+        yield Finding("BIA111", path, message, fix=f"write it as '{suggestion()}'")
     for part in parts:
         if part != part.strip(" "):
-            yield Finding(
-                "BIA104", path,
-                f"'{part}' starts or ends with a space; the archive trims trailing spaces and does not support them",
-                fix=f"rename to '{part.strip(' ')}'",
-            )  # fmt: skip
-        stem = part.split(".", 1)[0].rstrip(" ").upper()
-        if stem in WINDOWS_RESERVED:
-            yield Finding("BIA108", path, f"'{part}' is a reserved name on Windows and cannot be checked out there",
-                          fix=f"rename to '{_unreserved(part)}'")  # fmt: skip
+            message = f"'{part}' starts or ends with a space, which the archive trims"
+            yield Finding("BIA104", path, message, fix=rename())
+        if part.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_RESERVED:
+            message = f"'{part}' is a device name on Windows: the file cannot be made there"
+            yield Finding("BIA108", path, message, fix=rename())
         if part.endswith(".") and part not in (".", ".."):
-            yield Finding("BIA109", path, f"'{part}' ends in a dot, which Windows drops",
-                          fix=f"rename to '{part.rstrip('.')}'")  # fmt: skip
-    if parts[-1] in JUNK_FILES:
-        yield Finding("BIA110", path, f"'{parts[-1]}' is a file the operating system made, not data",
-                      fix="remove it from the repository and add it to .gitignore")  # fmt: skip
-
-
-def _unreserved(name: str) -> str:
-    stem, dot, rest = name.partition(".")
-    return f"{stem.rstrip(' ')}_{dot}{rest}"
-
-
-def fold(path: str) -> str:
-    """The key under which two paths collide on a case-insensitive, normalizing file system."""
-    return unicodedata.normalize("NFC", path).casefold()
+            message = f"'{part}' ends in a dot, which Windows drops"
+            yield Finding("BIA109", path, message, fix=rename())
+    name = parts[-1]
+    if name.casefold() in _JUNK_FOLDED or (name.startswith("._") and len(name) > 2):
+        message = f"'{name}' is a file the operating system made, not data"
+        fix = "remove it from the repository (git rm --cached) and add it to .gitignore"
+        yield Finding("BIA110", path, message, fix=fix)
 
 
 def with_folders(paths: Iterable[str]) -> set[str]:
@@ -112,31 +148,71 @@ def with_folders(paths: Iterable[str]) -> set[str]:
     return out
 
 
-def check_collisions(checked: Iterable[str], everything: Collection[str]) -> list[Finding]:
-    """Checked paths (or their folders) equal to another path but for case or Unicode form."""
-    by_key: dict[str, set[str]] = {}
-    for p in with_folders(everything):
-        by_key.setdefault(fold(p), set()).add(p)
+def _suspects(paths: list[str]) -> list[str]:
+    """The paths that may have a finding besides collisions, found from their distinct names:
+    a dataset of a million files has only a few thousand different file and folder names."""
+    names: set[str] = set()
+    for i in range(0, len(paths), _CHUNK):
+        chunk = paths[i : i + _CHUNK]
+        joined = "\0".join(chunk)
+        if joined.count("\0") != len(chunk) - 1:  # a NUL inside a path: check each path
+            return paths
+        names.update(joined.replace("\0", "/").split("/"))
+    unclean = {n for n in names if not _CLEAN_NAME.fullmatch(n)}
+    if not unclean:
+        return []
+    return [p for p in paths if not unclean.isdisjoint(p.split("/"))]
+
+
+def _folders_of(path: str) -> list[str]:
+    """The folders above ``path``, deepest first."""
+    out = []
+    folder = path.rpartition("/")[0]
+    while folder:
+        out.append(folder)
+        folder = folder.rpartition("/")[0]
+    return out
+
+
+def check_collisions(
+    checked: Iterable[str], everything: Iterable[str], index: PathIndex | None = None
+) -> list[Finding]:
+    """Checked paths (or their folders) equal to another path or folder but for case or Unicode
+    form. ``everything`` is the whole dataset; the checked paths count as part of it. ``index``:
+    a ``PathIndex`` of the same paths, when the caller has one."""
+    if index is None:
+        index = PathIndex(everything if checked is everything else [*everything, *checked])
+    checked = list(checked)
+    index.build()
+    names = index.files + index.folders
+    keys = index.file_keys + index.folder_keys
+    if len(set(keys)) == len(names):  # the usual case: no two names fold together
+        return []
+    repeated = {key for key, n in Counter(keys).items() if n > 1}
+    twins: dict[str, set[str]] = {}
+    for name, key in zip(names, keys, strict=True):
+        if key in repeated:
+            twins.setdefault(key, set()).add(name)
+    twins = {key: spellings for key, spellings in twins.items() if len(spellings) > 1}
+    colliding = {name for spellings in twins.values() for name in spellings}
+    folder_prefixes = tuple(n + "/" for n in colliding)
     findings = []
-    reported: set[frozenset[str]] = set()
+    reported: set[str] = set()
     for path in checked:
-        for p in sorted(with_folders([path])):
-            twins = by_key.get(fold(p), set()) - {p}
-            if not twins:
+        if path not in colliding and not path.startswith(folder_prefixes):
+            continue
+        for p in [path, *_folders_of(path)]:
+            key = fold(p)
+            if key not in twins or key in reported:
                 continue
-            pair = frozenset({p, *twins})
-            if pair in reported:
-                continue
-            reported.add(pair)
-            others = ", ".join(f"'{t}'" for t in sorted(twins))
-            findings.append(
-                Finding(
-                    "BIA107", path,
-                    f"'{p}' and {others} differ only by letter case or Unicode form: "
-                    "they collide on macOS and Windows",
-                    fix="give one of them a different name",
-                )  # fmt: skip
+            reported.add(key)
+            others = ", ".join(f"'{t}'" for t in sorted(twins[key] - {p}))
+            message = (
+                f"'{p}' and {others} differ only by letter case or Unicode form: "
+                "they collide on macOS and Windows"
             )
+            fix = "give one of them a different name"
+            findings.append(Finding("BIA107", path, message, fix=fix))
     return findings
 
 
@@ -144,8 +220,12 @@ def check_names(
     checked: Iterable[str], everything: Collection[str], settings: NameSettings
 ) -> list[Finding]:
     """All name findings for ``checked``, against the full set of paths in the dataset."""
-    checked = list(checked)
-    taken = set(everything) | set(checked)
-    findings = [f for p in checked for f in check_path(p, settings, taken)]
-    findings.extend(check_collisions(checked, taken))
+    if checked is not everything:
+        checked = list(dict.fromkeys(checked))
+    checked = checked if isinstance(checked, list) else list(checked)
+    # The dataset's paths and their folded keys, computed once for new names and collisions.
+    index = PathIndex(everything if checked is everything else [*everything, *checked])
+    taken = Taken(index=index)  # loaded only if a new name is suggested
+    findings = [f for p in _suspects(checked) for f in check_path(p, settings, taken)]
+    findings.extend(check_collisions(checked, everything, index))
     return findings

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import itemgetter
 
 # The server's whole-path rule, verbatim.
 SERVER_RULE = re.compile(r"(?!\./)(?!.*/$)(?!.*\.\./)[0-9A-Za-z!\-_*'(). /]+")
@@ -32,7 +35,17 @@ LOOKALIKES: dict[str, str] = {
     "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
     "\u201c": "'", "\u201d": "'", "\u201e": "'", "\u00b5": "u", "\u03bc": "u", "\u00d7": "x",
     "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE", "\u00f8": "o", "\u00d8": "O",
+    "\u2044": "-", "\u2215": "-", "\uff0f": "-",  # slashes: never a new folder
 }  # fmt: skip
+
+# Names Windows reserves for devices, whatever the extension (``CON.tif`` too).
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(10)] + [f"LPT{i}" for i in range(10)]
+)
+
+_CONTROL_NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return", "\x7f": "delete"}
+_SPACE_RUNS = re.compile(" {2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def passes_server_rule(path: str) -> bool:
@@ -45,11 +58,20 @@ class BadCharacter:
     position: int  # 1-based, as a person counts
 
     def describe(self) -> str:
-        if self.char.isprintable() and not self.char.isspace():
+        """``'#' (number sign) at 12``; invisible and look-alike characters by their code."""
+        code = ord(self.char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
+            return f"byte 0x{code - 0xDC00:02X} (not UTF-8 text) at {self.position}"
+        name = _CONTROL_NAMES.get(self.char) or unicodedata.name(self.char, "").lower()
+        name = name or (
+            "control character" if unicodedata.category(self.char)[0] == "C" else "unnamed"
+        )
+        if not self.char.isprintable() or self.char.isspace():
+            shown = f"U+{code:04X}"
+        elif self.char.isascii():
             shown = repr(self.char) if self.char in "'\"" else f"'{self.char}'"
-        else:
-            shown = f"U+{ord(self.char):04X}"
-        name = unicodedata.name(self.char, "control character").lower()
+        else:  # a look-alike is only told apart by its code
+            shown = f"'{self.char}' U+{code:04X}"
         return f"{shown} ({name}) at {self.position}"
 
 
@@ -74,45 +96,187 @@ def form_problems(path: str) -> list[str]:
 def _replace_character(char: str) -> str:
     if char in REPLACEMENTS:
         return REPLACEMENTS[char]
-    if unicodedata.category(char).startswith("C") or char in "\t\r\n":
-        return ""
     if char in LOOKALIKES:
         return LOOKALIKES[char]
-    # é -> e: decompose and keep the letters the archive allows.
-    ascii_part = "".join(
-        c for c in unicodedata.normalize("NFKD", char) if c in ALLOWED_CHARACTERS
-    )
-    return ascii_part or "-"
+    category = unicodedata.category(char)
+    # Control and format characters, bytes that are not UTF-8: removed, as the upload page does.
+    # Combining marks: the accent of a decomposed letter (e + U+0301), whose letter is kept.
+    if category[0] in "CM":
+        return ""
+    # é -> e, ＃ -> # -> -: decompose, then keep what the archive allows, never a '/'.
+    out = []
+    for c in unicodedata.normalize("NFKD", char):
+        if c == "/":
+            out.append("-")
+        elif c in ALLOWED_CHARACTERS:
+            out.append(c)
+        elif c in REPLACEMENTS:
+            out.append(REPLACEMENTS[c])
+        elif c in LOOKALIKES:
+            out.append(LOOKALIKES[c])
+    return "".join(out) or "-"
 
 
-def sanitize_component(name: str) -> str:
+def sanitize_component(name: str, *, no_spaces: bool = False) -> str:
+    """One file or folder name made safe: allowed characters only, no space or dot at its end,
+    no leading space, no double space, not empty, not a Windows device name."""
     out = "".join(c if c in ALLOWED_CHARACTERS else _replace_character(c) for c in name)
-    out = re.sub(" {2,}", " ", out).strip(" ")
-    while out.endswith(".") and out not in (".", ".."):
-        out = out[:-1]
-    if out in ("", ".", ".."):
-        out = "_"
+    if no_spaces:
+        out = out.replace(" ", "_")
+    out = _SPACE_RUNS.sub(" ", out).lstrip(" ").rstrip(". ")
+    if out == "":
+        return "_"
+    stem = out.split(".", 1)[0]
+    if stem.upper() in WINDOWS_RESERVED:
+        out = f"{stem}_{out[len(stem) :]}"
     return out
 
 
-def sanitize_path(path: str) -> str:
+def sanitize_path(path: str, *, no_spaces: bool = False) -> str:
     """The path with every component made safe; empty, '.' and '..' components dropped."""
     parts = [p for p in path.split("/") if p not in ("", ".", "..")]
-    return "/".join(sanitize_component(p) for p in parts) or "_"
+    return "/".join(sanitize_component(p, no_spaces=no_spaces) for p in parts) or "_"
 
 
-def suggest_path(path: str, taken: Callable[[str], bool] | Collection[str]) -> str:
-    """A safe new name for ``path`` that is not ``taken`` (never the name of another file)."""
-    is_taken = taken if callable(taken) else taken.__contains__
-    candidate = sanitize_path(path)
-    if candidate == path or not is_taken(candidate):
-        return candidate
-    folder, _, name = candidate.rpartition("/")
+def fold(path: str) -> str:
+    """The key under which two paths collide on a case-insensitive, normalizing file system."""
+    if path.isascii():
+        return path.lower()
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def fold_all(paths: Sequence[str]) -> list[str]:
+    """``[fold(p) for p in paths]``, mostly in C code: lower() over the joined ASCII paths."""
+    joined = "\0".join(paths)
+    if len(paths) == 0 or joined.count("\0") != len(paths) - 1:  # a NUL inside a path
+        return [fold(p) for p in paths]
+    if joined.isascii():
+        return joined.lower().split("\0")
+    # lower() is fold() for ASCII only, and slow on a non-ASCII string: set the few other
+    # paths aside, fold the rest at once, then those one by one.
+    starts = list(accumulate(map(len, paths), initial=0))
+    offsets = [start + i for i, start in enumerate(starts)]
+    others = sorted({bisect_right(offsets, m.start()) - 1 for m in _NON_ASCII.finditer(joined)})
+    ascii_only = list(paths)
+    for i in others:
+        ascii_only[i] = ""
+    keys = "\0".join(ascii_only).lower().split("\0")
+    for i in others:
+        keys[i] = fold(paths[i])
+    return keys
+
+
+def all_folders(paths: Iterable[str]) -> set[str]:
+    """Every folder above the paths (not the paths themselves)."""
+    parents = set(map(itemgetter(0), map(str.rpartition, paths, repeat("/"))))
+    out: set[str] = set()
+    for folder in parents:
+        while folder and folder not in out:
+            out.add(folder)
+            folder = folder.rpartition("/")[0]
+    return out
+
+
+class PathIndex:
+    """Files, the folders above them, and the fold() key of each: computed once, when asked."""
+
+    def __init__(self, *groups: Iterable[str]) -> None:
+        self._groups: list[Iterable[str]] | None = list(groups)
+        self.files: list[str] = []
+        self.folders: list[str] = []
+        self.file_keys: list[str] = []
+        self.folder_keys: list[str] = []
+
+    def build(self) -> PathIndex:
+        if self._groups is not None:
+            groups, self._groups = self._groups, None
+            self.files = (
+                groups[0]
+                if len(groups) == 1 and isinstance(groups[0], list)
+                else [p for group in groups for p in group]
+            )
+            self.folders = list(all_folders(self.files))
+            self.file_keys = fold_all(self.files)
+            self.folder_keys = fold_all(self.folders)
+        return self
+
+
+class Taken:
+    """Paths a new name must avoid: files, and the folders above them, compared as macOS and
+    Windows compare names (ignoring case and Unicode form). Built on first use."""
+
+    def __init__(self, *groups: Iterable[str], index: PathIndex | None = None) -> None:
+        self._index: PathIndex | None = index or PathIndex(*groups)
+        self._files: set[str] = set()  # folded
+        self._folders: set[str] = set()  # folded
+        self._folder_spellings: set[str] = set()  # exact
+
+    def _load(self) -> None:
+        if self._index is not None:
+            index, self._index = self._index.build(), None
+            self._files.update(index.file_keys)
+            self._folder_spellings.update(index.folders)
+            self._folders.update(index.folder_keys)
+
+    def add(self, path: str) -> None:
+        self._load()
+        self._files.add(fold(path))
+        folder = path.rpartition("/")[0]
+        while folder and folder not in self._folder_spellings:
+            self._folder_spellings.add(folder)
+            self._folders.add(fold(folder))
+            folder = folder.rpartition("/")[0]
+
+    def __contains__(self, path: object) -> bool:
+        """Is there a file or folder of this name (or one equal but for case)?"""
+        self._load()
+        key = fold(str(path))
+        return key in self._files or key in self._folders
+
+    def fits_folder(self, folder: str) -> bool:
+        """Can files go into ``folder``: no file has its name, no other folder its folded name."""
+        self._load()
+        key = fold(folder)
+        if key in self._files:
+            return False
+        return key not in self._folders or folder in self._folder_spellings
+
+
+def _numbered(name: str, n: int) -> str:
+    """``a.ome.tif`` -> ``a-1.ome.tif``; a name starting with a dot keeps its dot in front."""
     stem, dot, ext = name.partition(".") if not name.startswith(".") else (name, "", "")
-    n = 1
-    while True:
-        numbered = f"{stem}-{n}{dot}{ext}"
-        candidate = f"{folder}/{numbered}" if folder else numbered
-        if not is_taken(candidate):
-            return candidate
+    return f"{stem}-{n}{dot}{ext}"
+
+
+def suggest_path(
+    path: str, taken: Taken | Callable[[str], bool] | Collection[str], *, no_spaces: bool = False
+) -> str:
+    """A safe new name for ``path`` that collides with nothing ``taken``, not even by case.
+
+    An already safe path is returned as it is. ``taken`` is best a ``Taken`` (built once for many
+    calls); a plain collection of file paths is wrapped in one; a predicate is asked about the
+    whole new path only.
+    """
+    candidate = sanitize_path(path, no_spaces=no_spaces)
+    if candidate == path:
+        return candidate
+    parts = candidate.split("/")
+    last = parts[-1]
+    if callable(taken) and not isinstance(taken, Taken):
+        n = 0
+        while taken("/".join(parts)):
+            n += 1
+            parts[-1] = _numbered(last, n)
+        return "/".join(parts)
+    known = taken if isinstance(taken, Taken) else Taken(taken)
+    # A folder of the new path may not be an existing file: number that folder.
+    for i in range(len(parts) - 1):
+        base, n = parts[i], 0
+        while not known.fits_folder("/".join(parts[: i + 1])):
+            n += 1
+            parts[i] = _numbered(base, n)
+    n = 0
+    while "/".join(parts) in known:
         n += 1
+        parts[-1] = _numbered(last, n)
+    return "/".join(parts)

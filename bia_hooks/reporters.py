@@ -24,11 +24,15 @@ def ordered(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
+# A file name may hold a line break or a tab: shown escaped, so one finding stays one line.
+_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {9: "\\t", 10: "\\n", 13: "\\r"}
+
+
 def _line(f: Finding) -> str:
     where = f.location()
     column = f" [{f.column}]" if f.column else ""
     fix = f" -> {f.fix}" if f.fix else ""
-    return f"{where}:{column} {f.level.value} {f.code} {f.message}{fix}"
+    return f"{where}:{column} {f.level.value} {f.code} {f.message}{fix}".translate(_VISIBLE)
 
 
 class TextReporter:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from bia_hooks import globs, tree
 from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
@@ -14,9 +16,22 @@ HELP = "check file and folder names against the archive's rule"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="paths to check (default: every file of the dataset)")  # fmt: skip
+    help = "files or folders to check (default: every file of the dataset)"
+    parser.add_argument("paths", nargs="*", metavar="PATH", help=help)
     add_common(parser)
+
+
+def expand_paths(root: Path, paths: list[str], everything: list[str]) -> list[str]:
+    """The paths as given, each folder among them replaced by the dataset's files below it."""
+    folders = [p for p in paths if os.path.isdir(os.path.join(root, p))
+               and not os.path.islink(os.path.join(root, p))]  # fmt: skip
+    if not folders:  # the hook's case: files only, no need to scan the dataset
+        return paths
+    if "." in folders:
+        return everything
+    prefixes = tuple(f + "/" for f in folders)
+    below = [p for p in everything if p.startswith(prefixes)]
+    return [p for p in paths if p not in folders] + below
 
 
 def name_findings(config: Config, checked: list[str] | None = None,
@@ -26,12 +41,18 @@ def name_findings(config: Config, checked: list[str] | None = None,
         everything = tree.dataset_paths(config.root)
     if checked is None:
         checked = everything
-    ignore = globs.compile_globs(config.name_ignore)
-    checked = [p for p in checked if not ignore.fullmatch(p)]
+    if config.name_ignore:
+        ignore = globs.compile_globs(config.name_ignore)
+        checked = [p for p in checked if not ignore.fullmatch(p)]
     return config.apply_severity(check_names(checked, everything, config.names))
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    checked = relative_to_root(config.root, args.paths) if args.paths else None
-    return finish(args, name_findings(config, checked))
+    everything = tree.dataset_paths(config.root)
+    checked = (
+        expand_paths(config.root, relative_to_root(config.root, args.paths), everything)
+        if args.paths
+        else None
+    )
+    return finish(args, name_findings(config, checked, everything))

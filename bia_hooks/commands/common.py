@@ -45,7 +45,14 @@ def relative_to_root(root: Path, paths: Sequence[str]) -> list[str]:
     """Paths given on the command line, as the archive will see them: from the root, with '/'."""
     out = []
     for p in paths:
+        # Resolve the folder, not the file: a locked git-annex file is a symlink into .git, and
+        # the root is resolved (a /tmp that is a symlink must not put the path outside it).
         absolute = os.path.abspath(p)
+        folder, name = os.path.split(absolute)
+        if name not in ("", ".", ".."):
+            absolute = os.path.join(os.path.realpath(folder), name)
+        else:
+            absolute = os.path.realpath(absolute)
         rel = os.path.relpath(absolute, root)
         if rel == ".." or rel.startswith("../"):
             raise UsageError(f"{p}: outside the dataset root {root}")
@@ -64,7 +71,8 @@ def finish(args: argparse.Namespace, findings: Sequence[Finding], extra: dict[st
 
         buffer = io.StringIO()
         make_reporter("json").report(findings, buffer, extra)
-        write_atomic(args.report, buffer.getvalue())
+        # A name that is not UTF-8 is written as a \udcXX escape, not refused.
+        write_atomic(args.report, buffer.getvalue().encode("utf-8", "backslashreplace"))
     return exit_status(findings, args.fail_on)
 
 

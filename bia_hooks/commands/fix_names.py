@@ -8,17 +8,21 @@ import sys
 from pathlib import Path
 
 from bia_hooks import tree
-from bia_hooks.commands.check_names import name_findings
+from bia_hooks.commands.check_names import expand_paths, name_findings
 from bia_hooks.commands.common import config_of, relative_to_root
 from bia_hooks.errors import UsageError
-from bia_hooks.renames import RENAMED_CODES, plan_renames
+from bia_hooks.renames import plan_renames, renamed_codes
 
 HELP = "rename files to names the archive accepts (prints the plan; --apply renames)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="paths to fix (default: all)")
-    parser.add_argument("--apply", action="store_true", help="rename the files (git mv in a repository)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders to fix (default: all)"
+    )
+    parser.add_argument(
+        "--apply", action="store_true", help="rename the files (git mv in a repository)"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help="the dataset root")
     parser.add_argument("--config", type=Path, help="configuration file")
 
@@ -27,13 +31,20 @@ def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     in_git = tree.is_git_work_tree(config.root)
     everything = tree.dataset_paths(config.root)
-    checked = relative_to_root(config.root, args.paths) if args.paths else everything
+    checked = (
+        expand_paths(config.root, relative_to_root(config.root, args.paths), everything)
+        if args.paths
+        else everything
+    )
     findings = name_findings(config, checked, everything)
-    needing = sorted({f.path for f in findings if f.code in RENAMED_CODES})
+    codes = renamed_codes(config.names)
+    needing = sorted({f.path for f in findings if f.code in codes})
     plan = plan_renames(needing, everything, config.names)
     if not plan:
         print("Nothing to rename: every name is one the archive accepts.")
         return 0
+    if args.apply:
+        _check_plan(config.root, plan)  # before anything moves: all of the plan, or nothing
     for old, new in plan:
         print(f"{'renamed' if args.apply else 'would rename'} '{old}' -> '{new}'")
         if args.apply:
@@ -45,17 +56,43 @@ def run(args: argparse.Namespace) -> int:
     return 1
 
 
+def _check_plan(root: Path, plan: list[tuple[str, str]]) -> None:
+    for old, new in plan:
+        if not os.path.lexists(os.path.join(root, old)):
+            raise UsageError(f"'{old}' is in the index but not on disk; restore or remove it first")
+        # Never overwrite, not even a file git does not know (the plan only knows tracked ones).
+        if os.path.lexists(os.path.join(root, new)):
+            raise UsageError(
+                f"'{new}' already exists; rename '{old}' by hand. Nothing was renamed."
+            )
+
+
 def _rename(root: Path, old: str, new: str, in_git: bool) -> None:
     source, target = os.path.join(root, old), os.path.join(root, new)
-    if not os.path.lexists(source):
-        raise UsageError(f"'{old}' is in the index but not on disk; restore or remove it first")
-    if os.path.lexists(target):  # never overwrite, even a file git does not know
+    if os.path.lexists(target):
         raise UsageError(f"'{new}' already exists; rename '{old}' by hand")
-    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    try:
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot make the folder of '{new}': {e.strerror}") from None
     if in_git:
         result = tree.git(root, "mv", "--", old, new, check=False)
         if result.returncode != 0:
             sys.stderr.write(result.stderr.decode(errors="replace"))
             raise UsageError(f"git mv '{old}' '{new}' failed")
     else:
-        os.rename(source, target)
+        try:
+            os.rename(source, target)
+        except OSError as e:
+            raise UsageError(f"cannot rename '{old}' to '{new}': {e.strerror}") from None
+    _remove_empty_folders(root, os.path.dirname(old))
+
+
+def _remove_empty_folders(root: Path, folder: str) -> None:
+    """The old folders a rename emptied (git mv removes them; a plain rename does not)."""
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty, or already gone
+            return
+        folder = os.path.dirname(folder)
