@@ -76,6 +76,9 @@ def load_config(root: Path, file: Path | None = None) -> Config:
     if file is None:
         return Config(root=root)
     data = _read_yaml(file)
+    severity = data.get("severity")
+    if isinstance(severity, dict):  # YAML 1.1 reads an unquoted `off` as false
+        data["severity"] = {k: "off" if v is False else v for k, v in severity.items()}
     _validate(data, file)
     return _build(data, root, file)
 

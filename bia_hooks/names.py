@@ -201,10 +201,13 @@ def check_collisions(
     for path in checked:
         if path not in colliding and not path.startswith(folder_prefixes):
             continue
-        for p in [path, *_folders_of(path)]:
+        # The topmost collision only: below two folders that collide, everything does.
+        for p in reversed([path, *_folders_of(path)]):
             key = fold(p)
-            if key not in twins or key in reported:
+            if key not in twins:
                 continue
+            if key in reported:
+                break
             reported.add(key)
             others = ", ".join(f"'{t}'" for t in sorted(twins[key] - {p}))
             message = (
@@ -213,6 +216,7 @@ def check_collisions(
             )
             fix = "give one of them a different name"
             findings.append(Finding("BIA107", path, message, fix=fix))
+            break
     return findings
 
 

@@ -121,9 +121,9 @@ def sanitize_component(name: str, *, no_spaces: bool = False) -> str:
     """One file or folder name made safe: allowed characters only, no space or dot at its end,
     no leading space, no double space, not empty, not a Windows device name."""
     out = "".join(c if c in ALLOWED_CHARACTERS else _replace_character(c) for c in name)
+    out = _SPACE_RUNS.sub(" ", out).lstrip(" ").rstrip(". ")
     if no_spaces:
         out = out.replace(" ", "_")
-    out = _SPACE_RUNS.sub(" ", out).lstrip(" ").rstrip(". ")
     if out == "":
         return "_"
     stem = out.split(".", 1)[0]
