@@ -1,0 +1,109 @@
+"""The hooks as a dataset uses them: real pre-commit, real git commits, real git-annex."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PROJECT, commit, git, pre_commit, use_hooks, write
+
+HOOK_IDS = [hook["id"] for hook in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())]
+
+
+@pytest.fixture
+def dataset(repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) -> Path:
+    """A dataset repository whose commits run bia-check-names."""
+    use_hooks(repo, hook_repo, "bia-check-names")
+    result = pre_commit(repo, pre_commit_home, "install")
+    assert result.returncode == 0, result.stdout + result.stderr
+    write(repo, "README.txt")
+    git(repo, "add", "-A")
+    first = commit(repo, pre_commit_home, "start")
+    assert first.returncode == 0, first.stdout + first.stderr
+    return repo
+
+
+def test_a_bad_name_is_refused_with_the_path_and_a_new_name(
+    dataset: Path, pre_commit_home: Path
+) -> None:
+    write(dataset, "masks/plate1_A03#2.tif")
+    git(dataset, "add", "-A")
+    result = commit(dataset, pre_commit_home)
+    assert result.returncode != 0
+    out = result.stdout + result.stderr
+    assert "masks/plate1_A03#2.tif: error BIA101" in out
+    assert "rename to 'masks/plate1_A03-2.tif'" in out
+    assert git(dataset, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_a_good_commit_passes(dataset: Path, pre_commit_home: Path) -> None:
+    write(dataset, "masks/plate1_A03_2.tif", "points/a b.csv")  # a space is only a warning
+    git(dataset, "add", "-A")
+    result = commit(dataset, pre_commit_home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert git(dataset, "rev-list", "--count", "HEAD").strip() == "2"
+
+
+def test_a_locked_git_annex_file_with_a_bad_name_is_refused(
+    dataset: Path, pre_commit_home: Path
+) -> None:
+    subprocess.run(["git", "annex", "init", "-q", "test"], cwd=dataset, check=True,
+                   capture_output=True)  # fmt: skip
+    write(dataset, "masks/big#1.tif", content="pixels\n" * 100)
+    subprocess.run(["git", "annex", "add", "masks/big#1.tif"], cwd=dataset, check=True,
+                   capture_output=True)  # fmt: skip
+    assert (dataset / "masks/big#1.tif").is_symlink()  # locked: what types: [file] would skip
+    result = commit(dataset, pre_commit_home)
+    assert result.returncode != 0
+    assert "masks/big#1.tif: error BIA101" in result.stdout + result.stderr
+
+
+def test_a_new_file_colliding_by_case_with_a_tracked_one(
+    dataset: Path, pre_commit_home: Path
+) -> None:
+    write(dataset, "masks/y.tif")
+    git(dataset, "add", "-A")
+    assert commit(dataset, pre_commit_home).returncode == 0
+    write(dataset, "Masks/x.tif")
+    git(dataset, "add", "-A")
+    result = pre_commit(dataset, pre_commit_home, "run", "bia-check-names", "--files",
+                        "Masks/x.tif", "--verbose")  # fmt: skip
+    out = result.stdout + result.stderr
+    assert "Masks/x.tif: warning BIA107 'Masks' and 'masks'" in out
+
+
+def test_a_case_collision_fails_a_commit_when_warnings_fail(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    use_hooks(repo, hook_repo, "bia-check-names", args="--fail-on=warning")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    write(repo, "masks/y.tif")
+    git(repo, "add", "-A")
+    assert commit(repo, pre_commit_home).returncode == 0
+    write(repo, "Masks/x.tif")
+    git(repo, "add", "-A")
+    result = commit(repo, pre_commit_home)
+    assert result.returncode != 0
+    assert "'Masks' and 'masks' differ only by letter case" in result.stdout + result.stderr
+
+
+def test_every_hook_links_to_the_readme() -> None:
+    readme = PROJECT / "README.md"
+    if not readme.exists():
+        pytest.skip("README.md is written by the integrator")
+    text = readme.read_text(encoding="utf-8")
+    missing = [h for h in HOOK_IDS if not re.search(rf"\b{re.escape(h)}\b", text)]
+    assert missing == []
+
+
+def test_the_names_hook_receives_symlinks() -> None:
+    (hook,) = [h for h in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+               if h["id"] == "bia-check-names"]  # fmt: skip
+    # pre-commit keeps a file only if it has every tag of `types` (default [file]) and one of
+    # `types_or`: a symlink passes only with `types` emptied.
+    assert set(hook["types_or"]) == {"file", "symlink"}
+    assert hook["types"] == []
