@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import git, run_cli, write
 
 from bia_hooks.findings import Finding

@@ -11,9 +11,9 @@ from bia_hooks.pathrule import (
     REPLACEMENTS,
     Taken,
     bad_characters,
-    form_problems,
     fold,
     fold_all,
+    form_problems,
     passes_server_rule,
     sanitize_component,
     sanitize_path,
@@ -22,7 +22,7 @@ from bia_hooks.pathrule import (
 
 # Every character the server refuses, as domain.md §1 lists them, inside an otherwise good name.
 REFUSED_CHARACTERS = [
-    *"#%&+,;:=@[]{}~^$\"<>|?\\`",
+    *'#%&+,;:=@[]{}~^$"<>|?\\`',
     "\t",
     "\n",
     "\r",
@@ -213,7 +213,11 @@ def test_taken_grows() -> None:
     assert "A.TIF" in taken and "b.tif" not in taken
     taken.add("x/y/b.tif")
     assert "b.tif" not in taken and "X/Y" in taken and "x/y/B.tif" in taken
-    assert not taken.fits_folder("x/y/b.tif") and taken.fits_folder("x/y") and not taken.fits_folder("X")
+    assert (
+        not taken.fits_folder("x/y/b.tif")
+        and taken.fits_folder("x/y")
+        and not taken.fits_folder("X")
+    )
 
 
 @pytest.mark.parametrize(
@@ -235,9 +239,7 @@ def test_fold_ignores_case_and_unicode_form() -> None:
 
 # --- properties, over arbitrary text ---
 
-path_text = st.text(
-    alphabet=st.characters(blacklist_categories=()), max_size=40
-) | st.lists(
+path_text = st.text(alphabet=st.characters(blacklist_categories=()), max_size=40) | st.lists(
     st.sampled_from(["a", "B", " ", ".", "..", "", "#", "é", "e\u0301", "CON", "x y", "\t", "/"]),
     max_size=8,
 ).map("/".join)
@@ -245,7 +247,9 @@ path_text = st.text(
 
 @settings(max_examples=400, deadline=None)
 @given(path=path_text, taken=st.lists(path_text, max_size=6))
-def test_suggested_names_pass_the_rule_and_collide_with_nothing(path: str, taken: list[str]) -> None:
+def test_suggested_names_pass_the_rule_and_collide_with_nothing(
+    path: str, taken: list[str]
+) -> None:
     suggested = suggest_path(path, taken)
     if passes_server_rule(path) and sanitize_path(path) == path:
         assert suggested == path  # stable for good names

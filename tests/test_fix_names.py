@@ -1,0 +1,140 @@
+"""``bia-hooks fix-names``: the plan, then renames that keep history and never overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import git, run_cli, write
+
+from bia_hooks.names import NameSettings
+from bia_hooks.renames import plan_renames
+
+
+def files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")
+            if ".git" not in p.parts and not p.is_dir()}  # fmt: skip
+
+
+def test_without_apply_it_prints_the_plan_and_moves_nothing(repo: Path) -> None:
+    write(repo, "a#1.tif", "ok.tif")
+    git(repo, "add", "-A")
+    result = run_cli("fix-names", cwd=repo)
+    assert result.returncode == 1
+    assert "would rename 'a#1.tif' -> 'a-1.tif'" in result.stdout
+    assert "--apply" in result.stdout
+    assert files(repo) == {"a#1.tif", "ok.tif"}
+
+
+def test_nothing_to_fix(repo: Path) -> None:
+    write(repo, "ok.tif", "a b.tif")  # a space is a warning: not renamed by default
+    git(repo, "add", "-A")
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 0 and "Nothing to rename" in result.stdout
+
+
+def test_apply_in_git_renames_stages_and_keeps_history(repo: Path) -> None:
+    write(repo, "masks/plate1 A03#2.tif", content="pixels\n" * 50)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first")
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "renamed 'masks/plate1 A03#2.tif' -> 'masks/plate1 A03-2.tif'" in result.stdout
+    assert files(repo) == {"masks/plate1 A03-2.tif"}
+    staged = git(repo, "diff", "--cached", "--name-status", "-M").split("\n")[0]
+    assert staged.startswith("R") and staged.endswith("masks/plate1 A03-2.tif")
+    git(repo, "commit", "-qm", "rename")
+    log = git(repo, "log", "--follow", "--format=%s", "--", "masks/plate1 A03-2.tif")
+    assert log.split() == ["rename", "first"]
+    assert run_cli("check-names", cwd=repo).returncode == 0
+
+
+def test_apply_outside_git_is_a_plain_rename(tmp_path: Path) -> None:
+    write(tmp_path, "bad:dir/a.tif", "bad:dir/b;.tif", "ok/c.tif")
+    result = run_cli("fix-names", "--apply", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert files(tmp_path) == {"bad-dir/a.tif", "bad-dir/b-.tif", "ok/c.tif"}
+    assert not (tmp_path / "bad:dir").exists()  # the emptied folder goes too
+
+
+def test_directory_components_in_git(repo: Path) -> None:
+    write(repo, "plate#1/a.tif", "plate#1/sub dir /b.tif")
+    git(repo, "add", "-A")
+    assert run_cli("fix-names", "--apply", cwd=repo).returncode == 1
+    assert set(git(repo, "ls-files").split("\n")) - {""} == {
+        "plate-1/a.tif",
+        "plate-1/sub dir/b.tif",
+    }
+    assert files(repo) == {"plate-1/a.tif", "plate-1/sub dir/b.tif"}
+
+
+def test_never_overwrites_an_untracked_file(repo: Path) -> None:
+    write(repo, "a#.tif", content="tracked\n")
+    git(repo, "add", "a#.tif")
+    write(repo, "a-.tif", "z.tif", content="untracked, precious\n")
+    write(repo, "b#.tif", content="tracked b\n")
+    git(repo, "add", "b#.tif")
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 2
+    assert "'a-.tif' already exists" in result.stderr and "Nothing was renamed" in result.stderr
+    assert (repo / "a-.tif").read_text() == "untracked, precious\n"
+    assert (repo / "a#.tif").read_text() == "tracked\n"
+    assert (repo / "b#.tif").exists()  # all of the plan, or nothing
+
+
+def test_never_overwrites_a_tracked_file(repo: Path) -> None:
+    write(repo, "a#.tif", content="one\n")
+    write(repo, "a-.tif", content="two\n")
+    git(repo, "add", "-A")
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 1
+    assert "renamed 'a#.tif' -> 'a--1.tif'" in result.stdout
+    assert (repo / "a-.tif").read_text() == "two\n" and (repo / "a--1.tif").read_text() == "one\n"
+
+
+def test_two_names_that_sanitize_alike_get_distinct_names(repo: Path) -> None:
+    write(repo, "x#1.tif", content="hash\n")
+    write(repo, "x:1.tif", content="colon\n")
+    write(repo, "X;1.tif", content="semicolon, differs by case\n")
+    git(repo, "add", "-A")
+    assert run_cli("fix-names", "--apply", cwd=repo).returncode == 1
+    assert files(repo) == {"X-1.tif", "x-1-1.tif", "x-1-2.tif"}  # in sorted order
+    contents = {(repo / f).read_text() for f in files(repo)}
+    assert len(contents) == 3
+
+
+def test_fix_only_the_paths_given(repo: Path) -> None:
+    write(repo, "a#.tif", "b#.tif")
+    git(repo, "add", "-A")
+    assert run_cli("fix-names", "--apply", "a#.tif", cwd=repo).returncode == 1
+    assert files(repo) == {"a-.tif", "b#.tif"}
+
+
+def test_spaces_are_renamed_when_the_config_makes_them_errors(repo: Path) -> None:
+    (repo / ".bia-hooks.yaml").write_text("names:\n  spaces: error\n")
+    write(repo, "my data/a b.tif")
+    git(repo, "add", "-A")
+    assert run_cli("fix-names", "--apply", cwd=repo).returncode == 1
+    assert files(repo) == {".bia-hooks.yaml", "my_data/a_b.tif"}
+
+
+def test_a_tracked_file_missing_on_disk_stops_before_any_rename(repo: Path) -> None:
+    write(repo, "a#.tif", "b#.tif")
+    git(repo, "add", "-A")
+    (repo / "b#.tif").unlink()
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 2 and "'b#.tif' is in the index but not on disk" in result.stderr
+    assert (repo / "a#.tif").exists()
+
+
+@pytest.mark.parametrize(
+    ("paths", "everything", "plan"),
+    [
+        (["a#"], ["a#", "a-/x"], [("a#", "a--1")]),  # the name of a folder is taken
+        (["d#/x", "d#/y"], ["d#/x", "d#/y", "d-"], [("d#/x", "d--1/x"), ("d#/y", "d--1/y")]),
+        (["CON.tif"], ["CON.tif"], [("CON.tif", "CON_.tif")]),
+        (["ok.tif"], ["ok.tif"], []),
+    ],
+)
+def test_plan(paths: list[str], everything: list[str], plan: list[tuple[str, str]]) -> None:
+    assert plan_renames(paths, everything, NameSettings()) == plan
