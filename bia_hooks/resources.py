@@ -10,6 +10,6 @@ from typing import Any
 
 @functools.lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
-    text = resources.files("bia_hooks").joinpath("schemas", name).read_text(encoding="utf-8")
+    text = resources.files("bia_hooks").joinpath("schemas").joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
