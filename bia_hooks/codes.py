@@ -65,5 +65,12 @@ CODES: dict[str, Code] = {
         Code("BIA109", _W, _R, "name ends in a dot"),
         Code("BIA110", _W, _R, "junk file that should not be deposited"),
         Code("BIA111", _W, _R, "empty, '.' or '..' path component"),
+        # --- file lists in step with the dataset (sync) ---
+        Code("BIA420", _E, _G, "file of the dataset missing from its file list"),
+        Code("BIA421", _E, _S, "file list names a file that is not in the dataset"),
+        Code("BIA422", _E, _G, "file claimed by two file lists"),
+        Code("BIA423", _W, _R, "file covered by no file list"),
+        Code("BIA424", _E, _G, "configured file list does not exist"),
+        Code("BIA425", _E, _G, "dataset without a file list"),
     ]
 }
