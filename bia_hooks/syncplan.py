@@ -52,7 +52,11 @@ def plan_sync(
         else:
             plan.removed.append(path)
     covered = listed_set - set(plan.removed)
-    plan.added = sorted(p for p in member_set if not _covered(p, covered))
+    # A one-object folder whose inside is listed row by row is covered too.
+    covered_with_folders = with_folders(covered)
+    plan.added = sorted(
+        p for p in member_set if p not in covered_with_folders and not _covered(p, covered)
+    )
     return plan
 
 
