@@ -77,22 +77,37 @@ def coverage_findings(coverage: Coverage, filelists: Sequence[FileListConfig]) -
 
 
 def sync_one(
-    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str],
-    write: bool,
-) -> tuple[ListSync, list[Finding]]:  # fmt: skip
-    """Plan (and, if ``write``, apply) the sync of one file list; findings describe what is off."""
+    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str]
+) -> ListSync:
+    """Bring one file list in line with ``members``, writing it only when something changes."""
     file = config.root / filelist.path
     created = not file.exists()
     editor = _new_editor(filelist) if created else open_editor(file)
-    listed = [editor.path_of(r) for r in editor.rows]
-    plan = plan_sync(listed, members, renames)
-    outcome = ListSync(filelist, plan, rows=len(listed), created=created)
-    if write and (plan.changed or created):
+    plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
+    outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
+    if plan.changed or created:
         _apply(editor, filelist, plan, outcome)
         editor.save(file)
         outcome.rows = len(editor.rows)
-    findings = [] if write else _drift_findings(filelist.path, editor, plan, created)
-    return outcome, findings
+    return outcome
+
+
+def check_one(
+    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str],
+    listed: Sequence[str] | None, refs: Sequence[int] | None,
+) -> tuple[ListSync, list[Finding]]:  # fmt: skip
+    """What a sync would change, as findings. ``listed`` and ``refs`` are the file list's paths
+    and their rows as the archive reads them (None when it cannot read the list: its format
+    findings say why)."""
+    if not (config.root / filelist.path).exists():
+        finding = Finding("BIA424", filelist.path, "this configured file list does not exist yet",
+                          fix="run 'bia-hooks sync' to create it, and stage it")  # fmt: skip
+        return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
+    if listed is None:
+        return ListSync(filelist, SyncPlan(), rows=0), []
+    plan = plan_sync(listed, members, renames)
+    outcome = ListSync(filelist, plan, rows=len(listed))
+    return outcome, _drift_findings(filelist.path, dict(zip(listed, refs or ())), plan)
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -130,14 +145,11 @@ def _key(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def _drift_findings(name: str, editor: Editor, plan: SyncPlan, created: bool) -> list[Finding]:
-    fix = "run 'bia-hooks sync' (or commit again: the hook does it) and stage the file list"
-    if created:
-        return [Finding("BIA424", name, "this configured file list does not exist yet", fix=fix)]
+def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[Finding]:
+    fix = "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) and stage the file list"
     findings = [
         Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added
     ]
-    refs = dict(zip((editor.path_of(r) for r in editor.rows), editor.refs))
     line_kind = "pointer" if name.endswith(".json") else "line"
     for path in plan.removed:
         findings.append(
@@ -156,6 +168,14 @@ def _where(kind: str, ref: int | None) -> dict[str, object]:
     if ref is None:
         return {}
     return {"pointer": f"/{ref}/path"} if kind == "pointer" else {"line": ref}
+
+
+def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
+    """The dataset's files as the file lists name them, and what listing them found amiss."""
+    from bia_hooks.dataset import list_dataset
+
+    entries, findings = list_dataset(config.root, config.objects)
+    return [e.path for e in entries], config.apply_severity(findings)
 
 
 def staged_renames(root: Path) -> dict[str, str]:
