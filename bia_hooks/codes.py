@@ -65,5 +65,16 @@ CODES: dict[str, Code] = {
         Code("BIA109", _W, _R, "name ends in a dot"),
         Code("BIA110", _W, _R, "junk file that should not be deposited"),
         Code("BIA111", _W, _R, "empty, '.' or '..' path component"),
+        # --- file list content (domain.md §2, §3) ---
+        Code("BIA301", _E, _S, "path in the file list breaks the archive's path rule"),
+        Code("BIA302", _E, _G, "mandatory column missing"),
+        Code("BIA303", _E, _G, "mandatory value missing or blank"),
+        Code("BIA304", _E, _G, "annotation type not in the archive's controlled list"),
+        Code("BIA305", _W, _R, "column name spelled other than the standard spelling"),
+        Code("BIA306", _E, _G, "the same column twice"),
+        Code("BIA307", _E, _G, "the same path listed twice"),
+        Code("BIA308", _E, _S, "folder listed together with a file inside it (circular reference)"),
+        Code("BIA309", _E, _S, "empty file list"),
+        Code("BIA310", _E, _G, "value breaks a rule of the extra schema"),
     ]
 }
