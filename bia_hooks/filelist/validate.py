@@ -60,13 +60,6 @@ def validate_table(table: Table, schema_name: str = "annotations",
     paths = cells.get(FILES, [])
     findings += _duplicate_paths(paths, table, at)
     findings += _circular_references(paths, table, at)
-    if n == 0:
-        findings.append(Finding(
-            "BIA309", table.path,
-            "the file list has no rows; the archive refuses it "
-            "('A file list should contain at least one file')",
-            fix="add one row per file of this annotation section",
-        ))  # fmt: skip
     if not annotations:
         findings = [f.with_level(Level.WARNING) if f.code in _INGEST_ONLY else f for f in findings]
     return findings
@@ -140,17 +133,15 @@ def _column_findings(table: Table, columns: Columns, at: _Locator,
                 column=issue.name, fix=f"rename the column to '{issue.standard}'",
                 **at.header(issue.index),
             )  # fmt: skip
-        elif issue.kind == "duplicate" and issue.first is not None:
+        elif issue.kind == "duplicate" and issue.first is not None and annotations:
             first = table.header[issue.first]
-            exact = first == issue.name
-            if not (exact or annotations):
-                continue
-            same = "again" if exact else f"again, as '{issue.name}' (it is also '{first}')"
+            if first == issue.name:
+                continue  # the same name twice is a format finding (BIA210, the reader's)
             yield Finding(
                 "BIA306", table.path,
-                f"the column '{issue.standard}' appears {same}; the archive's ingest fails on a "
-                f"duplicated column, and only the first one is checked here",
-                column=issue.name, fix=f"merge the two '{issue.standard}' columns into one",
+                f"the columns '{first}' and '{issue.name}' are both read as '{issue.standard}'; "
+                "the archive's ingest fails on a duplicated column (only the first is checked here)",
+                column=issue.name, fix=f"merge the two columns into one '{issue.standard}' column",
                 **at.header(issue.index),
             )  # fmt: skip
 
@@ -190,7 +181,7 @@ def _builtin_findings(violations: Sequence[Violation], table: Table,
                 fix=f"fill in {_WHAT[SOURCE_IMAGE]}", **at.cell(row, column),
             )  # fmt: skip
         else:  # not reached with the shipped schemas; kept so that a new keyword is never silent
-            yield _generic(group, "BIA310", table, at)
+            yield _generic(group, "BIA309", table, at)
 
 
 def _missing_column(column: str | None, table: Table, at: _Locator) -> Finding:
@@ -247,7 +238,7 @@ def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Fi
 def _extra_findings(violations: Sequence[Violation], table: Table,
                     at: _Locator) -> Iterator[Finding]:  # fmt: skip
     for group in _group(violations).values():
-        yield _generic(group, "BIA310", table, at)
+        yield _generic(group, "BIA309", table, at)
 
 
 def _generic(group: Sequence[Violation], code: str, table: Table, at: _Locator) -> Finding:
