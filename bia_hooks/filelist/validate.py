@@ -25,12 +25,11 @@ from bia_hooks.filelist.columns import (
 from bia_hooks.filelist.columnwise import Column, Plan, Violation, evaluate
 from bia_hooks.filelist.rowschemas import builtin_plan, extra_plan
 from bia_hooks.filelist.table import Table
-from bia_hooks.findings import Finding, Level
+from bia_hooks.findings import Finding, Kind, Level
 
-__all__ = ["validate_table"]
+__all__ = ["EXTRA_SCHEMA_CODE", "general_levels", "validate_table"]
 
-# Under the general schema the archive's verdict counts: what only its ingest needs is a warning.
-_INGEST_ONLY = ("BIA306", "BIA307")
+EXTRA_SCHEMA_CODE = "BIA309"
 
 _WHAT = {
     FILES: "the path of the file, from the root of the upload",
@@ -60,9 +59,18 @@ def validate_table(table: Table, schema_name: str = "annotations",
     paths = cells.get(FILES, [])
     findings += _duplicate_paths(paths, table, at)
     findings += _circular_references(paths, table, at)
-    if not annotations:
-        findings = [f.with_level(Level.WARNING) if f.code in _INGEST_ONLY else f for f in findings]
-    return findings
+    return findings if annotations else general_levels(findings)
+
+
+def general_levels(findings: Sequence[Finding]) -> list[Finding]:
+    """Under the general schema the archive's own verdict counts: what only its ingest or curators
+    need becomes a warning. The dataset's extra schema keeps its errors: the user asked for them."""
+    return [
+        f.with_level(Level.WARNING)
+        if f.kind is Kind.INGEST and f.code != EXTRA_SCHEMA_CODE and f.level is Level.ERROR
+        else f
+        for f in findings
+    ]
 
 
 def _evaluate_extra(plan: Plan, cells: dict[str, Column], n: int) -> list[Violation]:
@@ -140,7 +148,7 @@ def _column_findings(table: Table, columns: Columns, at: _Locator,
             yield Finding(
                 "BIA306", table.path,
                 f"the columns '{first}' and '{issue.name}' are both read as '{issue.standard}'; "
-                "the archive's ingest fails on a duplicated column (only the first is checked here)",
+                "the archive's ingest fails on a duplicated column (the first one is checked here)",
                 column=issue.name, fix=f"merge the two columns into one '{issue.standard}' column",
                 **at.header(issue.index),
             )  # fmt: skip
@@ -181,7 +189,7 @@ def _builtin_findings(violations: Sequence[Violation], table: Table,
                 fix=f"fill in {_WHAT[SOURCE_IMAGE]}", **at.cell(row, column),
             )  # fmt: skip
         else:  # not reached with the shipped schemas; kept so that a new keyword is never silent
-            yield _generic(group, "BIA309", table, at)
+            yield _generic(group, EXTRA_SCHEMA_CODE, table, at)
 
 
 def _missing_column(column: str | None, table: Table, at: _Locator) -> Finding:
@@ -238,7 +246,7 @@ def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Fi
 def _extra_findings(violations: Sequence[Violation], table: Table,
                     at: _Locator) -> Iterator[Finding]:  # fmt: skip
     for group in _group(violations).values():
-        yield _generic(group, "BIA309", table, at)
+        yield _generic(group, EXTRA_SCHEMA_CODE, table, at)
 
 
 def _generic(group: Sequence[Violation], code: str, table: Table, at: _Locator) -> Finding:
