@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "check-names": "check_names",
     "fix-names": "fix_names",
     "sync": "sync",
+    "validate": "validate",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -27,6 +28,7 @@ HELP = {
     "check-names": "check file and folder names against the archive's rule",
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
     "sync": "bring each file list in line with the dataset's files (--check: only report)",
+    "validate": "check file lists: what the archive reads, the mandatory columns and values",
 }
 
 

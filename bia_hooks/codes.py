@@ -104,7 +104,17 @@ CODES: dict[str, Code] = {
         Code("BIA244", _E, _S, "JSON: type is not a string"),
         Code("BIA245", _W, _R, "JSON: content after the first array is ignored"),
         Code("BIA246", _W, _R, "JSON: the same key twice in an object (the last wins)"),
-        # --- file lists in step with the dataset (sync) ---
+        # --- file list content (domain.md §3): columns and values ---
+        Code("BIA301", _E, _S, "path in the file list breaks the archive's path rule"),
+        Code("BIA302", _E, _G, "mandatory column missing"),
+        Code("BIA303", _E, _G, "mandatory value missing or blank"),
+        Code("BIA304", _E, _G, "annotation type not in the archive's controlled list"),
+        Code("BIA305", _W, _R, "column name spelled other than the standard spelling"),
+        Code("BIA306", _E, _G, "the same column under two spellings (Source image, source_image)"),
+        Code("BIA307", _E, _G, "the same path listed twice"),
+        Code("BIA308", _E, _S, "folder listed together with a file inside it (circular reference)"),
+        Code("BIA309", _E, _G, "value breaks a rule of the dataset's extra schema"),
+        # --- the dataset and its file lists in step ---
         Code("BIA420", _E, _G, "file of the dataset missing from its file list"),
         Code("BIA421", _E, _S, "file list names a file that is not in the dataset"),
         Code("BIA422", _E, _G, "file claimed by two file lists"),

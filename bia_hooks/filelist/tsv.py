@@ -132,8 +132,7 @@ def table_from_lines(
                     Finding(
                         "BIA211",
                         path,
-                        f"{len(extra)} cell(s) past the last column header: dropped: "
-                        + shown,
+                        f"{len(extra)} cell(s) past the last column header: dropped: " + shown,
                         value=extra[0][1],
                         **locate(r, extra[0][0]),
                         fix="give the column a header, or delete the cells",
