@@ -89,8 +89,12 @@ def table_from_lines(
     refs: Sequence[int] | None = None,
     locate: Locate = locate_line,
     quote_check: bool = True,
+    files_at: str | None = None,
 ) -> tuple[Table | None, list[Finding]]:
-    """The archive's TSV parse of ``lines`` (``refs[i]`` locates line i; default: line numbers)."""
+    """The archive's TSV parse of ``lines`` (``refs[i]`` locates line i; default: line numbers).
+
+    ``files_at`` (XLSX) names the cell where a 'Files' header was seen, when it is not A1.
+    """
 
     def ref(i: int) -> int:
         return refs[i] if refs is not None else i + 1
@@ -106,7 +110,7 @@ def table_from_lines(
             )
         ]
     header = lines[0].split("\t")
-    findings = _header_findings(path, fmt, lines, header, ref, locate)
+    findings = _header_findings(path, fmt, lines, header, ref, locate, files_at)
     if any(f.level.value == "error" and f.code != "BIA210" for f in findings):
         return None, findings
     width = len(header)
@@ -132,7 +136,7 @@ def table_from_lines(
                     Finding(
                         "BIA211",
                         path,
-                        f"{len(extra)} cell(s) past the last column header: dropped: "
+                        f"the archive drops {len(extra)} cell(s) past the last column header: "
                         + shown,
                         value=extra[0][1],
                         **locate(r, extra[0][0]),
@@ -203,6 +207,7 @@ def _header_findings(
     header: list[str],
     ref: Callable[[int], int],
     locate: Locate,
+    files_at: str | None,
 ) -> list[Finding]:
     findings: list[Finding] = []
     first = header[0]
@@ -224,8 +229,9 @@ def _header_findings(
                     f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
                 )
             )
-        elif (found is not None and found > 0) or is_blank(lines[0]) or first.startswith("#"):
-            at = f" (it is on {'row' if fmt == 'xlsx' else 'line'} {ref(found)})" if found else ""
+        elif files_at or (found and found > 0) or is_blank(lines[0]) or first.startswith("#"):
+            at = f" (it is on line {ref(found)})" if found else ""
+            at = f" (it is in {files_at})" if files_at else at
             what = (
                 "the header must start at cell A1"
                 if fmt == "xlsx"
