@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bia_hooks.filelist.table import Table
-from bia_hooks.findings import Finding
+from bia_hooks.findings import Finding, Level
 
 # Java's BufferedReader.readLine: only CR, LF and CRLF end a line (not VT, FF, U+2028, ...).
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -64,8 +64,20 @@ def _looks_utf16(data: bytes) -> bool:
     return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
-def read_tsv_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]]:
+def read_tsv_bytes(
+    data: bytes, path: str, repair: bool = False
+) -> tuple[Table | None, list[Finding]]:
+    """The archive's table and findings. ``repair`` (for export): read a UTF-16 file or one with a
+    byte-order mark as its author meant it, and report those as info, since the export fixes them."""
     text, findings = decode(data, path)
+    if repair and (text is None or text.startswith("\ufeff")):
+        if text is None:
+            text = data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-16-le",
+                               errors="replace")  # fmt: skip
+        else:
+            findings.append(Finding("BIA206", path, "the byte-order mark is dropped in the export"))
+        text = text.lstrip("\ufeff")
+        findings = [f.with_level(Level.INFO) for f in findings]
     if text is None:
         return None, findings
     if "\r" in text and LONE_CR.search(text):

@@ -104,6 +104,12 @@ def decode_escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
+def surprising_escape(text: str) -> bool:
+    """An escape other than _x005F_ (the escaped underscore Excel itself writes): Excel shows the
+    decoded text too, so only files written by scripts surprise their authors."""
+    return any(m.group(1).upper() != "005F" for m in _ESCAPE.finditer(text))
+
+
 def to_int(x: float) -> int:
     """Kotlin's Double.toInt(): toward zero, NaN -> 0, capped to a 32-bit int."""
     if x != x:
@@ -297,8 +303,8 @@ def _cell_kind(attrs: str, dates: set[int]) -> tuple[str, bool, int | None]:
 def _read_rows(
     stream: IO[bytes], sheet: Sheet, strings: list[str], dates: set[int], max_rows: int | None
 ) -> None:
-    escaped = {i for i, s in enumerate(strings) if "_x" in s and _ESCAPE.search(s)}
-    decoded = [decode_escapes(s) for s in strings] if escaped else strings
+    escaped = {i for i, s in enumerate(strings) if "_x" in s and surprising_escape(s)}
+    decoded = [decode_escapes(s) for s in strings]
     altered = sheet.altered
     rows = sheet.rows
     kinds: dict[str, tuple[str, bool, int | None]] = {}
@@ -338,7 +344,7 @@ def _read_rows(
                 im = _IS.search(body or "")
                 raw = _rich_text(im.group(1)) if im else ""
             text = decode_escapes(raw)
-            if text != raw:
+            if text != raw and surprising_escape(raw):
                 code, wrote = "BIA229", raw
         else:
             if v is None and body:
