@@ -55,12 +55,17 @@ def write_tsv(table: Table, output: Path) -> None:
 
 
 def write_json(table: Table, output: Path) -> None:
-    """``[{"path": ..., "attributes": [{"name": ..., "value": ...}], "type": "file"}]``."""
+    """``[{"path": ..., "attributes": [{"name": ..., "value": ...}], "type": "file"}]``.
+
+    Every column in every entry (an absent cell as ""), so that a column no row fills survives.
+    """
     names = table.header[1:]
     entries = [
         {
             "path": row[0],
-            "attributes": [{"name": n, "value": v} for n, v in zip(names, row[1:], strict=False)],
+            "attributes": [
+                {"name": n, "value": row[k] if k < len(row) else ""} for k, n in enumerate(names, 1)
+            ],
             "type": "file",
         }
         for row in table.rows
