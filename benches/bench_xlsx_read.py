@@ -23,7 +23,8 @@ READERS = {
     "openpyxl read_only": (
         "import openpyxl\n"
         "wb = openpyxl.load_workbook({file!r}, read_only=True)\n"
-        "rows = [r for r in wb.worksheets[0].iter_rows(values_only=True)]; assert len(rows) == {rows} + 1"
+        "rows = list(wb.worksheets[0].iter_rows(values_only=True))\n"
+        "assert len(rows) == {rows} + 1"
     ),
     "python-calamine": (
         "from python_calamine import CalamineWorkbook\n"
@@ -40,8 +41,9 @@ def make_workbook(file: Path, rows: int) -> None:
     ws = wb.create_sheet("files")
     ws.append(["Files", "Source image", "Annotation type", "Annotator", "Plate"])
     for i in range(rows):
-        ws.append([f"masks/plate{i % 40}/img_{i:07d}_mask.tif", f"S-BIAD123/plate{i % 40}/img_{i:07d}.tif",
-                   "segmentation_mask", "annotator " + str(i % 7), i % 40])  # fmt: skip
+        plate = f"plate{i % 40}"
+        ws.append([f"masks/{plate}/img_{i:07d}_mask.tif", f"S-BIAD123/{plate}/img_{i:07d}.tif",
+                   "segmentation_mask", f"annotator {i % 7}", i % 40])  # fmt: skip
     wb.save(file)
 
 

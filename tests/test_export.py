@@ -44,7 +44,9 @@ def test_xlsx_export_writes_what_the_archive_reads(tmp_path: Path) -> None:
     ws.append(["Files", "n"])
     ws.append(["a.tif", 1.5])
     wb.save(tmp_path / "list.xlsx")
-    result = run_cli("export", "list.xlsx", "-o", "list.tsv", "--report-format", "json", cwd=tmp_path)
+    result = run_cli(
+        "export", "list.xlsx", "-o", "list.tsv", "--report-format", "json", cwd=tmp_path
+    )
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["summary"]["by_code"] == {"BIA222": 1}
@@ -78,7 +80,9 @@ def test_usage_errors(tmp_path: Path, args: list[str], said: str) -> None:
 
 
 def test_value_the_target_cannot_carry(tmp_path: Path) -> None:
-    (tmp_path / "list.json").write_text('[{"path": "a.tif", "attributes": [{"name": "N", "value": "a\\nb"}]}]')
+    (tmp_path / "list.json").write_text(
+        '[{"path": "a.tif", "attributes": [{"name": "N", "value": "a\\nb"}]}]'
+    )
     result = run_cli("export", "list.json", "-o", "list.tsv", cwd=tmp_path)
     assert result.returncode == 2
     assert "row 1 ('a.tif'), column 'N'" in result.stderr

@@ -16,7 +16,7 @@ ENTRY = '{"path": "a.tif", "attributes": [{"name": "Type", "value": "x"}], "type
     [
         (f"[{ENTRY}]", None, True),
         ('[{"path": "a.tif"}, {"path": "b.tif", "attributes": null, "type": null}]', None, True),
-        ('[{"path": "a.tif", "size": 12, "attributes": [{"name": "T", "value": null}]}]', None, True),
+        ('[{"path": "a.tif", "size": 1,"attributes": [{"name": "T", "value": null}]}]', None, True),
         (f"[{ENTRY},]", "BIA240", False),
         (f"// list\n[{ENTRY}]", "BIA241", False),
         (f"[{ENTRY} /* c */]", "BIA240", False),
@@ -37,7 +37,7 @@ ENTRY = '{"path": "a.tif", "attributes": [{"name": "Type", "value": "x"}], "type
         ('[{"path": "a.tif", "attributes": [{"name": "n", "value": true}]}]', "BIA243", True),
         ('[{"path": "a.tif", "type": 1}]', "BIA244", True),
         ('[{"path": "a.tif", "path": "b.tif"}]', "BIA246", True),
-        ('[{"path": "a.tif", "attributes": [{"name": "T", "value": "1"}, {"name": "T", "value": "2"}]}]',
+        ('[{"path": "a", "attributes": [{"name": "T", "value": "1"},{"name": "T", "value": "2"}]}]',
          "BIA210", True),
         ("[]", "BIA204", True),
     ],
@@ -56,7 +56,8 @@ def test_json_cases(tmp_path: Path, text: str, code: str | None, readable: bool)
 
 def test_table_from_json(tmp_path: Path) -> None:
     (tmp_path / "list.json").write_text(
-        '[{"path": "a.tif", "attributes": [{"name": "B", "value": "1"}, {"name": "A", "value": null}]},'
+        '[{"path": "a.tif", "attributes": [{"name": "B", "value": "1"},'
+        ' {"name": "A", "value": null}]},'
         ' {"path": "b.tif", "path": "c.tif", "attributes": [{"name": "A", "value": "2"}]},'
         ' {"path": "d.tif"}]'
     )
@@ -78,7 +79,9 @@ def test_bom_and_utf16_accepted(tmp_path: Path, encoding: str) -> None:
 
 
 def test_pointer_and_fix_for_a_number_value(tmp_path: Path) -> None:
-    (tmp_path / "list.json").write_text('[{"path": "a.tif", "attributes": [{"name": "n", "value": 5}]}]')
+    (tmp_path / "list.json").write_text(
+        '[{"path": "a.tif", "attributes": [{"name": "n", "value": 5}]}]'
+    )
     _, [finding] = read_filelist(tmp_path, "list.json")
     assert finding.pointer == "/0/attributes/0/value"
     assert finding.fix == 'write it as a string: "5"'

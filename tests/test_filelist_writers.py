@@ -102,7 +102,9 @@ def test_json_carries_what_tsv_cannot(tmp_path: Path) -> None:
 # Safe strings: what every format carries (no tab, line break, quote or control character), and
 # no leading '#', blank path or leading/trailing space, which the readers rightly report.
 _safe = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters='"\t'),
+    st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters='"\t'
+    ),
     max_size=12,
 ).filter(lambda s: s == s.strip())
 _name = _safe.filter(lambda s: s != "" and s != "Files")

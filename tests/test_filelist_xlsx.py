@@ -1,4 +1,4 @@
-"""XLSX file lists, made with openpyxl: what the archive reads, and each cell it reads differently."""
+"""XLSX file lists made with openpyxl: what the archive reads, and each cell it reads otherwise."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
                 "BIA241",
                 path,
                 f"the archive needs a JSON array of file entries; this file is {what}",
-                fix='write [{"path": "a.tif", "attributes": [{"name": "...", "value": "..."}]}, ...]',
+                fix='write [{"path": "a.tif", "attributes": [{"name": "N", "value": "V"}]}, ...]',
             )
         ]
     try:
@@ -229,7 +229,7 @@ def _attribute(attribute: Any, path: str, where: str, findings: list[Finding]) -
                 "BIA243",
                 path,
                 f"{where}/value",
-                f"the value of {name!r} is {_kind(value)}; the archive accepts only a string or null",
+                f"the value of {name!r} is {_kind(value)}; the archive wants a string or null",
                 value,
                 fix=f'write it as a string: "{shown}"' if shown else "write it as a string",
             )

@@ -68,11 +68,12 @@ def read_tsv_bytes(
     data: bytes, path: str, repair: bool = False
 ) -> tuple[Table | None, list[Finding]]:
     """The archive's table and findings. ``repair`` (for export): read a UTF-16 file or one with a
-    byte-order mark as its author meant it, and report those as info, since the export fixes them."""
+    byte-order mark as its author meant it, and report those as info: the export fixes them."""
     text, findings = decode(data, path)
     if repair and (text is None or text.startswith("\ufeff")):
         if text is None:
-            text = data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-16-le",
+            bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            text = data.decode("utf-16" if bom else "utf-16-le",
                                errors="replace")  # fmt: skip
         else:
             findings.append(Finding("BIA206", path, "the byte-order mark is dropped in the export"))

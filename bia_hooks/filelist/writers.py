@@ -74,9 +74,9 @@ def write_json(table: Table, output: Path) -> None:
 
 
 def write_xlsx(table: Table, output: Path) -> None:
-    """The first (only) sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' no formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """One sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' is no formula."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
     for i, row in _cells(table):
         for j, cell in enumerate(row):

@@ -506,7 +506,11 @@ def sheet_to_table(sheet: Sheet, path: str) -> tuple[Table | None, list[Finding]
 def _altered(
     path: str, table: Table, number: int, col: int, code: str, wrote: str, text: str
 ) -> Finding:
-    where = {"line": number, "cell": f"{column_letters(col)}{number}", "column": table.header[col]}
+    where: dict[str, Any] = {
+        "line": number,
+        "cell": f"{column_letters(col)}{number}",
+        "column": table.header[col],
+    }
     if code in ("BIA227", "BIA228"):
         split = code == "BIA227"
         return Finding(
@@ -515,7 +519,7 @@ def _altered(
             "the cell holds a line break: the archive wraps it in quotes and splits the row, "
             "and reads the second part as a path"
             if split
-            else "the cell holds a tab or '\"': the archive wraps it in quotes, which stay in the value"
+            else "the cell holds a tab or '\"': the archive wraps it in quotes, which stay"
             + (" (and the tab splits the cell)" if "\t" in text else ""),
             value=text,
             fix="remove the line break" if split else "remove the tab or '\"'",
@@ -559,7 +563,7 @@ def _merged(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
 
 
 def _below(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
-    """Notes below the table: after an empty row, a row with a single cell, or a short last block."""
+    """Notes below the table: after an empty row, a lone cell, or a short last block of rows."""
     blocks: list[list[tuple[int, str]]] = []
     previous = 0
     for n, line in sheet.rows:
