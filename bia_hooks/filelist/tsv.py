@@ -7,6 +7,7 @@ TSV parse itself; the XLSX reader feeds it the lines the archive's converter wri
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -128,19 +129,18 @@ def table_from_lines(
         return None, findings
     width = len(header)
     header_quotes = quote_check and any('"' in h for h in header)
-    findings.extend(_cell_findings(path, header, 0, ref(0), locate, header, header_quotes, True))
+    findings.extend(_cell_findings(path, header, ref(0), locate, header, header_quotes, True))
     rows: list[list[str]] = []
     row_refs: list[int] = []
     blank: list[int] = []
     n = 1  # the archive counts non-blank rows, the header included
-    for i in range(1, len(lines)):
-        line = lines[i]
+    numbers = refs[1:] if refs is not None else range(2, len(lines) + 1)
+    for line, r in zip(itertools.islice(lines, 1, None), numbers, strict=True):
         if not line or line.isspace():
-            blank.append(ref(i))
+            blank.append(r)
             continue
         n += 1
         cells = line.split("\t")
-        r = ref(i)
         if len(cells) > width:
             extra = [(j, c) for j, c in enumerate(cells[width:], width) if c]
             if extra:
@@ -184,8 +184,15 @@ def table_from_lines(
                     fix="delete the row",
                 )
             )
-        if " " in line or "\ufffd" in line or (quote_check and '"' in line) or "\xa0" in line:
-            findings.extend(_cell_findings(path, cells, i, r, locate, header, quote_check, False))
+        if (
+            "\ufffd" in line
+            or (quote_check and '"' in line)
+            or " \t" in line
+            or "\t " in line
+            or line[-1] == " "
+            or "\xa0" in line
+        ):
+            findings.extend(_cell_findings(path, cells, r, locate, header, quote_check, False))
         rows.append(cells)
         row_refs.append(r)
     if blank and fmt == "tsv":
@@ -313,7 +320,6 @@ def _header_findings(
 def _cell_findings(
     path: str,
     cells: Sequence[str],
-    i: int,
     r: int,
     locate: Locate,
     header: Sequence[str],
