@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "fix-names": "fix_names",
     "sync": "sync",
     "validate": "validate",
+    "export": "export",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -29,6 +30,7 @@ HELP = {
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
     "sync": "bring each file list in line with the dataset's files (--check: only report)",
     "validate": "check file lists: what the archive reads, the mandatory columns and values",
+    "export": "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it",
 }
 
 
