@@ -65,5 +65,10 @@ CODES: dict[str, Code] = {
         Code("BIA109", _W, _R, "name ends in a dot"),
         Code("BIA110", _W, _R, "junk file that should not be deposited"),
         Code("BIA111", _W, _R, "empty, '.' or '..' path component"),
+        # --- the dataset's files: git, git-annex, DVC (domain.md §6) ---
+        Code("BIA401", _W, _R, "DVC-tracked folder listed as one entry: its file list is not in the local cache"),
+        Code("BIA402", _W, _R, "DVC file that cannot be read: its data is not listed"),
+        Code("BIA403", _W, _R, "git submodule: its files are not listed"),
+        Code("BIA404", _W, _R, "git object missing: cannot tell whether the file is annexed"),
     ]
 }
