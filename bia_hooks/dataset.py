@@ -86,21 +86,15 @@ def is_machinery(path: str) -> bool:
 # --- git-annex keys (read from git alone: no git-annex needed) --------------------------------
 
 _ANNEX_MARK = "annex/objects/"
-_KEY_SIZE_RX = re.compile(r"-s(\d+)(?=-)")
-
-
-def _looks_like_key(name: str) -> bool:
-    # BACKEND[-field...]--NAME, e.g. SHA256E-s12--abc.tif, WORM-s3-m1700000000--x.tif
-    head, sep, _ = name.partition("--")
-    return bool(sep) and bool(head) and "/" not in name
 
 
 def annex_key_of_link(target: str) -> str | None:
     """The key a locked annexed file's symlink names (``../.git/annex/objects/Xx/Yy/KEY/KEY``)."""
     if _ANNEX_MARK not in target:
         return None
-    key = target.rstrip("/").rpartition("/")[2]
-    return key if _looks_like_key(key) else None
+    key = target[target.rfind("/") + 1 :]
+    # BACKEND[-field...]--NAME, e.g. SHA256E-s12--abc.tif or WORM-s3-m1700000000--x.tif
+    return key if key.find("--") > 0 else None
 
 
 def annex_key_of_pointer(content: bytes) -> str | None:
@@ -108,14 +102,20 @@ def annex_key_of_pointer(content: bytes) -> str | None:
     line = content.split(b"\n", 1)[0].strip()
     if not line.startswith(b"/annex/objects/"):
         return None
-    key = line.rpartition(b"/")[2].decode("utf-8", "surrogateescape")
-    return key if _looks_like_key(key) else None
+    return annex_key_of_link(line.decode("utf-8", "surrogateescape"))
 
 
 def annex_key_size(key: str) -> int | None:
     """The content size a key records (``-s12345``), or None for keys made without one."""
-    m = _KEY_SIZE_RX.search(key.partition("--")[0] + "-")
-    return int(m.group(1)) if m else None
+    head = key[: key.find("--")]
+    at = head.find("-s")
+    while at >= 0:
+        end = head.find("-", at + 2)
+        digits = head[at + 2 : end] if end >= 0 else head[at + 2 :]
+        if digits.isdigit():
+            return int(digits)
+        at = head.find("-s", at + 2)
+    return None
 
 
 # --- DVC --------------------------------------------------------------------------------------

@@ -34,6 +34,9 @@ def read_blobs(root: Path, ids: Iterable[str]) -> dict[str, bytes | None]:
     feed = ("\n".join(wanted) + "\n").encode()
     # The header is only the size: the answers come in the order asked.
     out = git(root, "cat-file", "--batch=%(objectsize)", "--buffer", input=feed).stdout
+    fast = _split_simple(wanted, out)
+    if fast is not None:
+        return fast
     blobs: dict[str, bytes | None] = {}
     pos = 0
     for oid in wanted:
@@ -47,3 +50,20 @@ def read_blobs(root: Path, ids: Iterable[str]) -> dict[str, bytes | None]:
             blobs[oid] = None
             pos = end + 1
     return blobs
+
+
+def _split_simple(wanted: list[str], out: bytes) -> dict[str, bytes | None] | None:
+    """The common answer, split at C speed: no object missing, no newline inside (symlinks).
+
+    Each answer is ``SIZE\\nCONTENT\\n``; the sizes prove the split right, else None.
+    """
+    parts = out.split(b"\n")
+    if len(parts) != 2 * len(wanted) + 1 or parts[-1]:
+        return None
+    sizes, contents = parts[0:-1:2], parts[1:-1:2]
+    try:
+        if list(map(len, contents)) != list(map(int, sizes)):
+            return None
+    except ValueError:  # "<oid> missing"
+        return None
+    return dict(zip(wanted, contents, strict=True))

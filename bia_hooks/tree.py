@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gc
 import itertools
+import operator
 import os
 import re
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 from bia_hooks import dataset, dvccache, gitobjects, globs
 from bia_hooks.config import DEFAULT_OBJECTS
 from bia_hooks.dataset import DatasetFile
+from bia_hooks.dataset import FileKind as FileKindT
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
 from bia_hooks.gitcmd import git, is_git_work_tree, split_z
@@ -135,7 +137,13 @@ def local_annex_keys(git_dir: Path) -> set[str]:
     return keys
 
 
+_Info = tuple[FileKindT, int | None, str | None, bool]  # a DatasetFile without its path
+_PLAIN: _Info = ("file", None, None, True)
+
+
 class _GitListing:
+    """One listing of the git index (or of a commit): at most five git processes in all."""
+
     def __init__(self, root: Path, objects: tuple[str, ...], rev: str | None) -> None:
         self.root = root
         self.objects = objects
@@ -143,90 +151,126 @@ class _GitListing:
         self.findings: list[Finding] = []
         self.git_dir = _git_dir(root)
         self._local_keys: set[str] | None = None
+        self.blobs: dict[str, bytes | None] = {}
 
     def local_keys(self) -> set[str]:
         if self._local_keys is None:
             self._local_keys = local_annex_keys(self.git_dir)
         return self._local_keys
 
-    def entries(self) -> str:
+    def records(self) -> list[str]:
+        """``MODE OID STAGE<TAB>PATH`` for each entry: ls-files' layout, also for a commit."""
         if self.rev is None:
-            return split_text(git(self.root, "ls-files", "-s", "-z").stdout)
-        if git(
-            self.root, "rev-parse", "-q", "--verify", f"{self.rev}^{{tree}}", check=False
-        ).returncode:
-            raise UsageError(f"{self.root}: no commit {self.rev!r} in this repository")
-        return split_text(git(self.root, "ls-tree", "-r", "-z", self.rev).stdout)
+            out = git(self.root, "ls-files", "-s", "-z").stdout
+        else:
+            if not _has_commit(self.root, self.rev):
+                raise UsageError(f"{self.root}: no commit {self.rev!r} in this repository")
+            fmt = "--format=%(objectmode) %(objectname) 0%x09%(path)"
+            out = git(self.root, "ls-tree", "-r", "-z", fmt, self.rev).stdout
+        records = out.decode("utf-8", "surrogateescape").split("\0")
+        if records and not records[-1]:
+            records.pop()
+        return records
 
     def run(self) -> tuple[list[DatasetFile], list[Finding]]:
-        text = self.entries()
-        regular_oids: dict[str, str] = {}  # path -> blob id, only where Python must look
-        links: dict[str, str] = {}
-        special = (
-            text.startswith(("120000", "160000"))
-            or "\0120000 " in text
-            or "\0160000 " in text
-            or (self.rev is None and re.search(r" [123]\t", text) is not None)
-        )
-        annex = _uses_annex(self.root, self.git_dir)
-        if special or annex:
-            paths = self._parse_slow(text, regular_oids, links, want_oids=annex)
-        else:
-            paths = _PATH_RX.findall(text)
+        records = self.records()
+        if not records:
+            return [], []
+        at = records[0].index(" ", 7)  # the object id ends here: 40 (SHA-1) or 64 (SHA-256)
+        cut = at + 3  # " 0\t": the path starts here
+        text = "\0".join(records) + "\0"  # scanned at C speed for the rare kinds of entry
+        if re.search(r" [123]\t", text):
+            records = _one_per_path(records, cut)  # a merge conflict: each side is an entry
+        if "160000 " in text:
+            records = self._without_submodules(records, cut)
+        paths = [r[cut:] for r in records]
+        has_links = text.startswith("120000 ") or "\0120000 " in text
         machinery = self._machinery(text)
-        for path in machinery:
-            if path.endswith(_DVC_SOURCES) and path not in regular_oids:
-                regular_oids[path] = self._oid_of(text, path)
-        overrides: dict[str, DatasetFile] = {p: DatasetFile(p, "machinery") for p in machinery}
-
-        # One batch for the sizes of regular blobs that may be pointers, one for the contents.
-        sizes: dict[str, int | None] = {}
+        annex = has_links or _uses_annex(self.root, self.git_dir) or self._annex_attributes(
+            text, machinery, at
+        )
+        dvc = [p for p in machinery if p.endswith(_DVC_SOURCES)]
+        dvc_oids = {p: self._oid_of(text, p, at) for p in dvc}
         if annex:
-            candidates = [o for p, o in regular_oids.items() if p not in overrides]
-            sizes = gitobjects.blob_sizes(self.root, candidates)
-        small = [o for o in regular_oids.values() if (sizes.get(o) or 0) <= POINTER_MAX]
-        dvc_oids = [regular_oids[p] for p in machinery if p.endswith(_DVC_SOURCES)]
-        blobs = gitobjects.read_blobs(self.root, [*links.values(), *dvc_oids, *small])
-
-        for path, oid in links.items():
-            overrides[path] = self._link(path, blobs.get(oid), oid)
-        if annex:
-            for path, oid in regular_oids.items():
-                if path not in overrides:
-                    overrides[path] = self._regular(path, oid, sizes.get(oid), blobs.get(oid))
-        files = _build(paths, overrides)
-
-        dvc = [(p, blobs.get(regular_oids[p])) for p in machinery if p.endswith(_DVC_SOURCES)]
+            oids = [r[7:at] for r in records]
+            info = self._annex_info(records, at, set(machinery), dvc_oids)
+            files = list(map(_make, map(operator.add, zip(paths), map(info.get, oids, _PLAINS))))
+            self._report_missing(info, paths, oids)
+            del oids
+        else:
+            files = list(map(_make, zip(paths, *_PLAIN_COLUMNS)))
+            self.blobs = gitobjects.read_blobs(self.root, dvc_oids.values())
+        del records
+        if machinery:
+            overrides = {p: DatasetFile(p, "machinery") for p in machinery}
+            files = list(map(overrides.get, paths, files))
         if dvc:
-            files = self._with_dvc(files, dvc)
+            sources = [(p, self.blobs.get(dvc_oids[p])) for p in dvc]
+            files = _merge_dvc(
+                self.root, files, sources, self.objects, self.findings, on_disk=False
+            )
         files = dataset.collapse_objects(files, self.objects, text)
         return files, self.findings
 
-    def _parse_slow(self, text: str, regular: dict[str, str], links: dict[str, str],
-                    want_oids: bool) -> list[str]:  # fmt: skip
-        paths: list[str] = []
-        oid_at = 1 if self.rev is None else 2  # ls-files -s: MODE OID STAGE; ls-tree: MODE TYPE OID
-        previous = None
-        for record in text.split("\0"):
-            meta, _, path = record.partition("\t")
-            if path == previous or not path:
-                continue  # the other sides of a merge conflict: one path
-            previous = path
-            mode = meta[:6]
-            if mode == "120000":
-                links[path] = meta.split(" ")[oid_at]
-            elif mode == "160000":
-                self.findings.append(_submodule(path))
-                continue
-            elif want_oids:
-                regular[path] = meta.split(" ")[oid_at]
-            paths.append(path)
-        return paths
+    def _annex_attributes(self, text: str, machinery: list[str], at: int) -> bool:
+        """Do .gitattributes files speak of git-annex (``annex.largefiles``, ``filter=annex``)?
 
-    def _oid_of(self, text: str, path: str) -> str:
-        end = text.index(f"\t{path}\0")
-        meta = text[text.rfind("\0", 0, end) + 1 : end]
-        return meta.split(" ")[1 if self.rev is None else 2]
+        The one trace of git-annex a shallow clone of unlocked-only annexed files may keep.
+        """
+        oids = [self._oid_of(text, p, at) for p in machinery if p.endswith(".gitattributes")]
+        return any(b"annex" in (c or b"") for c in gitobjects.read_blobs(self.root, oids).values())
+
+    def _without_submodules(self, records: list[str], cut: int) -> list[str]:
+        kept = []
+        for r in records:
+            if r.startswith("160000 "):
+                self.findings.append(_submodule(r[cut:]))
+            else:
+                kept.append(r)
+        return kept
+
+    def _annex_info(self, records: list[str], at: int, machinery: set[str],
+                    dvc_oids: dict[str, str]) -> dict[str, _Info]:  # fmt: skip
+        """What each distinct blob is: an annex symlink or pointer (key, size), or a plain file.
+
+        One ``cat-file --batch-check`` for the sizes of regular blobs (pointers are small), one
+        ``cat-file --batch`` for the symlink targets, small blobs and DVC files together.
+        """
+        cut = at + 3
+        links = {r[7:at] for r in records if r[1] == "2"}
+        regular = {r[7:at] for r in records if r[1] == "0" and r[cut:] not in machinery}
+        sizes = gitobjects.blob_sizes(self.root, regular)
+        small = [o for o, size in sizes.items() if size is not None and size <= POINTER_MAX]
+        blobs = gitobjects.read_blobs(self.root, [*links, *small, *dvc_oids.values()])
+        self.blobs = {o: blobs.get(o) for o in dvc_oids.values()}
+        info: dict[str, _Info] = {
+            o: ("file", size, None, size is not None) for o, size in sizes.items()
+        }
+        local = self.local_keys() if (links or small) else set()
+        for oid in links:
+            target = blobs.get(oid)
+            if target is None:
+                info[oid] = ("file", None, None, False)
+            else:
+                key = dataset.annex_key_of_link(target.decode("utf-8", "surrogateescape"))
+                info[oid] = _PLAIN if key is None else _annexed(key, local)
+        for oid in small:
+            content = blobs.get(oid)
+            key = dataset.annex_key_of_pointer(content) if content is not None else None
+            if key is not None:
+                info[oid] = _annexed(key, local)
+        return info
+
+    def _report_missing(self, info: dict[str, _Info], paths: list[str], oids: list[str]) -> None:
+        missing = {o for o, i in info.items() if not i[3] and i[0] == "file"}
+        if missing:
+            for path, oid in zip(paths, oids, strict=True):
+                if oid in missing:
+                    self.findings.append(_missing_object(path, oid))
+
+    def _oid_of(self, text: str, path: str, at: int) -> str:
+        start = text.rfind("\0", 0, text.index(f"\t{path}\0")) + 1
+        return text[start + 7 : start + at]
 
     def _machinery(self, text: str) -> list[str]:
         """Repository files, found by scanning the whole listing for their few spellings."""
@@ -242,46 +286,24 @@ class _GitListing:
                 at = text.find(needle, rec_end)
         return sorted(found)
 
-    def _link(self, path: str, target: bytes | None, oid: str) -> DatasetFile:
-        if target is None:
-            self.findings.append(_missing_object(path, oid))
-            return DatasetFile(path, "file", None, None, False)
-        key = dataset.annex_key_of_link(target.decode("utf-8", "surrogateescape"))
-        if key is None:
-            return DatasetFile(path, "machinery" if dataset.is_machinery(path) else "file")
-        return DatasetFile(
-            path, "annexed", dataset.annex_key_size(key), key, key in self.local_keys()
-        )
 
-    def _regular(self, path: str, oid: str, size: int | None, content: bytes | None) -> DatasetFile:
-        if size is None:
-            self.findings.append(_missing_object(path, oid))
-            return DatasetFile(path, "file", None, None, False)
-        key = dataset.annex_key_of_pointer(content) if content is not None else None
-        if key is None:
-            return DatasetFile(path, "file", size)
-        return DatasetFile(
-            path, "annexed", dataset.annex_key_size(key), key, key in self.local_keys()
-        )
-
-    def _with_dvc(self, files: list[DatasetFile], sources: list[tuple[str, bytes | None]]
-                  ) -> list[DatasetFile]:  # fmt: skip
-        return _merge_dvc(self.root, files, sources, self.objects, self.findings, on_disk=False)
+def _annexed(key: str, local: set[str]) -> _Info:
+    return ("annexed", dataset.annex_key_size(key), key, key in local)
 
 
-_PATH_RX = re.compile(r"\t([^\0]*)\0")
+def _one_per_path(records: list[str], cut: int) -> list[str]:
+    kept: list[str] = []
+    previous = None
+    for r in records:
+        path = r[cut:]
+        if path != previous:
+            kept.append(r)
+        previous = path
+    return kept
 
 
-def split_text(output: bytes) -> str:
-    return output.decode("utf-8", "surrogateescape")
-
-
-def _build(paths: list[str], overrides: dict[str, DatasetFile]) -> list[DatasetFile]:
-    plain = map(_make, zip(paths, itertools.repeat("file"), itertools.repeat(None),
-                           itertools.repeat(None), itertools.repeat(True)))  # fmt: skip
-    if not overrides:
-        return list(plain)
-    return list(map(overrides.get, paths, plain))
+_PLAIN_COLUMNS = [itertools.repeat(v) for v in _PLAIN]
+_PLAINS = itertools.repeat(_PLAIN)
 
 
 def _submodule(path: str) -> Finding:
