@@ -7,20 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bia_hooks import globs
+from bia_hooks.dataset import is_machinery
 from bia_hooks.config import FileListConfig
 from bia_hooks.findings import Finding
-
-# Files that run the repository, not data: never rows of a file list.
-MACHINERY_NAMES = frozenset(
-    [".gitignore", ".gitattributes", ".gitmodules", ".pre-commit-config.yaml", ".bia-hooks.yaml",
-     ".bia-hooks.yml", ".dvcignore", ".datalad"]
-)  # fmt: skip
-MACHINERY_GLOBS = ("*.dvc", ".dvc/**", ".datalad/**", ".github/**")
-
-
-def is_machinery(path: str) -> bool:
-    return posixpath.basename(path) in MACHINERY_NAMES or globs.matches(path, MACHINERY_GLOBS)
-
 
 def default_include(filelist_path: str) -> tuple[str, ...]:
     """A file list covers the files of its own folder and below."""

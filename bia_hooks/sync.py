@@ -172,16 +172,12 @@ def _where(kind: str, ref: int | None) -> dict[str, object]:
 
 def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
     """The dataset's files as the file lists name them, and what listing them found amiss."""
-    from bia_hooks.dataset import list_dataset
-
-    entries, findings = list_dataset(config.root, config.objects)
+    entries, findings = tree.list_dataset(config.root, config.objects)
     return [e.path for e in entries], config.apply_severity(findings)
 
 
-def staged_renames(root: Path) -> dict[str, str]:
-    from bia_hooks.dataset import staged_renames as renames
-
-    return renames(root) if tree.is_git_work_tree(root) else {}
+def staged_renames(config: Config) -> dict[str, str]:
+    return tree.staged_renames(config.root, config.objects)
 
 
 def members_of(coverage: Coverage, filelist: FileListConfig) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bia_hooks.config import FileListConfig
-from bia_hooks.coverage import assign, is_machinery
+from bia_hooks.coverage import assign
 
 FILES = [
     ".gitattributes", ".bia-hooks.yaml", "data.dvc", "README.md",
@@ -46,9 +46,3 @@ def test_found_lists_nearest_folder_wins() -> None:
     assert "annotations/masks/a.tif" not in coverage.members["filelist.tsv"]
     assert "annotations/masks/filelist.tsv" not in coverage.members["filelist.tsv"]
     assert coverage.findings == []
-
-
-def test_machinery_is_never_listed() -> None:
-    assert all(is_machinery(p) for p in [".gitattributes", "x/.gitignore", "data.dvc",
-                                         ".dvc/config", ".github/workflows/ci.yml"])  # fmt: skip
-    assert not any(is_machinery(p) for p in ["a.tif", "dvc/a.tif", "gitignore.txt"])

@@ -98,6 +98,7 @@ def test_in_step_is_clean(dataset: Path) -> None:
 
 def test_add_delete_rename_across_folders(dataset: Path) -> None:
     write(dataset, "annotations/points/plate2_B03_points.csv")
+    (dataset / "annotations/moved").mkdir()
     git(dataset, "mv", "annotations/masks/plate1_A02_mask.tif", "annotations/moved/plate1_A02_mask.tif")
     git(dataset, "rm", "-q", "annotations/masks/plate1_A01_mask.tif")
     git(dataset, "add", "-A")

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     findings += name_findings(config, paths, paths)
     filelists, coverage = sync.share_out(config, paths)
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
-    renames = sync.staged_renames(config.root)
+    renames = sync.staged_renames(config)
     summaries = []
     for filelist in filelists:
         sync.ensure_inside(config.root, filelist)

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     paths, findings = sync.dataset_files(config)
     filelists, coverage = sync.share_out(config, paths)
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
-    renames = sync.staged_renames(config.root)
+    renames = sync.staged_renames(config)
     changed = False
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     for filelist in filelists:
