@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import commit, git, pre_commit, use_hooks, write
+
+def output(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout + result.stderr  # git prints the hook's output on stderr
+
 
 HEADER = "Files\tAnnotation type\tSource image\n"
 CONFIG = """\
@@ -43,8 +48,8 @@ def test_new_file_gets_a_row_and_the_commit_stops_once(dataset: Path, pre_commit
 
     refused = commit(dataset, pre_commit_home)
     assert refused.returncode == 1
-    assert "1 row(s) added, 0 removed, 0 rename(s) carried" in refused.stdout
-    assert "+ annotations/masks/b.tif" in refused.stdout
+    assert "1 row(s) added, 0 removed, 0 rename(s) carried" in output(refused)
+    assert "+ annotations/masks/b.tif" in output(refused)
     assert (dataset / "annotations/filelist.tsv").read_text() == (
         HEADER
         + "annotations/masks/a.tif\tsegmentation_mask\tS-BIAD999/img.tif\n"
@@ -55,7 +60,7 @@ def test_new_file_gets_a_row_and_the_commit_stops_once(dataset: Path, pre_commit
 
     git(dataset, "add", "annotations/filelist.tsv")
     accepted = commit(dataset, pre_commit_home)
-    assert accepted.returncode == 0, accepted.stdout
+    assert accepted.returncode == 0, output(accepted)
     assert "annotations/masks/untracked.tif" not in git(dataset, "show", "HEAD:annotations/filelist.tsv")
 
 
@@ -63,7 +68,7 @@ def test_rename_carries_the_row(dataset: Path, pre_commit_home: Path) -> None:
     git(dataset, "mv", "annotations/masks/a.tif", "annotations/masks/renamed.tif")
     refused = commit(dataset, pre_commit_home)
     assert refused.returncode == 1
-    assert "~ annotations/masks/a.tif -> annotations/masks/renamed.tif" in refused.stdout
+    assert "~ annotations/masks/a.tif -> annotations/masks/renamed.tif" in output(refused)
     git(dataset, "add", "annotations/filelist.tsv")
     assert commit(dataset, pre_commit_home).returncode == 0
 
@@ -86,4 +91,4 @@ def test_row_without_mandatory_values_fails_validation(dataset: Path, pre_commit
     git(dataset, "add", "-A")
     refused = commit(dataset, pre_commit_home)
     assert refused.returncode == 1
-    assert "BIA303" in refused.stdout and "annotations/points/p.csv" in refused.stdout
+    assert "annotations/filelist.tsv:3: [Annotation type] error BIA303" in output(refused)
