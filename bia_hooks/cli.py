@@ -19,12 +19,18 @@ from bia_hooks.errors import UsageError
 SUBCOMMANDS = {
     "check-names": "check_names",
     "fix-names": "fix_names",
+    "sync": "sync",
+    "validate": "validate",
+    "export": "export",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
 HELP = {
     "check-names": "check file and folder names against the archive's rule",
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
+    "sync": "bring each file list in line with the dataset's files (--check: only report)",
+    "validate": "check file lists: what the archive reads, the mandatory columns and values",
+    "export": "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it",
 }
 
 

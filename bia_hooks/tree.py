@@ -2,43 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
+import itertools
+import operator
 import os
-import subprocess
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from bia_hooks import dataset, dvccache, gitobjects, globs
+from bia_hooks.config import DEFAULT_OBJECTS
+from bia_hooks.dataset import DatasetFile
+from bia_hooks.dataset import FileKind as FileKindT
 from bia_hooks.errors import UsageError
+from bia_hooks.findings import Finding
+from bia_hooks.gitcmd import git, is_git_work_tree, split_z
 
-
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise UsageError("git is not installed; install git, or run on a plain folder") from None
-    if check and result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip()
-        raise UsageError(f"git {' '.join(args)} failed in {root}: {message}")
-    return result
-
-
-def is_git_work_tree(root: Path) -> bool:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, check=False
-        )
-    except FileNotFoundError:
-        return False
-    return result.returncode == 0 and result.stdout.strip() == b"true"
-
-
-def split_z(output: bytes) -> list[str]:
-    # Paths are bytes to git; surrogateescape keeps a non-UTF-8 name intact for reporting.
-    # Decoding once and splitting is the same (NUL is never inside a UTF-8 sequence) and faster.
-    return [p for p in output.decode("utf-8", "surrogateescape").split("\0") if p]
+__all__ = [
+    "DatasetFile",
+    "dataset_paths",
+    "git",
+    "index_files",
+    "is_git_work_tree",
+    "list_dataset",
+    "renames_since",
+    "split_z",
+    "staged_renames",
+    "walk_files",
+]
 
 
 def index_files(root: Path) -> list[str]:
@@ -77,3 +71,501 @@ def dataset_paths(root: Path) -> list[str]:
     if not root.is_dir():
         raise UsageError(f"{root}: no such folder")
     return index_files(root) if is_git_work_tree(root) else walk_files(root)
+
+
+# --- the dataset's files, with what git-annex and DVC know about them -------------------------
+# The fast path matters: a million tracked files must list in about a second. Records are built
+# at C speed (map over zip), and only the few special entries (symlinks, pointers, DVC and
+# repository files) go through Python code one by one.
+
+POINTER_MAX = 1024  # an unlocked annexed file's pointer blob is ~100 bytes; bigger is content
+_DVC_SOURCES = (".dvc", "dvc.lock")
+_make = functools.partial(tuple.__new__, DatasetFile)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    # A million new tuples would trigger full collections over objects that are never garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def list_dataset(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS, *,
+                 rev: str | None = None) -> tuple[list[DatasetFile], list[Finding]]:  # fmt: skip
+    """Every file of the dataset at ``root``, sorted by path, and what stopped a full listing.
+
+    In a git repository: the git index (what the next commit records), or the commit ``rev``.
+    Elsewhere: the folder on disk. Folders matching ``objects`` are one entry each.
+    """
+    if not root.is_dir():
+        raise UsageError(f"{root}: no such folder")
+    with _no_gc():
+        if is_git_work_tree(root):
+            return _GitListing(root, objects, rev).run()
+        if rev is not None:
+            raise UsageError(f"{root} is not a git repository: there is no commit {rev} to list")
+        return _list_folder(root, objects)
+
+
+def _git_dir(root: Path) -> Path:
+    out = git(root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
+def _uses_annex(root: Path, git_dir: Path) -> bool:
+    """Does this repository use git-annex, even in a clone without it (shallow CI clones)?"""
+    if (git_dir / "annex").is_dir():
+        return True
+    refs = git(root, "for-each-ref", "--count=1", "--format=%(refname)",
+               "refs/heads/git-annex", "refs/remotes/*/git-annex").stdout  # fmt: skip
+    return bool(refs.strip())
+
+
+def local_annex_keys(git_dir: Path) -> set[str]:
+    """The keys whose content git-annex holds here (``annex/objects/Xx/Yy/KEY/KEY``)."""
+    keys: set[str] = set()
+    top = git_dir / "annex" / "objects"
+    try:
+        level1 = list(os.scandir(top))
+    except OSError:
+        return keys
+    for d1 in level1:
+        try:
+            for d2 in os.scandir(d1.path):
+                keys.update(os.listdir(d2.path))
+        except OSError:
+            continue
+    return keys
+
+
+_Info = tuple[FileKindT, int | None, str | None, bool]  # a DatasetFile without its path
+_PLAIN: _Info = ("file", None, None, True)
+
+
+class _GitListing:
+    """One listing of the git index (or of a commit): at most five git processes in all."""
+
+    def __init__(self, root: Path, objects: tuple[str, ...], rev: str | None) -> None:
+        self.root = root
+        self.objects = objects
+        self.rev = rev
+        self.findings: list[Finding] = []
+        self.git_dir = _git_dir(root)
+        self._local_keys: set[str] | None = None
+        self.blobs: dict[str, bytes | None] = {}
+
+    def local_keys(self) -> set[str]:
+        if self._local_keys is None:
+            self._local_keys = local_annex_keys(self.git_dir)
+        return self._local_keys
+
+    def records(self) -> list[str]:
+        """``MODE OID STAGE<TAB>PATH`` for each entry: ls-files' layout, also for a commit."""
+        if self.rev is None:
+            out = git(self.root, "ls-files", "-s", "-z").stdout
+        else:
+            if not _has_commit(self.root, self.rev):
+                raise UsageError(f"{self.root}: no commit {self.rev!r} in this repository")
+            fmt = "--format=%(objectmode) %(objectname) 0%x09%(path)"
+            out = git(self.root, "ls-tree", "-r", "-z", fmt, self.rev).stdout
+        records = out.decode("utf-8", "surrogateescape").split("\0")
+        if records and not records[-1]:
+            records.pop()
+        return records
+
+    def run(self) -> tuple[list[DatasetFile], list[Finding]]:
+        records = self.records()
+        if not records:
+            return [], []
+        at = records[0].index(" ", 7)  # the object id ends here: 40 (SHA-1) or 64 (SHA-256)
+        cut = at + 3  # " 0\t": the path starts here
+        text = "\0".join(records) + "\0"  # scanned at C speed for the rare kinds of entry
+        if re.search(r" [123]\t", text):
+            records = _one_per_path(records, cut)  # a merge conflict: each side is an entry
+        if "160000 " in text:
+            records = self._without_submodules(records, cut)
+        paths = [r[cut:] for r in records]
+        has_links = text.startswith("120000 ") or "\0120000 " in text
+        machinery = self._machinery(text)
+        annex = has_links or _uses_annex(self.root, self.git_dir) or self._annex_attributes(
+            text, machinery, at
+        )
+        dvc = [p for p in machinery if p.endswith(_DVC_SOURCES)]
+        dvc_oids = {p: self._oid_of(text, p, at) for p in dvc}
+        if annex:
+            oids = [r[7:at] for r in records]
+            info = self._annex_info(records, at, set(machinery), dvc_oids)
+            files = list(map(_make, map(operator.add, zip(paths), map(info.get, oids, _PLAINS))))
+            self._report_missing(info, paths, oids)
+            del oids
+        else:
+            files = list(map(_make, zip(paths, *_PLAIN_COLUMNS)))
+            self.blobs = gitobjects.read_blobs(self.root, dvc_oids.values())
+        del records
+        if machinery:
+            overrides = {p: DatasetFile(p, "machinery") for p in machinery}
+            files = list(map(overrides.get, paths, files))
+        if dvc:
+            sources = [(p, self.blobs.get(dvc_oids[p])) for p in dvc]
+            files = _merge_dvc(
+                self.root, files, sources, self.objects, self.findings, on_disk=False
+            )
+        files = dataset.collapse_objects(files, self.objects, text)
+        return files, self.findings
+
+    def _annex_attributes(self, text: str, machinery: list[str], at: int) -> bool:
+        """Do .gitattributes files speak of git-annex (``annex.largefiles``, ``filter=annex``)?
+
+        The one trace of git-annex a shallow clone of unlocked-only annexed files may keep.
+        """
+        oids = [self._oid_of(text, p, at) for p in machinery if p.endswith(".gitattributes")]
+        return any(b"annex" in (c or b"") for c in gitobjects.read_blobs(self.root, oids).values())
+
+    def _without_submodules(self, records: list[str], cut: int) -> list[str]:
+        kept = []
+        for r in records:
+            if r.startswith("160000 "):
+                self.findings.append(_submodule(r[cut:]))
+            else:
+                kept.append(r)
+        return kept
+
+    def _annex_info(self, records: list[str], at: int, machinery: set[str],
+                    dvc_oids: dict[str, str]) -> dict[str, _Info]:  # fmt: skip
+        """What each distinct blob is: an annex symlink or pointer (key, size), or a plain file.
+
+        One ``cat-file --batch-check`` for the sizes of regular blobs (pointers are small), one
+        ``cat-file --batch`` for the symlink targets, small blobs and DVC files together.
+        """
+        cut = at + 3
+        links = {r[7:at] for r in records if r[1] == "2"}
+        regular = {r[7:at] for r in records if r[1] == "0" and r[cut:] not in machinery}
+        sizes = gitobjects.blob_sizes(self.root, regular)
+        small = [o for o, size in sizes.items() if size is not None and size <= POINTER_MAX]
+        blobs = gitobjects.read_blobs(self.root, [*links, *small, *dvc_oids.values()])
+        self.blobs = {o: blobs.get(o) for o in dvc_oids.values()}
+        info: dict[str, _Info] = {
+            o: ("file", size, None, size is not None) for o, size in sizes.items()
+        }
+        local = self.local_keys() if (links or small) else set()
+        for oid in links:
+            target = blobs.get(oid)
+            if target is None:
+                info[oid] = ("file", None, None, False)
+            else:
+                key = dataset.annex_key_of_link(target.decode("utf-8", "surrogateescape"))
+                info[oid] = _PLAIN if key is None else _annexed(key, local)
+        for oid in small:
+            content = blobs.get(oid)
+            key = dataset.annex_key_of_pointer(content) if content is not None else None
+            if key is not None:
+                info[oid] = _annexed(key, local)
+        return info
+
+    def _report_missing(self, info: dict[str, _Info], paths: list[str], oids: list[str]) -> None:
+        missing = {o for o, i in info.items() if not i[3] and i[0] == "file"}
+        if missing:
+            for path, oid in zip(paths, oids, strict=True):
+                if oid in missing:
+                    self.findings.append(_missing_object(path, oid))
+
+    def _oid_of(self, text: str, path: str, at: int) -> str:
+        start = text.rfind("\0", 0, text.index(f"\t{path}\0")) + 1
+        return text[start + 7 : start + at]
+
+    def _machinery(self, text: str) -> list[str]:
+        """Repository files, found by scanning the whole listing for their few spellings."""
+        found: set[str] = set()
+        for needle in ("\t.", "/.", "dvc"):
+            at = text.find(needle)
+            while at >= 0:
+                rec_start = text.rfind("\0", 0, at) + 1
+                rec_end = text.find("\0", at)
+                path = text[rec_start:rec_end].partition("\t")[2]
+                if dataset.is_machinery(path):
+                    found.add(path)
+                at = text.find(needle, rec_end)
+        return sorted(found)
+
+
+def _annexed(key: str, local: set[str]) -> _Info:
+    return ("annexed", dataset.annex_key_size(key), key, key in local)
+
+
+def _one_per_path(records: list[str], cut: int) -> list[str]:
+    kept: list[str] = []
+    previous = None
+    for r in records:
+        path = r[cut:]
+        if path != previous:
+            kept.append(r)
+        previous = path
+    return kept
+
+
+_PLAIN_COLUMNS = [itertools.repeat(v) for v in _PLAIN]
+_PLAINS = itertools.repeat(_PLAIN)
+
+
+def _submodule(path: str) -> Finding:
+    return Finding(
+        "BIA403",
+        path,
+        "a git submodule: its files belong to another repository and are not listed",
+        fix="list them in that repository's file list, or add the files to this repository",
+    )
+
+
+def _missing_object(path: str, oid: str) -> Finding:
+    return Finding(
+        "BIA404",
+        path,
+        f"git does not have this file's object {oid[:12]} (a partial or broken "
+        "clone): cannot tell whether it is an annexed file",
+        fix="fetch the full history (`git fetch --unshallow` or `git fetch --refetch`)",
+    )
+
+
+# --- DVC ---------------------------------------------------------------------------------------
+
+
+def _yaml_load(content: bytes) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(content, Loader=loader)
+
+
+def read_dvc_outs(source: str, content: bytes | None) -> tuple[list[dataset.DvcOut], list[Finding]]:
+    """The outputs a ``.dvc`` file or ``dvc.lock`` (its bytes) tracks."""
+    import yaml
+
+    if content is None:
+        return [], [dataset.bad_dvc(source, "git does not have its content")]
+    try:
+        data = _yaml_load(content)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        return [], [dataset.bad_dvc(source, f"it is not valid YAML{where}")]
+    return dataset.dvc_outs(source, data)
+
+
+def _dvc_file(root: Path, path: str, size: int | None, md5: str | None) -> DatasetFile:
+    try:
+        on_disk = os.stat(root / path).st_size  # the manifest has no sizes: the copy here has
+    except OSError:
+        return DatasetFile(path, "dvc-file", size, md5, False)
+    return DatasetFile(path, "dvc-file", size if size is not None else on_disk, md5, True)
+
+
+def _dvc_folder_unexpanded(out: dataset.DvcOut) -> Finding:
+    count = f" of {out.nfiles} files" if out.nfiles is not None else ""
+    return Finding(
+        "BIA401",
+        out.path,
+        f"DVC-tracked folder{count} listed as one entry: the list of its files is in the DVC "
+        "cache, which this clone does not have (a fresh clone never has it)",
+        fix="run `dvc fetch` (or `dvc pull`) to get the folder's file list, then run again",
+    )
+
+
+def _merge_dvc(root: Path, files: list[DatasetFile], sources: list[tuple[str, bytes | None]],
+               objects: tuple[str, ...], findings: list[Finding], on_disk: bool,
+               ) -> list[DatasetFile]:  # fmt: skip
+    """``files`` with what DVC tracks in place of whatever stood at those paths."""
+    dvc_dir = dvccache.dvc_folder(root)
+    cache = dvccache.cache_folder(dvc_dir) if dvc_dir else None
+    whole_object = globs.compile_globs(objects)
+    tracked: list[DatasetFile] = []
+    replaced: set[str] = set()
+    for source, content in sources:
+        outs, problems = read_dvc_outs(source, content)
+        findings.extend(problems)
+        for out in outs:
+            replaced.add(out.path)
+            here = root / out.path
+            if not out.is_dir or out.md5 is None:
+                tracked.append(_dvc_file(root, out.path, out.size, out.md5))
+                continue
+            if whole_object.fullmatch(out.path):
+                tracked.append(DatasetFile(out.path, "object", out.size, out.md5, here.is_dir()))
+                continue
+            manifest = dvccache.read_manifest(cache, out.md5)
+            if manifest is not None:
+                tracked.extend(_dvc_file(root, f"{out.path}/{rel}", size, md5)
+                               for rel, md5, size in manifest)  # fmt: skip
+            elif on_disk and here.is_dir():  # a plain folder: what is there is the truth
+                inside = out.path + "/"
+                tracked.extend(DatasetFile(f.path, "dvc-file", f.size, None, True)
+                               for f in files if f.path.startswith(inside))  # fmt: skip
+            else:
+                tracked.append(DatasetFile(out.path, "dvc-dir", out.size, out.md5, here.is_dir()))
+                findings.append(_dvc_folder_unexpanded(out))
+    if not tracked and not replaced:
+        return files
+    prefixes = tuple(p + "/" for p in replaced)
+    kept = [f for f in files if f.path not in replaced and not f.path.startswith(prefixes)]
+    return sorted(kept + tracked)
+
+
+# --- a folder outside git -----------------------------------------------------------------------
+
+
+def _list_folder(root: Path, objects: tuple[str, ...]) -> tuple[list[DatasetFile], list[Finding]]:
+    files: list[DatasetFile] = []
+    dvc: list[tuple[str, bytes | None]] = []
+    skip = {".git", ".dvc", ".pre-commit-cache"}
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    key = dataset.annex_key_of_link(os.readlink(entry.path))
+                    if key is not None:
+                        files.append(DatasetFile(rel, "annexed", dataset.annex_key_size(key), key,
+                                                 os.path.exists(entry.path)))  # fmt: skip
+                    else:
+                        files.append(
+                            DatasetFile(rel, "file", None, None, os.path.exists(entry.path))
+                        )
+                elif entry.is_dir():
+                    if entry.name not in skip:
+                        visit(entry.path, rel + "/")
+                elif dataset.is_machinery(rel):
+                    files.append(DatasetFile(rel, "machinery"))
+                    if rel.endswith(_DVC_SOURCES):
+                        try:
+                            dvc.append((rel, Path(entry.path).read_bytes()))
+                        except OSError:
+                            dvc.append((rel, None))
+                else:
+                    files.append(
+                        DatasetFile(rel, "file", entry.stat(follow_symlinks=False).st_size)
+                    )
+
+    visit(os.fspath(root), "")
+    files.sort()
+    findings: list[Finding] = []
+    if dvc:
+        files = _merge_dvc(root, files, dvc, objects, findings, on_disk=True)
+    return dataset.collapse_objects(files, objects), findings
+
+
+# --- renames --------------------------------------------------------------------------------------
+
+
+def _has_commit(root: Path, rev: str) -> bool:
+    return (
+        git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False).returncode == 0
+    )
+
+
+def staged_renames(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> dict[str, str]:
+    """old -> new for the files the staged change renames (none before the first commit)."""
+    if not is_git_work_tree(root) or not _has_commit(root, "HEAD"):
+        return {}
+    return renames_since(root, "HEAD", objects)
+
+
+def renames_since(
+    root: Path, rev: str, objects: tuple[str, ...] = DEFAULT_OBJECTS
+) -> dict[str, str]:
+    """old -> new for the files renamed between commit ``rev`` and the git index.
+
+    Three sources, because each misses some moves: git's rename detection (similar content);
+    git-annex keys (a locked file moved to another depth gets a new symlink target, too small for
+    git to call similar, but keeps its key); and DVC md5s (``dvc move`` rewrites the ``.dvc`` file).
+    Renames inside an object folder become a rename of the folder; repository files are left out.
+    """
+    if not _has_commit(root, rev):
+        raise UsageError(f"{root}: no commit {rev!r} in this repository")
+    out = git(root, "diff-index", "--cached", "-M", "-z", rev).stdout
+    renames: dict[str, str] = {}
+    removed: dict[str, tuple[str, str]] = {}  # path -> (mode, blob id)
+    added: dict[str, tuple[str, str]] = {}
+    dvc_old: list[tuple[str, str]] = []  # (.dvc path, blob id) before and after
+    dvc_new: list[tuple[str, str]] = []
+    tokens = split_z(out)
+    i = 0
+    while i < len(tokens):
+        old_mode, new_mode, old_oid, new_oid, status = tokens[i][1:].split(" ")
+        if status[0] in "RC":
+            old, new = tokens[i + 1], tokens[i + 2]
+            i += 3
+        else:
+            old = new = tokens[i + 1]
+            i += 2
+        if status[0] == "R":
+            renames[old] = new
+        elif status[0] == "D":
+            removed[old] = (old_mode, old_oid)
+        elif status[0] in "AC":
+            added[new] = (new_mode, new_oid)
+        if status[0] != "A" and old.endswith(_DVC_SOURCES):
+            dvc_old.append((old, old_oid))
+        if status[0] != "D" and new.endswith(_DVC_SOURCES):
+            dvc_new.append((new, new_oid))
+
+    keyed = {p: v for p, v in [*removed.items(), *added.items()] if not dataset.is_machinery(p)}
+    regular = [oid for mode, oid in keyed.values() if mode.startswith("100")]
+    sizes = gitobjects.blob_sizes(root, regular)
+    wanted = [
+        oid
+        for mode, oid in keyed.values()
+        if mode == "120000" or (sizes.get(oid) or 0) <= POINTER_MAX
+    ]
+    blobs = gitobjects.read_blobs(
+        root, [*wanted, *(o for _, o in dvc_old), *(o for _, o in dvc_new)]
+    )
+
+    def key_of(path: str) -> str | None:
+        mode, oid = keyed[path]
+        content = blobs.get(oid)
+        if content is None:
+            return None
+        if mode == "120000":
+            return dataset.annex_key_of_link(content.decode("utf-8", "surrogateescape"))
+        return dataset.annex_key_of_pointer(content)
+
+    by_key = dataset.pair_by_key({p: key_of(p) for p in removed if p in keyed},
+                                 {p: key_of(p) for p in added if p in keyed})  # fmt: skip
+    for old, new in by_key.items():
+        renames.setdefault(old, new)
+    renames.update(_dvc_renames(root, dvc_old, dvc_new, blobs))
+    renames = {
+        o: n for o, n in renames.items() if not (dataset.is_machinery(o) or dataset.is_machinery(n))
+    }
+    return dataset.collapse_renames(renames, objects)
+
+
+def _dvc_renames(root: Path, old: list[tuple[str, str]], new: list[tuple[str, str]],
+                 blobs: dict[str, bytes | None]) -> dict[str, str]:  # fmt: skip
+    def outs(sources: list[tuple[str, str]]) -> dict[str, dataset.DvcOut]:
+        found: dict[str, dataset.DvcOut] = {}
+        for source, oid in sources:
+            for out in read_dvc_outs(source, blobs.get(oid))[0]:
+                found[out.path] = out
+        return found
+
+    before, after = outs(old), outs(new)
+    gone = {p: o.md5 for p, o in before.items() if p not in after}
+    pairs = dataset.pair_by_key(gone, {p: o.md5 for p, o in after.items() if p not in before})
+    if not pairs:
+        return {}
+    dvc_dir = dvccache.dvc_folder(root)
+    cache = dvccache.cache_folder(dvc_dir) if dvc_dir else None
+    renames = dict(pairs)
+    for o, n in pairs.items():
+        md5 = before[o].md5
+        if before[o].is_dir and md5 is not None:
+            manifest = dvccache.read_manifest(cache, md5)
+            if manifest is not None:
+                renames.update(dataset.expand_dir_renames(o, n, manifest))
+    return renames

@@ -1,0 +1,74 @@
+"""``bia-hooks check``: names, file lists in step with the dataset, and file list content — the
+whole dataset at once, as CI runs it."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from typing import Any
+
+from bia_hooks import sync
+from bia_hooks.commands.check_names import name_findings
+from bia_hooks.commands.common import add_common, config_of, finish
+from bia_hooks.commands.validate import validate_filelist
+from bia_hooks.filelist.table import Table
+
+HELP = "check names, file lists in step with the dataset, and file list content (what CI runs)"
+LISTED_PATHS_IN_REPORT = 1000  # per list and kind; the counts are always complete
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    paths, findings = sync.dataset_files(config)
+    findings += name_findings(config, paths, paths)
+    filelists, coverage = sync.share_out(config, paths)
+    findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
+    renames = sync.staged_renames(config)
+    summaries = []
+    for filelist in filelists:
+        sync.ensure_inside(config.root, filelist)
+        table, content = (None, [])
+        if (config.root / filelist.path).exists():
+            table, content = validate_filelist(config, filelist.path)
+        listed = table.paths if table is not None else None
+        outcome, drift = sync.check_one(config, filelist, sync.members_of(coverage, filelist),
+                                        renames, listed, table.refs if table else None)  # fmt: skip
+        findings += content + config.apply_severity(drift)
+        summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
+    return finish(args, findings, {"filelists": summaries})
+
+
+def _summary(path: str, schema: str, table: Table | None, plan: sync.SyncPlan) -> dict[str, Any]:
+    """What the report (and the Action's job summary) says of one file list."""
+    return {
+        "path": path,
+        "format": path.rsplit(".", 1)[-1],
+        "schema": schema,
+        "rows": len(table.rows) if table is not None else 0,
+        "annotation_types": _annotation_types(table) if table is not None else {},
+        "unlisted": plan.added[:LISTED_PATHS_IN_REPORT],
+        "unlisted_count": len(plan.added),
+        "missing": [*plan.removed, *plan.renamed][:LISTED_PATHS_IN_REPORT],
+        "missing_count": len(plan.removed) + len(plan.renamed),
+    }
+
+
+def _annotation_types(table: Table) -> dict[str, int]:
+    from bia_hooks.filelist.columns import ANNOTATION_TYPE, resolve
+
+    columns = resolve(table.header)
+    index = columns.first.get(ANNOTATION_TYPE)
+    if index is None:
+        return {}
+    counts: Counter[str] = Counter()
+    for row in table.rows:
+        cell = row[index] if index < len(row) else ""
+        for value in cell.split(","):
+            if value.strip():
+                counts[value.strip()] += 1
+    return dict(counts.most_common())
+

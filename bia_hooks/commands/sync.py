@@ -1,0 +1,55 @@
+"""``bia-hooks sync``: bring each file list in line with the dataset (``--check`` only reports)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from collections.abc import Mapping
+
+from bia_hooks import sync
+from bia_hooks.commands.common import add_common, config_of, finish
+from bia_hooks.config import Config, FileListConfig
+from bia_hooks.findings import Finding
+
+HELP = "bring each file list in line with the dataset's files (--check: only report)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 when a file list is out of step")  # fmt: skip
+    add_common(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_of(args)
+    paths, findings = sync.dataset_files(config)
+    filelists, coverage = sync.share_out(config, paths)
+    findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
+    renames = sync.staged_renames(config)
+    changed = False
+    out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
+    for filelist in filelists:
+        sync.ensure_inside(config.root, filelist)
+        members = sync.members_of(coverage, filelist)
+        if args.check:
+            findings += config.apply_severity(_check(config, filelist, members, renames))
+            continue
+        outcome = sync.sync_one(config, filelist, members, renames)
+        if outcome.plan.changed or outcome.created:
+            changed = True
+            print("\n".join(sync.describe(outcome)), file=out)
+    status = finish(args, findings)
+    if changed:
+        print("File list(s) updated: review and stage them (git add), then commit again.", file=out)
+        return 1
+    return status
+
+
+def _check(config: Config, filelist: FileListConfig, members: list[str],
+           renames: Mapping[str, str]) -> list[Finding]:  # fmt: skip
+    from bia_hooks.filelist.read import read_filelist
+
+    table = read_filelist(config.root, filelist.path)[0] if (config.root / filelist.path).exists() else None
+    listed, refs = (table.paths, table.refs) if table is not None else (None, None)
+    return sync.check_one(config, filelist, members, renames, listed, refs)[1]

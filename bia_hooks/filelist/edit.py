@@ -1,0 +1,256 @@
+"""File lists opened for editing: rows re-pathed, removed, added and sorted, and nothing else
+changed. A TSV keeps its line ends, byte-order mark and every cell (even past the header); a JSON
+list keeps every key of every entry; an XLSX workbook is edited in place, so styles, widths,
+comments and data validation stay."""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from bia_hooks.atomic import write_atomic
+from bia_hooks.errors import UsageError
+
+BOM = "\ufeff"
+
+
+class Editor(ABC):
+    """One file list: ``header`` and ``rows``, each row a format's own record with a path."""
+
+    header: list[str]
+    rows: list[Any]
+    refs: list[int]  # where each row was when read: TSV line, XLSX row, JSON index
+
+    @abstractmethod
+    def path_of(self, row: Any) -> str: ...
+
+    @abstractmethod
+    def with_path(self, row: Any, path: str) -> Any: ...
+
+    @abstractmethod
+    def new_row(self, values: Mapping[str, str]) -> Any:
+        """A row with ``values`` keyed by header names; the path is under ``Files``."""
+
+    @abstractmethod
+    def add_column(self, name: str) -> None: ...
+
+    @abstractmethod
+    def save(self, file: Path) -> None: ...
+
+    def apply(
+        self, removed: set[str], renamed: Mapping[str, str], added: list[Mapping[str, str]]
+    ) -> None:
+        """Drop, re-path and add rows, then sort by path (stable: equal paths keep their order)."""
+        kept = [
+            self.with_path(r, renamed[p]) if (p := self.path_of(r)) in renamed else r
+            for r in self.rows
+            if self.path_of(r) not in removed
+        ]
+        kept.extend(self.new_row(values) for values in added)
+        kept.sort(key=self.path_of)
+        self.rows = kept
+
+
+class TsvEditor(Editor):
+    def __init__(self, data: bytes) -> None:
+        text = data.decode("utf-8", "surrogateescape")
+        self.bom = text.startswith(BOM)
+        text = text[1:] if self.bom else text
+        first_end = re.search(r"\r\n|\r|\n", text)
+        self.newline = first_end.group() if first_end else "\n"
+        # The archive ends lines at CR, LF or CRLF, and nowhere else.
+        lines = re.split(r"\r\n|\r|\n", text)
+        if lines and lines[-1] == "":
+            lines.pop()
+        if not lines:
+            raise UsageError("the file list is empty: write a header line starting with 'Files'")
+        self.header = lines[0].split("\t")
+        numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if line != ""]
+        self.refs = [n for n, _ in numbered]
+        self.rows = [line.split("\t") for _, line in numbered]
+
+    def path_of(self, row: list[str]) -> str:
+        return row[0]
+
+    def with_path(self, row: list[str], path: str) -> list[str]:
+        return [path, *row[1:]]
+
+    def new_row(self, values: Mapping[str, str]) -> list[str]:
+        row = [values.get(h, "") for h in self.header]
+        while len(row) > 1 and row[-1] == "":
+            row.pop()
+        return row
+
+    def add_column(self, name: str) -> None:
+        if any(len(r) > len(self.header) for r in self.rows):
+            raise UsageError(
+                f"cannot add the column '{name}': some rows have cells past the last header, "
+                "which the new column would take over; give those cells a header first"
+            )
+        while self.header and self.header[-1] == "":
+            self.header.pop()  # a trailing tab's blank header cell
+        self.header.append(name)
+
+    def render(self) -> bytes:
+        lines = ["\t".join(self.header), *("\t".join(r) for r in self.rows)]
+        text = (BOM if self.bom else "") + self.newline.join(lines) + self.newline
+        return text.encode("utf-8", "surrogateescape")
+
+    def save(self, file: Path) -> None:
+        write_atomic(file, self.render())
+
+
+class JsonEditor(Editor):
+    def __init__(self, data: bytes) -> None:
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise UsageError(f"not a JSON file list the archive can read: {e}") from None
+        if not isinstance(document, list) or not all(isinstance(e, dict) for e in document):
+            raise UsageError("a JSON file list is an array of objects with a 'path'")
+        self.rows = document
+        self.refs = list(range(len(document)))
+        self.header = ["Files"]
+        for entry in document:
+            for attribute in entry.get("attributes") or []:
+                name = attribute.get("name") if isinstance(attribute, dict) else None
+                if isinstance(name, str) and name not in self.header:
+                    self.header.append(name)
+
+    def path_of(self, row: dict[str, Any]) -> str:
+        path = row.get("path")
+        return path if isinstance(path, str) else ""
+
+    def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
+        return {**row, "path": path}
+
+    def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
+        attributes = [
+            {"name": h, "value": values[h]} for h in self.header[1:] if values.get(h, "") != ""
+        ]
+        return {"path": values["Files"], "attributes": attributes, "type": "file"}
+
+    def add_column(self, name: str) -> None:
+        self.header.append(name)
+
+    def save(self, file: Path) -> None:
+        write_atomic(file, json.dumps(self.rows, indent=2, ensure_ascii=False) + "\n")
+
+
+class XlsxEditor(Editor):
+    """The first sheet in workbook order (the one the archive reads), edited in place."""
+
+    def __init__(self, file: Path | None) -> None:
+        import openpyxl
+
+        if file is None:
+            self.workbook = openpyxl.Workbook()
+        else:
+            try:
+                self.workbook = openpyxl.load_workbook(file)
+            except Exception as e:  # openpyxl raises many kinds for a damaged file
+                raise UsageError(f"cannot open the workbook: {e}") from None
+        self.sheet = self.workbook.worksheets[0]
+        width = self.sheet.max_column
+        header = [self._text(c.value) for c in self.sheet[1]] if self.sheet.max_row else []
+        while header and header[-1] == "":
+            header.pop()
+        self.header = header
+        self.width = max(width, len(header))
+        self.original_rows = self.sheet.max_row
+        numbered = [(r, self._snapshot(r)) for r in range(2, self.sheet.max_row + 1)]
+        numbered = [(r, s) for r, s in numbered if any(c[0] not in (None, "") for c in s["cells"])]
+        self.refs = [r for r, _ in numbered]
+        self.rows = [s for _, s in numbered]
+
+    @classmethod
+    def empty(cls, header: list[str]) -> XlsxEditor:
+        """A new workbook holding only ``header`` in its first row."""
+        editor = cls(None)
+        for column, name in enumerate(header, start=1):
+            editor.sheet.cell(row=1, column=column, value=name)
+        editor.header = list(header)
+        editor.width = len(header)
+        editor.original_rows = 1
+        return editor
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def _snapshot(self, row: int) -> dict[str, Any]:
+        cells = []
+        for col in range(1, self.width + 1):
+            cell = self.sheet.cell(row=row, column=col)
+            cells.append((cell.value, cell._style, cell.comment, cell.hyperlink))
+        height = self.sheet.row_dimensions[row].height
+        return {"cells": cells, "height": height}
+
+    def path_of(self, row: dict[str, Any]) -> str:
+        return self._text(row["cells"][0][0]) if row["cells"] else ""
+
+    def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
+        value, style, comment, link = row["cells"][0]
+        return {**row, "cells": [(path, style, comment, link), *row["cells"][1:]]}
+
+    def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
+        # A new row looks like the last data row (fonts, fills, borders), with no comments.
+        model = self.rows[-1]["cells"] if self.rows else None
+        cells = []
+        for col in range(self.width):
+            name = self.header[col] if col < len(self.header) else ""
+            value = values.get(name) or None
+            style = model[col][1] if model and col < len(model) else None
+            cells.append((value, style, None, None))
+        return {"cells": cells, "height": None}
+
+    def add_column(self, name: str) -> None:
+        self.header.append(name)
+        column = len(self.header)
+        self.sheet.cell(row=1, column=column, value=name)._style = self.sheet.cell(row=1, column=1)._style
+        if column > self.width:
+            self.width = column
+            for row in self.rows:
+                row["cells"].append((None, None, None, None))
+
+    def save(self, file: Path) -> None:
+        import copy
+        import io
+
+        last = max(self.original_rows, len(self.rows) + 1)
+        for index in range(last - 1):
+            target = index + 2
+            record = self.rows[index] if index < len(self.rows) else None
+            for col in range(1, self.width + 1):
+                cell = self.sheet.cell(row=target, column=col)
+                value, style, comment, link = record["cells"][col - 1] if record else (None, None, None, None)
+                cell.value = value
+                if style is not None:
+                    cell._style = copy.copy(style)
+                elif record is None:
+                    cell.style = "Normal"
+                cell.comment = copy.copy(comment) if comment is not None else None
+                cell.hyperlink = link
+            self.sheet.row_dimensions[target].height = record["height"] if record else None
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        write_atomic(file, buffer.getvalue())
+
+
+def open_editor(file: Path) -> Editor:
+    suffix = file.suffix
+    opener: dict[str, Callable[[], Editor]] = {
+        ".tsv": lambda: TsvEditor(file.read_bytes()),
+        ".json": lambda: JsonEditor(file.read_bytes()),
+        ".xlsx": lambda: XlsxEditor(file),
+    }
+    if suffix not in opener:
+        raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
+    try:
+        return opener[suffix]()
+    except OSError as e:
+        raise UsageError(f"{file}: cannot read: {e.strerror}") from None

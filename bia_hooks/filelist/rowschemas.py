@@ -1,0 +1,104 @@
+"""The schemas of one file list row: the two built-in ones and the dataset's extra schema.
+
+Each schema is checked against its metaschema and compiled for columns once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from bia_hooks.errors import UsageError
+from bia_hooks.filelist.columnwise import Plan, compile_schema, schema_refs
+
+SCHEMA_FILES = {
+    "annotations": "annotation-filelist.v1.schema.json",
+    "general": "general-filelist.v1.schema.json",
+}
+SCHEMA_NAMES = tuple(SCHEMA_FILES)
+
+
+def builtin_schema(name: str) -> dict[str, Any]:
+    from bia_hooks.resources import load_schema
+
+    if name not in SCHEMA_FILES:
+        raise UsageError(f"no built-in schema '{name}'; choose one of: {', '.join(SCHEMA_NAMES)}")
+    return load_schema(SCHEMA_FILES[name])
+
+
+@functools.cache
+def builtin_plan(name: str) -> Plan:
+    return compile_schema(builtin_schema(name))
+
+
+@functools.lru_cache(maxsize=16)
+def _extra_plan(text: str, where: str) -> Plan:
+    schema = json.loads(text)
+    check_schema(schema, where)
+    return compile_schema(schema)
+
+
+def extra_plan(schema: Any, where: str = "extra schema") -> Plan:
+    """The extra schema compiled; a schema that is not valid raises UsageError (exit 2)."""
+    try:
+        text = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):
+        raise UsageError(f"{where}: not a JSON schema (it holds values JSON cannot hold)") from None
+    return _extra_plan(text, where)
+
+
+def check_schema(schema: Any, where: str) -> None:
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    if not isinstance(schema, (dict, bool)):
+        raise UsageError(f"{where}: a schema must be a mapping of keywords (or true/false)")
+    try:
+        validator_for(schema, default=_draft202012()).check_schema(schema)  # type: ignore[arg-type]
+    except SchemaError as e:
+        at = "/".join(str(p) for p in e.absolute_path)
+        at = f" at {at}" if at else ""
+        raise UsageError(f"{where}: not a valid JSON schema{at}: {e.message}") from None
+    for ref in schema_refs(schema):
+        if not ref.startswith("#"):
+            raise UsageError(
+                f"{where}: $ref '{ref}' points outside the schema; put what it names under $defs"
+            )
+
+
+def _draft202012() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator
+
+
+def load_extra_schema(root: Path, path: str) -> Any:
+    """The extra schema named in the configuration (JSON or YAML, path from the dataset root)."""
+    file = root / path
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"extra_schema {path}: no such file in the dataset") from None
+    except OSError as e:
+        raise UsageError(f"extra_schema {path}: cannot read it: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"extra_schema {path}: not UTF-8 text") from None
+    if path.lower().endswith(".json"):
+        try:
+            schema = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise UsageError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    else:
+        import yaml
+
+        try:
+            schema = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            problem = getattr(e, "problem", None) or str(e)
+            raise UsageError(f"{path}{at}: not valid YAML: {problem}") from None
+    extra_plan(schema, path)  # fail now, with the file's name, rather than mid-validation
+    return schema

@@ -1,0 +1,378 @@
+"""TSV file lists as the archive reads them (domain.md §2; BioStudies
+``FileListTsvStreamDeserializer``).
+
+Pure logic: bytes in, a :class:`Table` and findings out. :func:`table_from_lines` is the archive's
+TSV parse itself; the XLSX reader feeds it the lines the archive's converter writes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bia_hooks.filelist.table import Table
+from bia_hooks.findings import Finding, Level
+
+# Java's BufferedReader.readLine: only CR, LF and CRLF end a line (not VT, FF, U+2028, ...).
+LINE_END = re.compile(r"\r\n|\r|\n")
+LONE_CR = re.compile(r"\r(?!\n)")
+FILES = "Files"
+
+# Where a row/column is, as Finding keyword arguments: TSV line, or XLSX row and cell.
+Locate = Callable[[int, int | None], dict[str, Any]]
+
+
+def locate_line(ref: int, col: int | None) -> dict[str, Any]:
+    return {"line": ref}
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines readLine() returns: no empty line after a final line end."""
+    lines = text.split("\n") if "\r" not in text else LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def is_blank(text: str) -> bool:
+    """Kotlin's isBlank(): empty or whitespace only."""
+    return not text or text.isspace()
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
+    """The text the archive reads: UTF-8, invalid bytes become U+FFFD; UTF-16/32 refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        return None, [
+            Finding(
+                "BIA205",
+                path,
+                "the file is UTF-16 (or UTF-32) text; the archive reads file lists as UTF-8 "
+                "and refuses this one",
+                line=1,
+                fix="save it as 'UTF-8' (not 'Unicode' or 'UTF-16'), or run "
+                f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
+            )
+        ]
+    return data.decode("utf-8", errors="replace"), []
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:4096]
+    # ASCII text in UTF-16 has a NUL in every other byte; UTF-8 text has none.
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
+
+
+def read_tsv_bytes(
+    data: bytes, path: str, repair: bool = False
+) -> tuple[Table | None, list[Finding]]:
+    """The archive's table and findings. ``repair`` (for export): read a UTF-16 file or one with a
+    byte-order mark as its author meant it, and report those as info: the export fixes them."""
+    text, findings = decode(data, path)
+    if repair and (text is None or text.startswith("\ufeff")):
+        if text is None:
+            bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            text = data.decode("utf-16" if bom else "utf-16-le",
+                               errors="replace")  # fmt: skip
+        else:
+            findings.append(Finding("BIA206", path, "the byte-order mark is dropped in the export"))
+        text = text.lstrip("\ufeff")
+        findings = [f.with_level(Level.INFO) for f in findings]
+    if text is None:
+        return None, findings
+    if "\r" in text and LONE_CR.search(text):
+        findings.append(
+            Finding(
+                "BIA218",
+                path,
+                "lines end with a lone CR (old Mac line ends): the archive reads them, "
+                "but git, diff and most tools see a single line",
+                fix="save the file with LF line ends",
+            )
+        )
+    table, more = table_from_lines(path, "tsv", split_lines(text))
+    return table, findings + more
+
+
+def table_from_lines(
+    path: str,
+    fmt: str,
+    lines: Sequence[str],
+    refs: Sequence[int] | None = None,
+    locate: Locate = locate_line,
+    quote_check: bool = True,
+    files_at: str | None = None,
+) -> tuple[Table | None, list[Finding]]:
+    """The archive's TSV parse of ``lines`` (``refs[i]`` locates line i; default: line numbers).
+
+    ``files_at`` (XLSX) names the cell where a 'Files' header was seen, when it is not A1.
+    """
+
+    def ref(i: int) -> int:
+        return refs[i] if refs is not None else i + 1
+
+    if not lines:
+        return None, [
+            Finding(
+                "BIA204",
+                path,
+                "the file list is empty: it needs a header line starting "
+                "with 'Files' and at least one file",
+                fix="write the header 'Files' and one line per file",
+            )
+        ]
+    header = lines[0].split("\t")
+    findings = _header_findings(path, fmt, lines, header, ref, locate, files_at)
+    if any(f.level.value == "error" and f.code != "BIA210" for f in findings):
+        return None, findings
+    width = len(header)
+    header_quotes = quote_check and any('"' in h for h in header)
+    findings.extend(_cell_findings(path, header, ref(0), locate, header, header_quotes, True))
+    rows: list[list[str]] = []
+    row_refs: list[int] = []
+    blank: list[int] = []
+    n = 1  # the archive counts non-blank rows, the header included
+    numbers = refs[1:] if refs is not None else range(2, len(lines) + 1)
+    for line, r in zip(itertools.islice(lines, 1, None), numbers, strict=True):
+        if not line or line.isspace():
+            blank.append(r)
+            continue
+        n += 1
+        cells = line.split("\t")
+        if len(cells) > width:
+            extra = [(j, c) for j, c in enumerate(cells[width:], width) if c]
+            if extra:
+                shown = ", ".join(repr(c) for _, c in extra[:3])
+                findings.append(
+                    Finding(
+                        "BIA211",
+                        path,
+                        f"the archive drops {len(extra)} cell(s) past the last column header: "
+                        + shown,
+                        value=extra[0][1],
+                        **locate(r, extra[0][0]),
+                        fix="give the column a header, or delete the cells",
+                    )
+                )
+            cells = cells[:width]
+        p = cells[0]
+        if not p or p.isspace():
+            findings.append(
+                Finding(
+                    "BIA219",
+                    path,
+                    "the path is blank; the archive refuses the list: "
+                    f"'Error at row {n}: File Path is required'",
+                    value=p,
+                    column=FILES,
+                    **locate(r, 0),
+                    fix="write the file's path in the first column, or delete the row",
+                )
+            )
+        elif p[0] == "#":
+            findings.append(
+                Finding(
+                    "BIA215",
+                    path,
+                    "a file list has no comments: the archive reads this row as a path, "
+                    "and refuses the '#'",
+                    value=p,
+                    column=FILES,
+                    **locate(r, 0),
+                    fix="delete the row",
+                )
+            )
+        if (
+            "\ufffd" in line
+            or (quote_check and '"' in line)
+            or " \t" in line
+            or "\t " in line
+            or line[-1] == " "
+            or "\xa0" in line
+        ):
+            findings.extend(_cell_findings(path, cells, r, locate, header, quote_check, False))
+        rows.append(cells)
+        row_refs.append(r)
+    if blank and fmt == "tsv":
+        shown = ", ".join(map(str, blank[:5])) + (", ..." if len(blank) > 5 else "")
+        findings.append(
+            Finding(
+                "BIA212",
+                path,
+                f"{len(blank)} blank line(s) are skipped by the archive (line {shown})",
+                line=blank[0],
+                fix="delete the blank lines",
+            )
+        )
+    if not rows:
+        findings.append(
+            Finding(
+                "BIA204",
+                path,
+                "the file list has a header but no file; the archive "
+                "refuses it: 'A file list should contain at least one file'",
+                **locate(ref(0), None),
+                fix="add one line per file",
+            )
+        )
+    return Table(path, fmt, header, rows, row_refs), findings
+
+
+def _header_findings(
+    path: str,
+    fmt: str,
+    lines: Sequence[str],
+    header: list[str],
+    ref: Callable[[int], int],
+    locate: Locate,
+    files_at: str | None,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    first = header[0]
+    where = "cell A1" if fmt == "xlsx" else "the first line"
+    if first != FILES:
+        found = next(
+            (i for i, line in enumerate(lines[:200]) if line.split("\t", 1)[0].strip() == FILES),
+            None,
+        )
+        if first.startswith("\ufeff"):
+            findings.append(
+                Finding(
+                    "BIA206",
+                    path,
+                    "the file starts with a byte-order mark (U+FEFF), so its first header is not "
+                    "exactly 'Files' for the archive",
+                    **locate(ref(0), 0),
+                    fix="save it as UTF-8 without BOM, or run "
+                    f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
+                )
+            )
+        elif files_at or (found and found > 0) or is_blank(lines[0]) or first.startswith("#"):
+            at = f" (it is on line {ref(found)})" if found else ""
+            at = f" (it is in {files_at})" if files_at else at
+            what = (
+                "the header must start at cell A1"
+                if fmt == "xlsx"
+                else "the header must be the first line"
+            )
+            findings.append(
+                Finding(
+                    "BIA207",
+                    path,
+                    f"{what}{at}; the archive refuses anything before it",
+                    **locate(ref(0), 0),
+                    value=lines[0][:80],
+                    fix="delete the lines (rows) above the header"
+                    + (" and the columns left of it" if fmt == "xlsx" else ""),
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    "BIA208",
+                    path,
+                    f"the first column header is {first!r}; the archive needs exactly 'Files' "
+                    "(case and spaces count): 'First header value should be Files'",
+                    value=first,
+                    **locate(ref(0), 0),
+                    fix=f"rename the column to 'Files' in {where}",
+                )
+            )
+        return findings
+    blank = [j for j, h in enumerate(header) if is_blank(h)]
+    if blank:
+        trailing = blank[-1] == len(header) - 1 and fmt == "tsv"
+        names = ", ".join(str(j + 1) for j in blank)
+        findings.append(
+            Finding(
+                "BIA209",
+                path,
+                (
+                    "the header line ends with a tab, which makes a column without a name; "
+                    if trailing
+                    else ""
+                )
+                + f"column {names} has no header, and the archive refuses the list",
+                **locate(ref(0), blank[0]),
+                fix="remove the trailing tab(s) from the header line"
+                if trailing and len(blank) == 1
+                else "name every column, or delete the empty ones",
+            )
+        )
+    for name, count in Counter(header).items():
+        if count > 1 and not is_blank(name):
+            findings.append(
+                Finding(
+                    "BIA210",
+                    path,
+                    f"column {name!r} appears {count} times; the archive's ingest fails on a "
+                    "repeated column",
+                    column=name,
+                    **locate(ref(0), header.index(name)),
+                    fix="merge the columns or rename one of them",
+                )
+            )
+    return findings
+
+
+def _cell_findings(
+    path: str,
+    cells: Sequence[str],
+    r: int,
+    locate: Locate,
+    header: Sequence[str],
+    quote_check: bool,
+    is_header: bool,
+) -> list[Finding]:
+    """Quotes, stray spaces and U+FFFD in the cells of one row (or the header)."""
+    out: list[Finding] = []
+    for j, c in enumerate(cells):
+        column = header[j] if j < len(header) else None
+        if "\ufffd" in c:
+            in_path = j == 0 and not is_header
+            out.append(
+                Finding(
+                    "BIA216" if in_path else "BIA217",
+                    path,
+                    "bytes that are not UTF-8 (Latin-1?) become '\ufffd': "
+                    + (
+                        "the archive refuses this path"
+                        if in_path
+                        else "the archive silently alters this value"
+                    ),
+                    value=c,
+                    column=column,
+                    **locate(r, j),
+                    fix="save the file as UTF-8",
+                )
+            )
+        if quote_check and len(c) >= 2 and c[0] == '"' and c[-1] == '"':
+            out.append(
+                Finding(
+                    "BIA213",
+                    path,
+                    "the cell is wrapped in quotes: the archive never removes them"
+                    + (", and refuses the '\"' in a path" if j == 0 and not is_header else ""),
+                    value=c,
+                    column=column,
+                    **locate(r, j),
+                    fix=f"write it without quotes: {c[1:-1]!r}",
+                )
+            )
+        # A path's spaces are the path rule's business (BIA104); here, values and headers.
+        if (j > 0 or is_header) and c != c.strip() and c.strip():
+            what = "column header" if is_header else "value"
+            out.append(
+                Finding(
+                    "BIA214",
+                    path,
+                    f"the {what} starts or ends with a space; the archive keeps it as is",
+                    value=c,
+                    column=column,
+                    **locate(r, j),
+                    fix=f"write {c.strip()!r}",
+                )
+            )
+    return out

@@ -1,0 +1,356 @@
+"""The content of a file list: its columns and values against the row schema, and the rules across
+rows (duplicated paths, circular references, an empty list). Pure: a Table in, findings out.
+
+Sources: domain.md §2 (what the server refuses: the path rule, an empty list, a folder listed with
+a file inside it) and §3 (what the ingest and curators need: the annotation columns).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from bia_hooks import pathrule
+from bia_hooks.filelist import vocabulary
+from bia_hooks.filelist.columns import (
+    ANNOTATION_TYPE,
+    FILES,
+    SOURCE_IMAGE,
+    Columns,
+    near_miss,
+    resolve,
+    spelling_message,
+)
+from bia_hooks.filelist.columnwise import Column, Plan, Violation, evaluate
+from bia_hooks.filelist.rowschemas import builtin_plan, extra_plan
+from bia_hooks.filelist.table import Table
+from bia_hooks.findings import Finding, Kind, Level
+
+__all__ = ["EXTRA_SCHEMA_CODE", "general_levels", "validate_table"]
+
+EXTRA_SCHEMA_CODE = "BIA309"
+
+_WHAT = {
+    FILES: "the path of the file, from the root of the upload",
+    ANNOTATION_TYPE: "one or more of the archive's annotation types, comma-separated: "
+    + ", ".join(vocabulary.ANNOTATION_TYPES),
+    SOURCE_IMAGE: "the image each annotation belongs to: its path, S-BIAD123/path, or its "
+    "https://www.ebi.ac.uk/biostudies/files/... address",
+}
+
+
+def validate_table(table: Table, schema_name: str = "annotations",
+                   extra_schema: Any = None) -> list[Finding]:  # fmt: skip
+    """Every content problem of ``table`` under the built-in schema ``schema_name``
+    (``annotations`` or ``general``) and the dataset's ``extra_schema`` (a schema of one row)."""
+    annotations = schema_name == "annotations"
+    plan = builtin_plan(schema_name)
+    extra = extra_plan(extra_schema) if extra_schema is not None else None
+    columns = resolve(table.header)
+    cells = _columns(table, columns)
+    n = len(table.rows)
+    at = _Locator(table, columns)
+
+    findings = list(_column_findings(table, columns, at, annotations))
+    findings += _builtin_findings(evaluate(plan, cells, n), table, at)
+    if extra is not None:
+        findings += _extra_findings(_evaluate_extra(extra, cells, n), table, at)
+    paths = cells.get(FILES, [])
+    findings += _duplicate_paths(paths, table, at)
+    findings += _circular_references(paths, table, at)
+    return findings if annotations else general_levels(findings)
+
+
+def general_levels(findings: Sequence[Finding]) -> list[Finding]:
+    """Under the general schema the archive's own verdict counts: what only its ingest or curators
+    need becomes a warning. The dataset's extra schema keeps its errors: the user asked for them."""
+    return [
+        f.with_level(Level.WARNING)
+        if f.kind is Kind.INGEST and f.code != EXTRA_SCHEMA_CODE and f.level is Level.ERROR
+        else f
+        for f in findings
+    ]
+
+
+def _evaluate_extra(plan: Plan, cells: dict[str, Column], n: int) -> list[Violation]:
+    from referencing.exceptions import Unresolvable
+
+    from bia_hooks.errors import UsageError
+
+    try:
+        return evaluate(plan, cells, n)
+    except Unresolvable as e:
+        raise UsageError(f"extra schema: cannot resolve a $ref: {e}") from None
+
+
+def _columns(table: Table, columns: Columns) -> dict[str, Column]:
+    """Standard column name -> its cells (first occurrence), None where a row is too short."""
+    out: dict[str, Column] = {}
+    for name, i in columns.first.items():
+        out[name] = [row[i] if i < len(row) else None for row in table.rows]
+    return out
+
+
+class _Locator:
+    """Where a row or header cell is: TSV line, XLSX row and cell, JSON pointer."""
+
+    def __init__(self, table: Table, columns: Columns) -> None:
+        self.table = table
+        self.columns = columns
+
+    def header(self, index: int | None) -> dict[str, Any]:
+        if self.table.format == "json":
+            return {}
+        where: dict[str, Any] = {"line": 1}
+        if self.table.format == "xlsx" and index is not None:
+            where["cell"] = f"{_letters(index)}1"
+        return where
+
+    def cell(self, row: int, column: str | None) -> dict[str, Any]:
+        refs = self.table.refs
+        ref = refs[row] if row < len(refs) else None
+        index = self.columns.first.get(column) if column is not None else None
+        if self.table.format == "json":
+            if ref is None:
+                return {}
+            tail = "" if index is None else "/path" if index == 0 else "/attributes"
+            return {"pointer": f"/{ref}{tail}"}
+        where: dict[str, Any] = {"line": ref}
+        if self.table.format == "xlsx" and index is not None and ref is not None:
+            where["cell"] = f"{_letters(index)}{ref}"
+        return where
+
+
+def _letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the spreadsheet's column name."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _column_findings(table: Table, columns: Columns, at: _Locator,
+                     annotations: bool) -> Iterator[Finding]:  # fmt: skip
+    for issue in columns.issues:
+        if issue.kind == "alias" and annotations:
+            yield Finding(
+                "BIA305", table.path, spelling_message(issue.name, issue.standard),
+                column=issue.name, fix=f"rename the column to '{issue.standard}'",
+                **at.header(issue.index),
+            )  # fmt: skip
+        elif issue.kind == "duplicate" and issue.first is not None and annotations:
+            first = table.header[issue.first]
+            if first == issue.name:
+                continue  # the same name twice is a format finding (BIA210, the reader's)
+            yield Finding(
+                "BIA306", table.path,
+                f"the columns '{first}' and '{issue.name}' are both read as '{issue.standard}'; "
+                "the archive's ingest fails on a duplicated column (the first one is checked here)",
+                column=issue.name, fix=f"merge the two columns into one '{issue.standard}' column",
+                **at.header(issue.index),
+            )  # fmt: skip
+
+
+def _group(violations: Sequence[Violation]) -> dict[tuple[int | None, str | None], list[Violation]]:
+    """One finding per cell, however many keywords it breaks."""
+    groups: dict[tuple[int | None, str | None], list[Violation]] = defaultdict(list)
+    for v in violations:
+        groups[(v.row, v.column)].append(v)
+    return groups
+
+
+def _builtin_findings(violations: Sequence[Violation], table: Table,
+                      at: _Locator) -> Iterator[Finding]:  # fmt: skip
+    taken: set[str] | None = None
+    for (row, column), group in _group(violations).items():
+        v = group[0]
+        if row is None:
+            yield _missing_column(column, table, at)
+        elif v.keyword == "required":
+            name = column or ""
+            yield Finding(
+                "BIA303", table.path,
+                f"this row ends before the column '{name}': it has no {name.lower()}",
+                column=column, fix=f"fill in {_WHAT.get(name, 'a value')}", **at.cell(row, column),
+            )  # fmt: skip
+        elif column == FILES:
+            if taken is None:
+                taken = set(table.paths)
+            yield _bad_path(v.value or "", row, table, at, taken)
+        elif column == ANNOTATION_TYPE:
+            yield _bad_annotation_type(v.value or "", row, table, at)
+        elif column == SOURCE_IMAGE:
+            blank = "empty" if not v.value else "only spaces"
+            yield Finding(
+                "BIA303", table.path, f"the source image is {blank}", column=column, value=v.value,
+                fix=f"fill in {_WHAT[SOURCE_IMAGE]}", **at.cell(row, column),
+            )  # fmt: skip
+        else:  # not reached with the shipped schemas; kept so that a new keyword is never silent
+            yield _generic(group, EXTRA_SCHEMA_CODE, table, at)
+
+
+def _missing_column(column: str | None, table: Table, at: _Locator) -> Finding:
+    name = column or ""
+    meant = near_miss(table.header, name)
+    if meant is not None:
+        return Finding(
+            "BIA302", table.path,
+            f"the mandatory column '{name}' is missing: the archive's ingest does not recognise "
+            f"the column '{meant}' as it",
+            column=name, fix=f"rename the column '{meant}' to '{name}'",
+            **at.header(table.header.index(meant)),
+        )  # fmt: skip
+    if name == FILES:
+        message, fix = "the first column must be 'Files'", "name the first column 'Files'"
+    else:
+        message = f"the mandatory column '{name}' is missing"
+        fix = f"add a column '{name}' holding {_WHAT.get(name, 'a value in each row')}"
+    return Finding("BIA302", table.path, message, column=name, fix=fix, **at.header(None))
+
+
+def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) -> Finding:
+    problems = [f"it holds {b.describe()}" for b in pathrule.bad_characters(path)]
+    problems += pathrule.form_problems(path)
+    suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
+    fix = None
+    if suggestion != path:
+        fix = f"rename the file to '{suggestion}' (bia-hooks fix-names) and list it under that name"
+    return Finding(
+        "BIA301", table.path,
+        f"the archive refuses this path ({pathrule.SERVER_MESSAGE.format(path=path)}): "
+        + "; ".join(problems),
+        column=FILES, value=path, fix=fix, **at.cell(row, FILES),
+    )  # fmt: skip
+
+
+def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Finding:
+    where = at.cell(row, ANNOTATION_TYPE)
+    if not value.strip():
+        return Finding(
+            "BIA303", table.path, "the annotation type is empty", column=ANNOTATION_TYPE,
+            value=value, fix=f"fill in {_WHAT[ANNOTATION_TYPE]}", **where,
+        )  # fmt: skip
+    wrong, fixed = vocabulary.correction(value)
+    shown = ", ".join(f"'{w}'" for w in wrong)
+    fix = f"write '{fixed}'" if fixed is not None else "use " + _WHAT[ANNOTATION_TYPE]
+    verb = "is" if len(wrong) == 1 else "are"
+    return Finding(
+        "BIA304", table.path, f"{shown} {verb} not in the archive's list of annotation types",
+        column=ANNOTATION_TYPE, value=value, fix=fix, **where,
+    )  # fmt: skip
+
+
+def _extra_findings(violations: Sequence[Violation], table: Table,
+                    at: _Locator) -> Iterator[Finding]:  # fmt: skip
+    for group in _group(violations).values():
+        yield _generic(group, EXTRA_SCHEMA_CODE, table, at)
+
+
+def _generic(group: Sequence[Violation], code: str, table: Table, at: _Locator) -> Finding:
+    v = group[0]
+    expected = "; ".join(dict.fromkeys(_expected(x) for x in group))
+    if v.row is None:
+        if v.keyword == "required" and v.column is not None:
+            return Finding(
+                code, table.path, f"the extra schema requires a column '{v.column}'",
+                column=v.column, fix=f"add a column '{v.column}'", **at.header(None),
+            )  # fmt: skip
+        message = f"the extra schema refuses every row: {expected}"
+        return Finding(code, table.path, message, **at.header(None))
+    if v.keyword == "required" and v.column is not None:
+        message = f"this row ends before the column '{v.column}', which the extra schema requires"
+    elif v.column is not None and v.value is not None:
+        message = f"'{v.value}' in column '{v.column}': {expected}"
+    else:
+        message = f"this row breaks the extra schema: {expected}"
+    where = at.cell(v.row, v.column)
+    return Finding(code, table.path, message, column=v.column, value=v.value, **where)
+
+
+def _expected(v: Violation) -> str:
+    schema = v.schema if isinstance(v.schema, dict) else {}
+    keyword = v.keyword
+    if v.message is not None:  # evaluated by jsonschema
+        text = v.message
+    elif keyword == "pattern":
+        text = f"expected to match the pattern {schema['pattern']}"
+    elif keyword == "enum":
+        text = "expected one of: " + ", ".join(f"'{e}'" for e in schema["enum"])
+    elif keyword == "const":
+        text = f"expected exactly '{schema['const']}'"
+    elif keyword == "minLength":
+        n = schema["minLength"]
+        text = "expected a value" if n == 1 else f"expected at least {n} characters"
+    elif keyword == "maxLength":
+        text = f"expected at most {schema['maxLength']} characters"
+    elif keyword == "type":
+        text = f"expected type {schema.get('type')}, but every cell of a file list is text"
+    elif keyword == "false":
+        text = "this column is not allowed"
+    else:
+        text = f"breaks '{keyword}'"
+    description = schema.get("description")
+    return f"{text} ({description})" if isinstance(description, str) and v.message is None else text
+
+
+def _duplicate_paths(paths: Column, table: Table, at: _Locator) -> Iterator[Finding]:
+    if len(set(paths)) == len(paths):
+        return
+    first: dict[str, int] = {}
+    for i, p in enumerate(paths):
+        if not p:
+            continue  # an empty path is refused on its own (BIA301)
+        if p not in first:
+            first[p] = i
+            continue
+        origin = at.cell(first[p], FILES)
+        where = f" (first on line {origin['line']})" if origin.get("line") is not None else ""
+        yield Finding(
+            "BIA307", table.path,
+            f"'{p}' is listed again{where}; the archive's ingest merges rows of the same path",
+            column=FILES, value=p, fix="keep one row per file: merge the two rows' values into one",
+            **at.cell(i, FILES),
+        )  # fmt: skip
+
+
+def _circular_references(paths: Column, table: Table, at: _Locator) -> Iterator[Finding]:
+    """A listed folder with a listed path inside it; 'data' is not a parent of 'data2/x'."""
+    listed = {p for p in paths if p is not None and p}
+    folders: set[str] = set()
+    for p in listed:
+        cut = p.rfind("/")
+        if cut > 0:
+            folders.add(p[:cut])
+    above: set[str] = set()  # every folder holding a listed path
+    for folder in folders:
+        while folder and folder not in above:
+            above.add(folder)
+            cut = folder.rfind("/")
+            folder = folder[:cut] if cut > 0 else ""
+    parents = above & listed
+    if not parents:
+        return
+    inside: dict[str, list[str]] = defaultdict(list)
+    for p in listed:
+        cut = p.rfind("/")
+        while cut > 0:
+            if p[:cut] in parents:
+                inside[p[:cut]].append(p)
+            cut = p.rfind("/", 0, cut)
+    reported: set[str] = set()
+    for i, entry in enumerate(paths):
+        if entry is not None and entry in parents and entry not in reported:
+            reported.add(entry)
+            children = sorted(inside[entry])
+            more = f" and {len(children) - 1:,} more" if len(children) > 1 else ""
+            yield Finding(
+                "BIA308", table.path,
+                f"the folder '{entry}' is listed together with '{children[0]}'{more} inside it; "
+                "the archive refuses a folder listed with anything inside it (circular reference)",
+                column=FILES, value=entry,
+                fix=f"list either the folder '{entry}' or the files inside it, not both",
+                **at.cell(i, FILES),
+            )  # fmt: skip

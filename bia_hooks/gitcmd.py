@@ -1,0 +1,45 @@
+"""Running git: one place that turns a missing git or a failed call into a clear message."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from bia_hooks.errors import UsageError
+
+
+def git(root: Path, *args: str, check: bool = True,
+        input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            input=input,
+        )
+    except FileNotFoundError:
+        raise UsageError("git is not installed; install git, or run on a plain folder") from None
+    if check and result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip()
+        raise UsageError(f"git {' '.join(args)} failed in {root}: {message}")
+    return result
+
+
+def is_git_work_tree(root: Path) -> bool:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return False
+    return result.returncode == 0 and result.stdout.strip() == b"true"
+
+
+def split_z(output: bytes) -> list[str]:
+    # Paths are bytes to git; surrogateescape keeps a non-UTF-8 name intact for reporting.
+    # Decoding once and splitting is the same (NUL is never inside a UTF-8 sequence) and faster.
+    return [p for p in output.decode("utf-8", "surrogateescape").split("\0") if p]

@@ -1,0 +1,215 @@
+"""Keep each file list in step with the dataset's files: plan, report, and (when asked) write."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bia_hooks import tree
+from bia_hooks.config import Config, FileListConfig
+from bia_hooks.coverage import Coverage, assign
+from bia_hooks.errors import UsageError
+from bia_hooks.filelist.edit import Editor, open_editor
+from bia_hooks.findings import Finding
+from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
+
+FILELIST_SUFFIXES = (".tsv", ".xlsx", ".json")
+ANNOTATION_COLUMNS = ("Files", "Annotation type", "Source image")
+MANDATORY = ("annotation type", "source image")
+
+
+@dataclass
+class ListSync:
+    """The outcome for one file list."""
+
+    config: FileListConfig
+    plan: SyncPlan
+    rows: int  # rows after the sync
+    created: bool = False
+    incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> new rows lacking it
+    new_columns: list[str] = field(default_factory=list)
+
+
+def find_filelists(root: Path, paths: Sequence[str]) -> list[FileListConfig]:
+    """File lists found by themselves: tracked .tsv/.xlsx/.json whose first header is Files."""
+    from bia_hooks.filelist.read import looks_like_filelist
+
+    return [
+        FileListConfig(path=p)
+        for p in paths
+        if p.endswith(FILELIST_SUFFIXES) and looks_like_filelist(root, p)
+    ]
+
+
+def filelists_of(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], bool]:
+    """The configured file lists, or else the ones found; and whether they were configured."""
+    if config.filelists:
+        return list(config.filelists), True
+    return find_filelists(config.root, paths), False
+
+
+NO_FILELIST_HELP = (
+    "start one: write its header line, e.g. "
+    "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv, "
+    "then run 'bia-hooks sync' to fill in a row per file (or name it under 'filelists:' in .bia-hooks.yaml)"
+)
+
+
+def share_out(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], Coverage]:
+    filelists, configured = filelists_of(config, paths)
+    coverage = assign(paths, filelists, config.ignore, nearest_wins=not configured)
+    return filelists, coverage
+
+
+def coverage_findings(coverage: Coverage, filelists: Sequence[FileListConfig]) -> list[Finding]:
+    findings = list(coverage.findings)
+    if not filelists:
+        findings.append(Finding("BIA425", "", "the dataset has no file list", fix=NO_FILELIST_HELP))
+        return findings
+    for path in coverage.unclaimed:
+        findings.append(
+            Finding("BIA423", path, "no file list covers this file, so it will not be described",
+                    fix="add it to a file list's 'include' globs, or to 'ignore' in .bia-hooks.yaml")  # fmt: skip
+        )
+    return findings
+
+
+def sync_one(
+    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str]
+) -> ListSync:
+    """Bring one file list in line with ``members``, writing it only when something changes."""
+    file = config.root / filelist.path
+    created = not file.exists()
+    editor = _new_editor(filelist) if created else open_editor(file)
+    plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
+    outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
+    if plan.changed or created:
+        _apply(editor, filelist, plan, outcome)
+        editor.save(file)
+        outcome.rows = len(editor.rows)
+    return outcome
+
+
+def check_one(
+    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str],
+    listed: Sequence[str] | None, refs: Sequence[int] | None,
+) -> tuple[ListSync, list[Finding]]:  # fmt: skip
+    """What a sync would change, as findings. ``listed`` and ``refs`` are the file list's paths
+    and their rows as the archive reads them (None when it cannot read the list: its format
+    findings say why)."""
+    if not (config.root / filelist.path).exists():
+        finding = Finding("BIA424", filelist.path, "this configured file list does not exist yet",
+                          fix="run 'bia-hooks sync' to create it, and stage it")  # fmt: skip
+        return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
+    if listed is None:
+        return ListSync(filelist, SyncPlan(), rows=0), []
+    plan = plan_sync(listed, members, renames)
+    outcome = ListSync(filelist, plan, rows=len(listed))
+    return outcome, _drift_findings(filelist.path, dict(zip(listed, refs or ())), plan)
+
+
+def _new_editor(filelist: FileListConfig) -> Editor:
+    from bia_hooks.filelist.edit import JsonEditor, TsvEditor, XlsxEditor
+
+    columns = ANNOTATION_COLUMNS if filelist.schema == "annotations" else ("Files",)
+    if filelist.path.endswith(".json"):
+        editor: Editor = JsonEditor(b"[]")
+        editor.header = list(columns)
+    elif filelist.path.endswith(".xlsx"):
+        editor = XlsxEditor.empty(list(columns))
+    else:
+        editor = TsvEditor(("\t".join(columns) + "\n").encode())
+    return editor
+
+
+def _apply(editor: Editor, filelist: FileListConfig, plan: SyncPlan, outcome: ListSync) -> None:
+    added = []
+    for path in plan.added:
+        values, missing = place_values(editor.header, new_row_values(path, filelist))
+        for column in missing:
+            editor.add_column(column)
+            outcome.new_columns.append(column)
+        added.append({**values, editor.header[0]: path})
+    if filelist.schema == "annotations":
+        for wanted in MANDATORY:
+            column = next((h for h in editor.header if _key(h) == wanted), wanted.capitalize())
+            lacking = [row[editor.header[0]] for row in added if not row.get(column)]
+            if lacking:
+                outcome.incomplete[column] = lacking
+    editor.apply(set(plan.removed), plan.renamed, added)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.replace("_", " ").split()).casefold()
+
+
+def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[Finding]:
+    fix = "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) and stage the file list"
+    findings = [
+        Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added
+    ]
+    line_kind = "pointer" if name.endswith(".json") else "line"
+    for path in plan.removed:
+        findings.append(
+            Finding("BIA421", name, f"lists '{path}', which is not in the dataset",
+                    value=path, fix=fix, **_where(line_kind, refs.get(path)))  # fmt: skip
+        )
+    for old, new in plan.renamed.items():
+        findings.append(
+            Finding("BIA421", name, f"lists '{old}', which was renamed to '{new}'",
+                    value=old, fix=fix + "; the row keeps its values", **_where(line_kind, refs.get(old)))  # fmt: skip
+        )
+    return findings
+
+
+def _where(kind: str, ref: int | None) -> dict[str, object]:
+    if ref is None:
+        return {}
+    return {"pointer": f"/{ref}/path"} if kind == "pointer" else {"line": ref}
+
+
+def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
+    """The dataset's files as the file lists name them, and what listing them found amiss."""
+    entries, findings = tree.list_dataset(config.root, config.objects)
+    return [e.path for e in entries], config.apply_severity(findings)
+
+
+def staged_renames(config: Config) -> dict[str, str]:
+    return tree.staged_renames(config.root, config.objects)
+
+
+def members_of(coverage: Coverage, filelist: FileListConfig) -> list[str]:
+    return coverage.members.get(filelist.path, [])
+
+
+def describe(outcome: ListSync, limit: int = 20) -> list[str]:
+    """Lines a person reads after a sync: what changed, and what is left to fill in."""
+    plan = outcome.plan
+    name = outcome.config.path
+    head = f"{name}: created, " if outcome.created else f"{name}: "
+    lines = [head + plan.describe()]
+    for sign, items in (("+", plan.added), ("-", plan.removed)):
+        lines += [f"  {sign} {p}" for p in items[:limit]]
+        if len(items) > limit:
+            lines.append(f"  {sign} ... and {len(items) - limit:,} more")
+    renamed = list(plan.renamed.items())
+    lines += [f"  ~ {old} -> {new}" for old, new in renamed[:limit]]
+    if len(renamed) > limit:
+        lines.append(f"  ~ ... and {len(renamed) - limit:,} more")
+    for column in outcome.new_columns:
+        lines.append(f"  column '{column}' added (named by the defaults in .bia-hooks.yaml)")
+    for column, rows in outcome.incomplete.items():
+        shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+        lines.append(
+            f"  {len(rows):,} new row(s) need '{column}' filled in: {shown} "
+            f"(or set a default in .bia-hooks.yaml)"
+        )
+    return lines
+
+
+def ensure_inside(root: Path, filelist: FileListConfig) -> None:
+    normalized = posixpath.normpath(filelist.path)
+    if normalized.startswith("../") or normalized.startswith("/"):
+        raise UsageError(f"file list {filelist.path}: must be inside the dataset root")

@@ -1,0 +1,126 @@
+"""What a sync changes in one file list: pure, from the listed paths and the dataset's files."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bia_hooks import globs
+from bia_hooks.config import FileListConfig
+from bia_hooks.names import with_folders
+
+
+@dataclass
+class SyncPlan:
+    added: list[str] = field(default_factory=list)  # files that get a new row
+    removed: list[str] = field(default_factory=list)  # listed paths that are gone
+    renamed: dict[str, str] = field(default_factory=dict)  # listed path -> its new path
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.renamed)
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.added)} row(s) added, {len(self.removed)} removed, "
+            f"{len(self.renamed)} rename(s) carried"
+        )
+
+
+def plan_sync(
+    listed: Sequence[str], members: Iterable[str], renames: Mapping[str, str]
+) -> SyncPlan:
+    """Rows to add, remove and re-path so that the list covers exactly ``members``.
+
+    A listed folder covers the files below it (the archive accepts folders as rows), and a row
+    inside a one-object folder (``a.zarr/0/0`` when ``a.zarr`` is the entry) is kept as it is.
+    ``renames`` (old -> new path) lets a row follow its file and keep every cell.
+    """
+    member_set = set(members)
+    member_folders = with_folders(member_set)
+    listed_set = set(listed)
+    plan = SyncPlan()
+    for path in dict.fromkeys(listed):  # each path once, in list order
+        if path in member_folders or _inside(path, member_set):
+            continue
+        new = renames.get(path)
+        if new is not None and new in member_set and new not in listed_set:
+            plan.renamed[path] = new
+            listed_set.add(new)
+        else:
+            plan.removed.append(path)
+    covered = listed_set - set(plan.removed)
+    # A one-object folder whose inside is listed row by row is covered too.
+    covered_with_folders = with_folders(covered)
+    plan.added = sorted(
+        p for p in member_set if p not in covered_with_folders and not _covered(p, covered)
+    )
+    return plan
+
+
+def _ancestors(path: str) -> Iterable[str]:
+    cut = path.rfind("/")
+    while cut > 0:
+        yield path[:cut]
+        cut = path.rfind("/", 0, cut)
+
+
+def _inside(path: str, entries: set[str]) -> bool:
+    return any(folder in entries for folder in _ancestors(path))
+
+
+def _covered(path: str, listed: set[str]) -> bool:
+    return path in listed or any(folder in listed for folder in _ancestors(path))
+
+
+def _same_column(a: str, b: str) -> bool:
+    return _column_key(a) == _column_key(b)
+
+
+def _column_key(name: str) -> str:
+    return re.sub(r"[\s_]+", " ", name.strip()).casefold()
+
+
+def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:
+    """Values of a new row: the config's defaults (first match wins per column), the source image."""
+    values: dict[str, str] = {}
+    seen: set[str] = set()
+    for default in config.defaults:
+        if not globs.matches(path, [default.match]):
+            continue
+        for column, value in default.values.items():
+            if _column_key(column) not in seen:
+                seen.add(_column_key(column))
+                values[column] = value
+    rule = config.source_image
+    if rule is not None and "source image" not in seen:
+        parts = {
+            "path": path,
+            "folder": posixpath.dirname(path),
+            "filename": posixpath.basename(path),
+            "stem": posixpath.basename(path).split(".", 1)[0],
+        }
+        match = rule.pattern.search(path) if rule.pattern else None
+        if rule.pattern is None or match is not None:
+            parts.update({k: v for k, v in (match.groupdict() if match else {}).items() if v is not None})
+            try:
+                values["Source image"] = rule.format.format(**parts)
+            except (KeyError, IndexError, ValueError):
+                pass  # the rule names a part this path lacks: validation asks for the value
+    return values
+
+
+def place_values(header: Sequence[str], values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Values keyed by the header's own spelling, and the columns the header lacks."""
+    placed: dict[str, str] = {}
+    missing: list[str] = []
+    for column, value in values.items():
+        existing = next((h for h in header if _same_column(h, column)), None)
+        if existing is None:
+            missing.append(column)
+            placed[column] = value
+        else:
+            placed[existing] = value
+    return placed, missing

@@ -1,0 +1,167 @@
+"""``bia-hooks sync`` on real git repositories: the file list on disk after it ran."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import git, run_cli, write
+
+CONFIG = """\
+version: 1
+filelists:
+  - path: annotations/filelist.{ext}
+    include: ["annotations/**"]
+    exclude: ["**/README.md"]
+    defaults:
+      - match: "annotations/masks/**"
+        values: {{annotation type: segmentation_mask}}
+      - match: "annotations/points/**"
+        values: {{annotation type: point_annotations}}
+    source_image:
+      pattern: '(?P<plate>plate\\d+)_(?P<well>[A-H]\\d\\d)'
+      format: "S-BIAD999/{{plate}}/{{well}}.tif"
+"""
+
+HEADER = ["Files", "Annotation type", "Source image", "annotator"]
+
+
+def read_rows(file: Path) -> list[list[str]]:
+    """The file list's rows as a person reads them, whatever its format."""
+    if file.suffix == ".tsv":
+        return [line.split("\t") for line in file.read_text().splitlines()]
+    if file.suffix == ".json":
+        rows = [["Files", *HEADER[1:]]]
+        for entry in json.loads(file.read_text()):
+            attributes = {a["name"]: a["value"] for a in entry["attributes"] or []}
+            rows.append([entry["path"], *(attributes.get(h, "") for h in HEADER[1:])])
+        return [r[: max(i + 1 for i, c in enumerate(r) if c)] for r in rows]
+    sheet = openpyxl.load_workbook(file).worksheets[0]
+    out = []
+    for row in sheet.iter_rows(values_only=True):
+        cells = ["" if v is None else str(v) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        out.append(cells)
+    return out
+
+
+def write_filelist(file: Path, rows: list[list[str]]) -> None:
+    if file.suffix == ".tsv":
+        file.write_text("".join("\t".join(r) + "\n" for r in rows))
+    elif file.suffix == ".json":
+        entries = [
+            {"path": r[0], "type": "file",
+             "attributes": [{"name": h, "value": v} for h, v in zip(rows[0][1:], r[1:]) if v]}
+            for r in rows[1:]
+        ]  # fmt: skip
+        file.write_text(json.dumps(entries, indent=2))
+    else:
+        wb = openpyxl.Workbook()
+        sheet = wb.active
+        assert sheet is not None
+        for r in rows:
+            sheet.append(r)
+        wb.save(file)
+
+
+@pytest.fixture(params=["tsv", "xlsx", "json"])
+def dataset(request: pytest.FixtureRequest, repo: Path) -> Path:
+    ext = request.param
+    (repo / ".bia-hooks.yaml").write_text(CONFIG.format(ext=ext))
+    for path in ("annotations/masks/plate1_A01_mask.tif", "annotations/masks/plate1_A02_mask.tif",
+                 "annotations/masks/README.md"):  # fmt: skip
+        write(repo, path, content=f"content of {path}\n")  # distinct, for git's rename detection
+    write_filelist(
+        repo / f"annotations/filelist.{ext}",
+        [HEADER,
+         ["annotations/masks/plate1_A01_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A01.tif", "AB"],
+         ["annotations/masks/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD"]],
+    )  # fmt: skip
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "start")
+    return repo
+
+
+def filelist_of(repo: Path) -> Path:
+    return next((repo / "annotations").glob("filelist.*"))
+
+
+def test_in_step_is_clean(dataset: Path) -> None:
+    result = run_cli("sync", "--check", cwd=dataset)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert run_cli("sync", cwd=dataset).returncode == 0
+
+
+def test_add_delete_rename_across_folders(dataset: Path) -> None:
+    write(dataset, "annotations/points/plate2_B03_points.csv")
+    (dataset / "annotations/moved").mkdir()
+    git(dataset, "mv", "annotations/masks/plate1_A02_mask.tif", "annotations/moved/plate1_A02_mask.tif")
+    git(dataset, "rm", "-q", "annotations/masks/plate1_A01_mask.tif")
+    git(dataset, "add", "-A")
+
+    check = run_cli("sync", "--check", cwd=dataset)
+    assert check.returncode == 1
+    assert "BIA420" in check.stdout and "BIA421" in check.stdout
+
+    before = filelist_of(dataset).read_bytes()
+    result = run_cli("sync", cwd=dataset)
+    assert result.returncode == 1, result.stderr
+    assert "1 row(s) added, 1 removed, 1 rename(s) carried" in result.stdout
+    assert filelist_of(dataset).read_bytes() != before
+    assert read_rows(filelist_of(dataset)) == [
+        HEADER,
+        ["annotations/moved/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD"],
+        ["annotations/points/plate2_B03_points.csv", "point_annotations", "S-BIAD999/plate2/B03.tif"],
+    ]  # fmt: skip
+    # A second run finds nothing to do.
+    assert run_cli("sync", cwd=dataset).returncode == 0
+
+
+def test_unstaged_files_are_not_listed(dataset: Path) -> None:
+    write(dataset, "annotations/masks/plate1_A03_mask.tif")  # on disk, not staged
+    assert run_cli("sync", "--check", cwd=dataset).returncode == 0
+
+
+def test_new_rows_without_mandatory_values_are_named(repo: Path) -> None:
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: annotations/filelist.tsv\n"
+    )
+    write(repo, "annotations/x/cell.png")
+    git(repo, "add", "-A")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1
+    assert "created" in result.stdout
+    assert "new row(s) need 'Annotation type' filled in: annotations/x/cell.png" in result.stdout
+    assert (repo / "annotations/filelist.tsv").read_text() == (
+        "Files\tAnnotation type\tSource image\nannotations/x/cell.png\n"
+    )
+
+
+def test_found_filelists_without_config(repo: Path) -> None:
+    write(repo, "masks/a.tif", "points/p.csv")
+    (repo / "masks/filelist.tsv").write_text("Files\tAnnotation type\tSource image\n")
+    git(repo, "add", "-A")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1
+    assert (repo / "masks/filelist.tsv").read_text().splitlines()[1] == "masks/a.tif"
+    check = run_cli("sync", "--check", cwd=repo)
+    assert "points/p.csv" in check.stdout and "BIA423" in check.stdout
+
+
+def test_no_filelist_says_how_to_start(repo: Path) -> None:
+    write(repo, "masks/a.tif")
+    git(repo, "add", "-A")
+    result = run_cli("sync", "--check", cwd=repo)
+    assert result.returncode == 1
+    assert "BIA425" in result.stdout and "printf 'Files" in result.stdout
+
+
+def test_plain_folder(tmp_path: Path) -> None:
+    write(tmp_path, "annotations/a.tif")
+    (tmp_path / "annotations/filelist.tsv").write_text("Files\tAnnotation type\tSource image\n")
+    assert run_cli("sync", cwd=tmp_path).returncode == 1
+    assert "annotations/a.tif" in (tmp_path / "annotations/filelist.tsv").read_text()
