@@ -19,12 +19,14 @@ from bia_hooks.errors import UsageError
 SUBCOMMANDS = {
     "check-names": "check_names",
     "fix-names": "fix_names",
+    "summary": "summary",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
 HELP = {
     "check-names": "check file and folder names against the archive's rule",
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
+    "summary": "print a JSON report (check --report) as a Markdown summary",
 }
 
 
