@@ -153,6 +153,8 @@ def _export(inputs: Inputs, report: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     done: set[str] = set()
     for filelist in report.get("filelists") or []:
+        if not isinstance(filelist, Mapping):
+            continue
         target = export_target(filelist, inputs.export_format)
         if target is None or target[1] in done:
             problems.append(f"cannot export the file list {filelist.get('path')!r}")
@@ -177,6 +179,14 @@ def _annotate(level: str, title: str, message: str) -> None:
     print(f"::{level} title={title}::{escape_data(message)}", flush=True)
 
 
+def _read_report(path: Path) -> dict[str, Any] | None:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
+
+
 def main(env: Mapping[str, str] | None = None) -> int:
     env = os.environ if env is None else env
     try:
@@ -190,12 +200,12 @@ def main(env: Mapping[str, str] | None = None) -> int:
     inputs.out.mkdir(parents=True)
     report_path = (inputs.out / REPORT_NAME).resolve()
     status = subprocess.run(check_command(inputs, report_path), check=False).returncode
-    if status not in (0, 1) or not report_path.is_file():
+    report = _read_report(report_path) if status in (0, 1) else None
+    if report is None:
         _append(env.get("GITHUB_STEP_SUMMARY"), "## ❌ bia-hooks could not check the dataset\n\n"
                 "The configuration or an input is wrong: the log says what to fix.\n")  # fmt: skip
         _say(f"the check stopped with exit status {status}, before any report")
         return 2
-    report = json.loads(report_path.read_text(encoding="utf-8"))
     summary = render_summary(report)
     (inputs.out / SUMMARY_NAME).write_text(summary, encoding="utf-8")
     _append(env.get("GITHUB_STEP_SUMMARY"), summary)
