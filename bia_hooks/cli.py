@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "sync": "sync",
     "validate": "validate",
     "export": "export",
+    "summary": "summary",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -31,6 +32,7 @@ HELP = {
     "sync": "bring each file list in line with the dataset's files (--check: only report)",
     "validate": "check file lists: what the archive reads, the mandatory columns and values",
     "export": "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it",
+    "summary": "print a JSON report (check --report) as a Markdown summary",
 }
 
 

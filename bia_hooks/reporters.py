@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from bia_hooks import __version__
-from bia_hooks.codes import KIND_TEXT
-from bia_hooks.findings import Finding, count_levels
+from bia_hooks.codes import CODES, KIND_TEXT
+from bia_hooks.findings import Finding, Kind, Level, count_levels
 
 REPORT_VERSION = 1
 FORMATS = ("text", "json", "github")
@@ -107,41 +109,110 @@ class JsonReporter:
         out.write("\n")
 
 
-def _escape_data(s: str) -> str:
+def escape_data(s: str) -> str:
+    # As the runner unescapes (actions/toolkit escapeData): a message stays one command line.
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(s: str) -> str:
-    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+def escape_property(s: str) -> str:
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_command(f: Finding) -> str:
+def github_command(f: Finding, path_prefix: str = "") -> str:
+    """One finding as a workflow command, ``::error file=…,line=…,title=…::message``."""
     command = {"error": "error", "warning": "warning", "info": "notice"}[f.level.value]
-    props = [f"file={_escape_property(f.path)}"] if f.path else []
+    props = [f"file={escape_property(path_prefix + f.path)}"] if f.path else []
     if f.line is not None:
         props.append(f"line={f.line}")
-    props.append(f"title={_escape_property(f'{f.code} {f.title}')}")
+    props.append(f"title={escape_property(f'{f.code} {f.title}')}")
     where = f" ({f.cell or f.column})" if (f.cell or f.column) else ""
-    fix = f" Fix: {f.fix}." if f.fix else ""
-    return f"::{command} {','.join(props)}::{_escape_data(f.message + where + '.' + fix)}"
+    fix = f" Fix: {f.fix.rstrip('.')}." if f.fix else ""
+    message = f"{f.message.rstrip('.')}{where}.{fix}"
+    return f"::{command} {','.join(props)}::{escape_data(message)}"
+
+
+# GitHub shows at most 10 error, 10 warning and 10 notice annotations per step.
+ANNOTATIONS_PER_LEVEL = 10
+_KIND_RANK = {Kind.SERVER: 0, Kind.INGEST: 1, Kind.RISKY: 2}
+
+
+def spread(findings: Sequence[Finding], limit: int) -> list[Finding]:
+    """At most ``limit`` findings, as varied as possible: one per code in turn, new files first.
+
+    Codes the archive refuses come before the ones its ingest needs, then the risky ones; ten
+    annotations of one code on one file would hide every other problem.
+    """
+    queues: dict[str, list[Finding]] = {}
+    for f in ordered(findings):
+        queues.setdefault(f.code, []).append(f)
+    codes = sorted(queues, key=lambda c: (_KIND_RANK[CODES[c].kind], c))
+    chosen: list[Finding] = []
+    files: set[str] = set()
+    while len(chosen) < limit and any(queues.values()):
+        for code in codes:
+            queue = queues[code]
+            if not queue or len(chosen) == limit:
+                continue
+            i = next((i for i, f in enumerate(queue) if f.path not in files), 0)
+            chosen.append(queue.pop(i))
+            files.add(chosen[-1].path)
+    return chosen
+
+
+def pick_annotations(
+    findings: Sequence[Finding], per_level: int = ANNOTATIONS_PER_LEVEL
+) -> list[Finding]:
+    """The findings worth an annotation: up to ``per_level`` errors, warnings and notices each."""
+    chosen: list[Finding] = []
+    for level in Level:
+        chosen += spread([f for f in findings if f.level is level], per_level)
+    return ordered(chosen)
 
 
 class GithubReporter:
-    """Workflow commands; GitHub shows about ten per step, so the most useful come first."""
+    """Workflow commands for the findings GitHub will show, then one line counting all of them.
+
+    GitHub shows about ten annotations per level and step: the most useful go out as annotations,
+    the rest are only counted (the job summary and the JSON report have every one).
+    ``path_prefix`` is the dataset root's folder in the repository, so that annotations land on
+    the right file when the dataset is not at the repository's top.
+    """
+
+    def __init__(self, path_prefix: str = "", per_level: int = ANNOTATIONS_PER_LEVEL) -> None:
+        self.path_prefix = path_prefix
+        self.per_level = per_level
 
     def report(
         self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
     ) -> None:
-        for f in ordered(findings):
-            out.write(github_command(f) + "\n")
-        if findings:
-            counts = count_levels(list(findings))
-            out.write(f"bia-hooks: {counts['error']} error(s), {counts['warning']} warning(s)\n")
+        shown = pick_annotations(findings, self.per_level)
+        for f in shown:
+            out.write(github_command(f, self.path_prefix) + "\n")
+        counts = count_levels(list(findings))
+        line = f"bia-hooks: {counts['error']:,} error(s), {counts['warning']:,} warning(s)"
+        if counts["info"]:
+            line += f", {counts['info']:,} note(s)"
+        hidden = len(findings) - len(shown)
+        if hidden:
+            line += (f"; {len(shown):,} shown as annotations, {hidden:,} more in the job summary"
+                     " and the JSON report")  # fmt: skip
+        out.write(line + "\n")
 
 
-def make_reporter(name: str) -> Reporter:
+def make_reporter(name: str, max_per_code: int = 50, path_prefix: str = "") -> Reporter:
     if name == "json":
         return JsonReporter()
     if name == "github":
-        return GithubReporter()
-    return TextReporter()
+        return GithubReporter(path_prefix)
+    return TextReporter(max_per_code)
+
+
+def github_path_prefix(root: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """The dataset root's folder in the GitHub workspace (``data/``); '' at its top or outside."""
+    workspace = environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    rel = os.path.relpath(os.path.realpath(root), os.path.realpath(workspace))
+    if rel == "." or rel == ".." or rel.startswith("../") or os.path.isabs(rel):
+        return ""
+    return rel.replace(os.sep, "/") + "/"

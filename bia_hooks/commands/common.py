@@ -13,7 +13,7 @@ from bia_hooks.atomic import write_atomic
 from bia_hooks.config import Config, load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding, Level
-from bia_hooks.reporters import FORMATS, TextReporter, make_reporter
+from bia_hooks.reporters import FORMATS, github_path_prefix, make_reporter
 
 FAIL_ON = ("error", "warning", "never")
 
@@ -64,10 +64,8 @@ def finish(
     args: argparse.Namespace, findings: Sequence[Finding], extra: dict[str, Any] | None = None
 ) -> int:
     """Report the findings as asked, and return the exit status they call for."""
-    if args.format == "text":
-        TextReporter(args.max_per_code).report(findings, sys.stdout, extra)
-    else:
-        make_reporter(args.format).report(findings, sys.stdout, extra)
+    prefix = github_path_prefix(args.root) if args.format == "github" else ""
+    make_reporter(args.format, args.max_per_code, prefix).report(findings, sys.stdout, extra)
     if args.report is not None:
         import io
 

@@ -1,0 +1,222 @@
+"""The GitHub Action's driver: ``python -m bia_hooks.action``, run by action.yml in its own venv.
+
+It checks its inputs (composite actions enforce none), runs ``bia-hooks check`` with the findings
+as annotations, writes the job summary and the step outputs, and exports every file list, with the
+JSON report, into the folder that the next step uploads. It exits 0 when the check ran, whatever
+it found, so that the upload happens first; the exit status the check asked for is the output
+``exit-code``, and the Action's last step fails the job with it.
+
+Inputs arrive as environment variables (never interpolated into a shell line):
+``INPUT_ROOT``, ``INPUT_CONFIG``, ``INPUT_FAIL_ON``, ``INPUT_EXPORT_FORMAT``,
+``INPUT_ARTIFACT_NAME``, ``INPUT_RETENTION_DAYS``, and ``BIA_HOOKS_OUT``: the folder to fill.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from bia_hooks.cli import SUBCOMMANDS
+from bia_hooks.commands.common import FAIL_ON
+from bia_hooks.errors import UsageError
+from bia_hooks.filelist.table import FORMATS
+from bia_hooks.reporters import escape_data
+from bia_hooks.summary import render_summary
+
+EXPORT_FORMATS = ("source", *FORMATS)
+REPORT_NAME = "bia-hooks-report.json"
+SUMMARY_NAME = "bia-hooks-summary.md"
+# upload-artifact refuses these in a name (and names must be unique within one workflow run).
+_BAD_ARTIFACT_CHARS = re.compile(r'[":<>|*?\\/\r\n]')
+# TODO(integration): `check` and `export` come from other branches. Until they are merged, the
+# Action runs check-names and copies each file list as it is; drop the fallbacks then.
+CHECK = "check" if "check" in SUBCOMMANDS else "check-names"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    root: Path
+    config: Path | None
+    fail_on: str
+    export_format: str
+    artifact_name: str
+    out: Path  # the folder the upload step publishes
+
+
+def read_inputs(env: Mapping[str, str]) -> Inputs:
+    """The Action's inputs from its environment; every bad one is reported, in one error."""
+    problems: list[str] = []
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, "").strip() or default
+
+    fail_on = get("INPUT_FAIL_ON", "error")
+    if fail_on not in FAIL_ON:
+        problems.append(f"fail-on: '{fail_on}' is not one of {', '.join(FAIL_ON)}")
+    export_format = get("INPUT_EXPORT_FORMAT", "source")
+    if export_format not in EXPORT_FORMATS:
+        choices = ", ".join(EXPORT_FORMATS)
+        problems.append(f"export-format: '{export_format}' is not one of {choices}")
+    retention = get("INPUT_RETENTION_DAYS")
+    if retention and not re.fullmatch(r"[0-9]+", retention):
+        problems.append(f"retention-days: '{retention}' is not a whole number of days")
+    name = get("INPUT_ARTIFACT_NAME") or default_artifact_name(env)
+    if _BAD_ARTIFACT_CHARS.search(name):
+        problems.append(f"artifact-name: '{name}' holds a character artifacts refuse "
+                        '(" : < > | * ? \\ / or a line break)')  # fmt: skip
+    root = Path(get("INPUT_ROOT", "."))
+    if not root.is_dir():
+        problems.append(f"root: '{root}' is not a folder of the repository")
+    config = Path(c) if (c := get("INPUT_CONFIG")) else None
+    if config is not None and not config.is_file():
+        problems.append(f"config: '{config}' is not a file of the repository")
+    out = get("BIA_HOOKS_OUT")
+    if not out:
+        problems.append("BIA_HOOKS_OUT is not set (action.yml sets it)")
+    if problems:
+        raise UsageError("invalid input: " + "; ".join(problems))
+    return Inputs(root, config, fail_on, export_format, name, Path(out))
+
+
+def default_artifact_name(env: Mapping[str, str]) -> str:
+    """Unique per job and attempt; a matrix job must set its own (its legs share the job id)."""
+    job = env.get("GITHUB_JOB") or "job"
+    return f"bia-hooks-{job}-{env.get('GITHUB_RUN_ATTEMPT') or '1'}"
+
+
+def check_command(inputs: Inputs, report: Path) -> list[str]:
+    command = [sys.executable, "-m", "bia_hooks", CHECK, "--root", str(inputs.root)]
+    command += ["--format", "github", "--report", str(report), "--fail-on", inputs.fail_on]
+    if inputs.config is not None:
+        command += ["--config", str(inputs.config)]
+    return command
+
+
+def export_target(filelist: Mapping[str, Any], export_format: str) -> tuple[str, str] | None:
+    """(format, path in the artifact) for one file list of the report; None if unusable."""
+    path = filelist.get("path")
+    source = filelist.get("format")
+    if not isinstance(path, str) or not path:
+        return None
+    fmt = source if export_format == "source" else export_format
+    if fmt not in FORMATS:
+        return None
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:  # it must stay inside the artifact folder
+        return None
+    return fmt, str(pure.with_suffix("." + fmt)) if pure.suffix else f"{path}.{fmt}"
+
+
+def outputs(report: Mapping[str, Any], report_path: Path, name: str, status: int) -> dict[str, str]:
+    summary = report.get("summary") or {}
+    filelists = [fl for fl in report.get("filelists") or [] if isinstance(fl, Mapping)]
+    rows = sum(r for fl in filelists if isinstance(r := fl.get("rows"), int))
+    return {
+        "errors": str(summary.get("errors", 0)),
+        "warnings": str(summary.get("warnings", 0)),
+        "rows": str(rows),
+        "report": str(report_path),
+        "artifact-name": name,
+        "exit-code": str(status),
+    }
+
+
+def _say(message: str) -> None:
+    # A fixed prefix: a path in the message can never start a workflow command.
+    print(f"bia-hooks: {message}", flush=True)
+
+
+def _append(file: str | None, text: str) -> None:
+    if file:
+        with open(file, "a", encoding="utf-8") as f:
+            f.write(text)
+
+
+def _set_outputs(env: Mapping[str, str], values: Mapping[str, str]) -> None:
+    lines = []
+    for key, value in values.items():
+        delimiter = f"EOF_{uuid.uuid4().hex}"  # a value can never end the block early
+        lines.append(f"{key}<<{delimiter}\n{value}\n{delimiter}\n")
+    _append(env.get("GITHUB_OUTPUT"), "".join(lines))
+
+
+def _export(inputs: Inputs, report: Mapping[str, Any]) -> list[str]:
+    """Export every file list of the report into the artifact folder; return the problems."""
+    problems: list[str] = []
+    done: set[str] = set()
+    for filelist in report.get("filelists") or []:
+        if not isinstance(filelist, Mapping):
+            continue
+        target = export_target(filelist, inputs.export_format)
+        if target is None or target[1] in done:
+            problems.append(f"cannot export the file list {filelist.get('path')!r}")
+            continue
+        fmt, rel = target
+        done.add(rel)
+        source = inputs.root / str(filelist["path"])
+        if "export" in SUBCOMMANDS:
+            command = [sys.executable, "-m", "bia_hooks", "export", str(source), "--format", fmt]
+            command += ["--output", str(inputs.out / rel), "--root", str(inputs.root)]
+            if subprocess.run(command, check=False).returncode != 0:
+                problems.append(f"could not export the file list {filelist['path']!r} as {fmt}")
+        elif fmt == filelist.get("format"):  # TODO(integration): until `export` is in main
+            (inputs.out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, inputs.out / rel)
+        else:
+            problems.append(f"exporting as {fmt} needs `bia-hooks export`")
+    return problems
+
+
+def _annotate(level: str, title: str, message: str) -> None:
+    print(f"::{level} title={title}::{escape_data(message)}", flush=True)
+
+
+def _read_report(path: Path) -> dict[str, Any] | None:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def main(env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    try:
+        inputs = read_inputs(env)
+    except UsageError as e:
+        _annotate("error", "bia-hooks", str(e))
+        return 2
+    _set_outputs(env, {"artifact-name": inputs.artifact_name})
+    if inputs.out.exists():  # the Action may run twice in one job: start from an empty folder
+        shutil.rmtree(inputs.out)
+    inputs.out.mkdir(parents=True)
+    report_path = (inputs.out / REPORT_NAME).resolve()
+    status = subprocess.run(check_command(inputs, report_path), check=False).returncode
+    report = _read_report(report_path) if status in (0, 1) else None
+    if report is None:
+        _append(env.get("GITHUB_STEP_SUMMARY"), "## ❌ bia-hooks could not check the dataset\n\n"
+                "The configuration or an input is wrong: the log says what to fix.\n")  # fmt: skip
+        _say(f"the check stopped with exit status {status}, before any report")
+        return 2
+    summary = render_summary(report)
+    (inputs.out / SUMMARY_NAME).write_text(summary, encoding="utf-8")
+    _append(env.get("GITHUB_STEP_SUMMARY"), summary)
+    for problem in _export(inputs, report):
+        _annotate("warning", "bia-hooks export", problem)
+    _set_outputs(env, outputs(report, report_path, inputs.artifact_name, status))
+    if status:
+        _say(f"the job will fail after the upload (fail-on: {inputs.fail_on})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
