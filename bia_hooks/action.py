@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bia_hooks.cli import SUBCOMMANDS
 from bia_hooks.commands.common import FAIL_ON
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS
@@ -37,9 +36,6 @@ REPORT_NAME = "bia-hooks-report.json"
 SUMMARY_NAME = "bia-hooks-summary.md"
 # upload-artifact refuses these in a name (and names must be unique within one workflow run).
 _BAD_ARTIFACT_CHARS = re.compile(r'[":<>|*?\\/\r\n]')
-# TODO(integration): `check` and `export` come from other branches. Until they are merged, the
-# Action runs check-names and copies each file list as it is; drop the fallbacks then.
-CHECK = "check" if "check" in SUBCOMMANDS else "check-names"
 
 
 @dataclass(frozen=True)
@@ -94,7 +90,7 @@ def default_artifact_name(env: Mapping[str, str]) -> str:
 
 
 def check_command(inputs: Inputs, report: Path) -> list[str]:
-    command = [sys.executable, "-m", "bia_hooks", CHECK, "--root", str(inputs.root)]
+    command = [sys.executable, "-m", "bia_hooks", "check", "--root", str(inputs.root)]
     command += ["--format", "github", "--report", str(report), "--fail-on", inputs.fail_on]
     if inputs.config is not None:
         command += ["--config", str(inputs.config)]
@@ -163,16 +159,10 @@ def _export(inputs: Inputs, report: Mapping[str, Any]) -> list[str]:
         fmt, rel = target
         done.add(rel)
         source = inputs.root / str(filelist["path"])
-        if "export" in SUBCOMMANDS:
-            command = [sys.executable, "-m", "bia_hooks", "export", str(source), "--format", fmt]
-            command += ["--output", str(inputs.out / rel), "--root", str(inputs.root)]
-            if subprocess.run(command, check=False).returncode != 0:
-                problems.append(f"could not export the file list {filelist['path']!r} as {fmt}")
-        elif fmt == filelist.get("format"):  # TODO(integration): until `export` is in main
-            (inputs.out / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, inputs.out / rel)
-        else:
-            problems.append(f"exporting as {fmt} needs `bia-hooks export`")
+        command = [sys.executable, "-m", "bia_hooks", "export", str(source), "--format", fmt]
+        command += ["--output", str(inputs.out / rel), "--root", str(inputs.root)]
+        if subprocess.run(command, check=False).returncode != 0:
+            problems.append(f"could not export the file list {filelist['path']!r} as {fmt}")
     return problems
 
 

@@ -17,6 +17,7 @@ from bia_hooks.errors import UsageError
 # Subcommand name -> module in bia_hooks.commands; imported only when that subcommand runs,
 # so that a hook on a few paths never pays for pandas or openpyxl.
 SUBCOMMANDS = {
+    "check": "check",
     "check-names": "check_names",
     "fix-names": "fix_names",
     "sync": "sync",
@@ -27,6 +28,7 @@ SUBCOMMANDS = {
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
 HELP = {
+    "check": "check names, file lists in step with the dataset, and file list content (what CI runs)",
     "check-names": "check file and folder names against the archive's rule",
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
     "sync": "bring each file list in line with the dataset's files (--check: only report)",
