@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
@@ -88,15 +87,6 @@ def test_a_case_collision_fails_a_commit_when_warnings_fail(
     result = commit(repo, pre_commit_home)
     assert result.returncode != 0
     assert "'Masks' and 'masks' differ only by letter case" in result.stdout + result.stderr
-
-
-def test_every_hook_links_to_the_readme() -> None:
-    readme = PROJECT / "README.md"
-    if not readme.exists():
-        pytest.skip("README.md is written by the integrator")
-    text = readme.read_text(encoding="utf-8")
-    missing = [h for h in HOOK_IDS if not re.search(rf"\b{re.escape(h)}\b", text)]
-    assert missing == []
 
 
 def test_the_names_hook_receives_symlinks() -> None:
