@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bia_hooks import tree
 from bia_hooks.config import Config, FileListConfig
@@ -125,7 +126,7 @@ def _new_editor(filelist: FileListConfig) -> Editor:
 
 
 def _apply(editor: Editor, filelist: FileListConfig, plan: SyncPlan, outcome: ListSync) -> None:
-    added = []
+    added: list[Mapping[str, str]] = []
     for path in plan.added:
         values, missing = place_values(editor.header, new_row_values(path, filelist))
         for column in missing:
@@ -164,7 +165,7 @@ def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[
     return findings
 
 
-def _where(kind: str, ref: int | None) -> dict[str, object]:
+def _where(kind: str, ref: int | None) -> dict[str, Any]:
     if ref is None:
         return {}
     return {"pointer": f"/{ref}/path"} if kind == "pointer" else {"line": ref}

@@ -12,6 +12,8 @@ from bia_hooks.commands.check_names import name_findings
 from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.commands.validate import validate_filelist
 from bia_hooks.filelist.table import Table
+from bia_hooks.findings import Finding
+from bia_hooks.syncplan import SyncPlan
 
 HELP = "check names, file lists in step with the dataset, and file list content (what CI runs)"
 LISTED_PATHS_IN_REPORT = 1000  # per list and kind; the counts are always complete
@@ -31,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     summaries = []
     for filelist in filelists:
         sync.ensure_inside(config.root, filelist)
-        table, content = (None, [])
+        table: Table | None = None
+        content: list[Finding] = []
         if (config.root / filelist.path).exists():
             table, content = validate_filelist(config, filelist.path)
         listed = table.paths if table is not None else None
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     return finish(args, findings, {"filelists": summaries})
 
 
-def _summary(path: str, schema: str, table: Table | None, plan: sync.SyncPlan) -> dict[str, Any]:
+def _summary(path: str, schema: str, table: Table | None, plan: SyncPlan) -> dict[str, Any]:
     """What the report (and the Action's job summary) says of one file list."""
     return {
         "path": path,

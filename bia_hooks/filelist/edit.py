@@ -186,7 +186,7 @@ class XlsxEditor(Editor):
         cells = []
         for col in range(1, self.width + 1):
             cell = self.sheet.cell(row=row, column=col)
-            cells.append((cell.value, cell._style, cell.comment, cell.hyperlink))
+            cells.append((cell.value, _style_of(cell), cell.comment, cell.hyperlink))
         height = self.sheet.row_dimensions[row].height
         return {"cells": cells, "height": height}
 
@@ -211,7 +211,8 @@ class XlsxEditor(Editor):
     def add_column(self, name: str) -> None:
         self.header.append(name)
         column = len(self.header)
-        self.sheet.cell(row=1, column=column, value=name)._style = self.sheet.cell(row=1, column=1)._style
+        _set_style(self.sheet.cell(row=1, column=column, value=name),
+                   _style_of(self.sheet.cell(row=1, column=1)))  # fmt: skip
         if column > self.width:
             self.width = column
             for row in self.rows:
@@ -230,7 +231,7 @@ class XlsxEditor(Editor):
                 value, style, comment, link = record["cells"][col - 1] if record else (None, None, None, None)
                 cell.value = value
                 if style is not None:
-                    cell._style = copy.copy(style)
+                    _set_style(cell, style)
                 elif record is None:
                     cell.style = "Normal"
                 cell.comment = copy.copy(comment) if comment is not None else None
@@ -239,6 +240,20 @@ class XlsxEditor(Editor):
         buffer = io.BytesIO()
         self.workbook.save(buffer)
         write_atomic(file, buffer.getvalue())
+
+
+_STYLE_PARTS = ("font", "fill", "border", "alignment", "number_format", "protection")
+
+
+def _style_of(cell: Any) -> tuple[Any, ...]:
+    return tuple(getattr(cell, part) for part in _STYLE_PARTS)
+
+
+def _set_style(cell: Any, style: tuple[Any, ...]) -> None:
+    import copy
+
+    for part, value in zip(_STYLE_PARTS, style, strict=True):
+        setattr(cell, part, copy.copy(value))
 
 
 def open_editor(file: Path) -> Editor:

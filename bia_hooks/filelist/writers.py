@@ -10,6 +10,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from bia_hooks.atomic import write_atomic
 from bia_hooks.errors import UsageError
@@ -75,8 +76,8 @@ def write_json(table: Table, output: Path) -> None:
 
 def write_xlsx(table: Table, output: Path) -> None:
     """One sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' is no formula."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     for i, row in _cells(table):
         for j, cell in enumerate(row):
@@ -91,7 +92,7 @@ def write_xlsx(table: Table, output: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Files")
 
-    def text(value: str) -> WriteOnlyCell:
+    def text(value: str) -> Any:
         cell = WriteOnlyCell(ws, value=_ESCAPE_LIKE.sub(r"_x005F_\1", value))
         cell.data_type = "s"  # never a formula, never a number
         return cell
