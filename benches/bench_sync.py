@@ -1,0 +1,115 @@
+"""Whole-process wall time and peak memory of keeping a file list in step with a big repository.
+
+    python benches/bench_sync.py [--sizes 10000,100000,1000000] [--keep DIR]
+
+For each size N: a repository whose git index holds N annotation files (built by make_big_repo.py,
+no files on disk) and a TSV file list of N rows, one per file, with the mandatory columns. Then, each
+in a fresh process, measured from outside (wall clock, and the child's peak RSS from wait4):
+
+- ``bia-hooks sync --check``, in step (the hook's everyday case);
+- ``bia-hooks sync --check`` after 1% of the files were renamed and 1% added in the index;
+- ``bia-hooks sync``, writing the file list for those changes;
+- ``bia-hooks check``: names + sync check + validation, what CI runs;
+- the floor: ``git ls-files`` piped into ``sort`` and ``comm`` against the list's first column, the
+  least any tool must do to find files missing from the list (it finds no renames and checks nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from make_big_repo import build, path_of  # noqa: E402
+
+CONFIG = """\
+filelists:
+  - path: annotations.tsv
+    include: ["data/**"]
+    defaults:
+      - match: "data/**"
+        values: {annotation type: segmentation_mask}
+    source_image:
+      format: "S-BIAD999/images/{stem}.tif"
+"""
+
+
+def run(command: list[str] | str, cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MiB (the largest process), and exit status; a str is a shell line."""
+    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, shell=isinstance(command, str),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def make_dataset(dest: Path, n: int) -> None:
+    build(dest, n, annex=False, distinct=False, commit=False)
+    (dest / ".bia-hooks.yaml").write_text(CONFIG)
+    with open(dest / "annotations.tsv", "w") as f:
+        f.write("Files\tAnnotation type\tSource image\n")
+        for i in range(n):
+            f.write(f"{path_of(i)}\tsegmentation_mask\tS-BIAD999/images/f{i:07d}.tif\n")
+    subprocess.run(["git", "add", ".bia-hooks.yaml", "annotations.tsv"], cwd=dest, check=True)
+    subprocess.run(["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "start"],
+                   cwd=dest, check=True)  # fmt: skip
+
+
+def change_one_percent(dest: Path, n: int) -> None:
+    """Rename 1% of the files and add 1% new ones, in the index only."""
+    oid = subprocess.run(["git", "rev-parse", f"HEAD:{path_of(0)}"], cwd=dest, capture_output=True,
+                         text=True, check=True).stdout.strip()  # fmt: skip
+    step = 100
+    lines = []
+    for i in range(0, n, step):
+        lines.append(f"0 {'0' * 40}\t{path_of(i)}")  # remove
+        lines.append(f"100644 {oid}\t{path_of(i).replace('/f', '/renamed_f')}")
+        lines.append(f"100644 {oid}\tdata/new/n{i:07d}.tif")
+    subprocess.run(["git", "update-index", "--index-info"], cwd=dest,
+                   input="\n".join(lines) + "\n", text=True, check=True)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--keep", type=Path, help="build (and keep) the repositories here")
+    args = parser.parse_args(argv)
+    bia = [sys.executable, "-m", "bia_hooks"]
+    floor = ("git ls-files | sort > /tmp/bia-bench-tree && cut -f1 annotations.tsv | tail -n +2 "
+             "| sort | comm -23 /tmp/bia-bench-tree - | wc -l")  # fmt: skip
+    print(f"{'case':<38} {'files':>9} {'wall s':>7} {'peak MiB':>9} {'exit':>4}")
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.keep or Path(tmp)
+        for n in [int(s) for s in args.sizes.split(",")]:
+            dest = base / f"sync-{n}"
+            make_dataset(dest, n)
+            cases: list[tuple[str, list[str] | str]] = [
+                ("sync --check, in step", [*bia, "sync", "--check"]),
+                ("floor: git ls-files | sort | comm", floor),
+                ("check (names + sync + validate)", [*bia, "check"]),
+            ]
+            for name, command in cases:
+                wall, peak, code = run(command, dest)
+                print(f"{name:<38} {n:>9,} {wall:>7.2f} {peak:>9.0f} {code:>4}", flush=True)
+            change_one_percent(dest, n)
+            for name, command in [
+                ("sync --check, 1% renamed + 1% new", [*bia, "sync", "--check"]),
+                ("sync (writes the file list)", [*bia, "sync"]),
+            ]:
+                wall, peak, code = run(command, dest)
+                print(f"{name:<38} {n:>9,} {wall:>7.2f} {peak:>9.0f} {code:>4}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
