@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     build(args.dest.resolve(), args.files, args.annex, args.distinct, args.commit)
-    print(f"{args.dest}: {args.files:,} files in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(
+        f"{args.dest}: {args.files:,} files in {time.perf_counter() - start:.1f} s", file=sys.stderr
+    )
     return 0
 
 

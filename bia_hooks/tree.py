@@ -181,13 +181,15 @@ class _GitListing:
         text = "\0".join(records) + "\0"  # scanned at C speed for the rare kinds of entry
         if re.search(r" [123]\t", text):
             records = _one_per_path(records, cut)  # a merge conflict: each side is an entry
-        if "160000 " in text:
+        if text.startswith("160000 ") or "\x00160000 " in text:
             records = self._without_submodules(records, cut)
         paths = [r[cut:] for r in records]
-        has_links = text.startswith("120000 ") or "\0120000 " in text
+        has_links = text.startswith("120000 ") or "\x00120000 " in text
         machinery = self._machinery(text)
-        annex = has_links or _uses_annex(self.root, self.git_dir) or self._annex_attributes(
-            text, machinery, at
+        annex = (
+            has_links
+            or _uses_annex(self.root, self.git_dir)
+            or self._annex_attributes(text, machinery, at)
         )
         dvc = [p for p in machinery if p.endswith(_DVC_SOURCES)]
         dvc_oids = {p: self._oid_of(text, p, at) for p in dvc}
@@ -198,7 +200,7 @@ class _GitListing:
             self._report_missing(info, paths, oids)
             del oids
         else:
-            files = list(map(_make, zip(paths, *_PLAIN_COLUMNS)))
+            files = list(map(_make, zip(paths, *_PLAIN_COLUMNS, strict=False)))
             self.blobs = gitobjects.read_blobs(self.root, dvc_oids.values())
         del records
         if machinery:
