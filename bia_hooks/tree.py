@@ -8,7 +8,6 @@ import gc
 import itertools
 import operator
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,8 +157,8 @@ class _GitListing:
             self._local_keys = local_annex_keys(self.git_dir)
         return self._local_keys
 
-    def records(self) -> list[str]:
-        """``MODE OID STAGE<TAB>PATH`` for each entry: ls-files' layout, also for a commit."""
+    def records(self) -> str:
+        """``MODE OID STAGE<TAB>PATH<NUL>`` for each entry: ls-files' layout, also for a commit."""
         if self.rev is None:
             out = git(self.root, "ls-files", "-s", "-z").stdout
         else:
@@ -167,19 +166,17 @@ class _GitListing:
                 raise UsageError(f"{self.root}: no commit {self.rev!r} in this repository")
             fmt = "--format=%(objectmode) %(objectname) 0%x09%(path)"
             out = git(self.root, "ls-tree", "-r", "-z", fmt, self.rev).stdout
-        records = out.decode("utf-8", "surrogateescape").split("\0")
-        if records and not records[-1]:
-            records.pop()
-        return records
+        return out.decode("utf-8", "surrogateescape")
 
     def run(self) -> tuple[list[DatasetFile], list[Finding]]:
-        records = self.records()
+        text = self.records()  # scanned whole, at C speed, for the rare kinds of entry
+        records = text.split("\0")
+        records.pop()  # after the last NUL
         if not records:
             return [], []
         at = records[0].index(" ", 7)  # the object id ends here: 40 (SHA-1) or 64 (SHA-256)
         cut = at + 3  # " 0\t": the path starts here
-        text = "\0".join(records) + "\0"  # scanned at C speed for the rare kinds of entry
-        if re.search(r" [123]\t", text):
+        if any(f" {stage}\t" in text for stage in "123"):
             records = _one_per_path(records, cut)  # a merge conflict: each side is an entry
         if text.startswith("160000 ") or "\x00160000 " in text:
             records = self._without_submodules(records, cut)
@@ -482,7 +479,7 @@ def renames_since(
     """
     if not _has_commit(root, rev):
         raise UsageError(f"{root}: no commit {rev!r} in this repository")
-    out = git(root, "diff-index", "--cached", "-M", "-z", rev).stdout
+    out = git(root, "diff-index", "--cached", "--relative", "-M", "-z", rev).stdout
     renames: dict[str, str] = {}
     removed: dict[str, tuple[str, str]] = {}  # path -> (mode, blob id)
     added: dict[str, tuple[str, str]] = {}

@@ -396,3 +396,29 @@ def test_a_folder_with_dvc_but_no_git(dvc_repo: Path, tmp_path: Path) -> None:
         "masks/x.tif": "dvc-file",
         "one.tif": "dvc-file",
     }
+
+
+def test_a_subfolder_of_a_repository_is_a_dataset_of_its_own(repo: Path) -> None:
+    write(repo, "top.tif", "sub/in/b.tif", "sub/c.tif")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "one")
+    git(repo, "mv", "sub/c.tif", "sub/d.tif")
+    sub = repo / "sub"
+    assert list(data(listing(sub)[0])) == ["d.tif", "in/b.tif"]
+    assert list(data(listing(sub, rev="HEAD")[0])) == ["c.tif", "in/b.tif"]
+    assert staged_renames(sub) == {"c.tif": "d.tif"}
+
+
+def test_a_folder_with_dvc_but_no_git_nor_cache_lists_what_is_on_disk(
+    dvc_repo: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "export"
+    shutil.copytree(dvc_repo, plain, symlinks=True, ignore=shutil.ignore_patterns(".git", "cache"))
+    files, findings = listing(plain)
+    assert findings == []
+    assert data(files) == {
+        "img.zarr": "object",
+        "masks/sub/y.tif": "dvc-file",
+        "masks/x.tif": "dvc-file",
+        "one.tif": "dvc-file",
+    }
