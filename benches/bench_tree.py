@@ -4,8 +4,9 @@
 
 Each case runs in a fresh process so that its peak memory (RSS) is its own. Repositories are built
 by make_big_repo.py, in the git index only. Cases: plain git files; locked git-annex files sharing
-one key (the symlink target is read once); with --distinct also one blob or key per file (every
-symlink target read: git's own cat-file dominates).
+one key (the symlink target is read once); with --distinct also one blob or key per file, index
+only (every symlink target read by git cat-file, which dominates) and with the symlinks checked out
+on disk (targets read from disk, checked against their blob ids).
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     cases = [("plain", []), ("annex", ["--annex"])]
     if args.distinct:
-        cases += [("plain distinct", ["--distinct"]), ("annex distinct", ["--annex", "--distinct"])]
+        cases += [
+            ("plain distinct", ["--distinct"]),
+            ("annex distinct", ["--annex", "--distinct"]),
+            ("annex dist. disk", ["--annex", "--distinct", "--checkout"]),
+        ]
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
         print(f"{'case':<16} {'files':>10} {'wall s':>8} {'peak MiB':>9}")

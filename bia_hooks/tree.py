@@ -236,11 +236,13 @@ class _GitListing:
         ``cat-file --batch`` for the symlink targets, small blobs and DVC files together.
         """
         cut = at + 3
-        links = {r[7:at] for r in records if r[1] == "2"}
+        links = {r[7:at]: r[cut:] for r in records if r[1] == "2"}  # one path per distinct blob
         regular = {r[7:at] for r in records if r[1] == "0" and r[cut:] not in machinery}
         sizes = gitobjects.blob_sizes(self.root, regular)
         small = [o for o, size in sizes.items() if size is not None and size <= POINTER_MAX]
-        blobs = gitobjects.read_blobs(self.root, [*links, *small, *dvc_oids.values()])
+        blobs = gitobjects.symlinks_on_disk(self.root, links)
+        unread = [o for o in links if o not in blobs]
+        blobs.update(gitobjects.read_blobs(self.root, [*unread, *small, *dvc_oids.values()]))
         self.blobs = {o: blobs.get(o) for o in dvc_oids.values()}
         info: dict[str, _Info] = {
             o: ("file", size, None, size is not None) for o, size in sizes.items()

@@ -422,3 +422,13 @@ def test_a_folder_with_dvc_but_no_git_nor_cache_lists_what_is_on_disk(
         "masks/x.tif": "dvc-file",
         "one.tif": "dvc-file",
     }
+
+
+def test_a_symlink_changed_on_disk_but_not_staged_is_read_from_git(annex_work: Path) -> None:
+    before = listing(annex_work)[0]["locked/a.tif"]
+    link = annex_work / "locked/a.tif"
+    link.unlink()
+    link.symlink_to("../.git/annex/objects/XX/YY/SHA256E-s1--other.tif/SHA256E-s1--other.tif")
+    assert listing(annex_work)[0]["locked/a.tif"] == before
+    link.unlink()  # and deleted on disk: the index still holds it
+    assert listing(annex_work)[0]["locked/a.tif"] == before
