@@ -270,8 +270,14 @@ class _GitListing:
                     self.findings.append(_missing_object(path, oid))
 
     def _oid_of(self, text: str, path: str, at: int) -> str:
-        start = text.rfind("\0", 0, text.index(f"\t{path}\0")) + 1
-        return text[start + 7 : start + at]
+        needle = f"\t{path}\0"
+        hit = text.find(needle)
+        while hit >= 0:
+            start = text.rfind("\0", 0, hit) + 1
+            if start + at + 2 == hit:  # this record's path, not the end of a longer one
+                return text[start + 7 : start + at]
+            hit = text.find(needle, hit + 1)
+        raise AssertionError(f"{path!r} is not in the listing")
 
     def _machinery(self, text: str) -> list[str]:
         """Repository files, found by scanning the whole listing for their few spellings."""
