@@ -42,3 +42,9 @@ def is_git_work_tree(root: Path) -> bool:
 def split_z(output: bytes) -> list[str]:
     # Paths are bytes to git; surrogateescape keeps a non-UTF-8 name intact for reporting.
     return [p.decode("utf-8", "surrogateescape") for p in output.split(b"\0") if p]
+
+
+def has_commit(root: Path, rev: str) -> bool:
+    """Does ``rev`` name a commit (False in a repository without commits yet)?"""
+    done = git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
+    return done.returncode == 0
