@@ -240,12 +240,21 @@ def object_root_finder(objects: Sequence[str]) -> Callable[[str], str | None]:
 
 def _may_hold_objects(objects: Sequence[str], haystack: str) -> bool:
     """Cheap test: can any path in ``haystack`` (all paths, one string) lie inside an object?"""
+    needles = []
     for pattern in objects:
         tail = pattern.rstrip("/").rpartition("/")[2]
         if not tail.startswith("*") or any(c in tail[1:] for c in "*?["):
             return True  # not a plain '*.suffix': no shortcut
-        if tail[1:] + "/" in haystack:
+        needles.append(tail[1:] + "/")
+    # '.zarr/' absent means '.ome.zarr/' absent too: search for the shortest suffixes only.
+    needles.sort(key=len)
+    searched: list[str] = []
+    for needle in needles:
+        if any(needle.endswith(shorter) for shorter in searched):
+            continue
+        if needle in haystack:
             return True
+        searched.append(needle)
     return False
 
 

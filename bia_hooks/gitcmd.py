@@ -43,3 +43,9 @@ def split_z(output: bytes) -> list[str]:
     # Paths are bytes to git; surrogateescape keeps a non-UTF-8 name intact for reporting.
     # Decoding once and splitting is the same (NUL is never inside a UTF-8 sequence) and faster.
     return [p for p in output.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def has_commit(root: Path, rev: str) -> bool:
+    """Does ``rev`` name a commit (False in a repository without commits yet)?"""
+    done = git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
+    return done.returncode == 0

@@ -178,7 +178,9 @@ def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
 
 
 def staged_renames(config: Config) -> dict[str, str]:
-    return tree.staged_renames(config.root, config.objects)
+    from bia_hooks.moves import staged_renames as renames
+
+    return renames(config.root, config.objects)
 
 
 def members_of(coverage: Coverage, filelist: FileListConfig) -> list[str]:

@@ -8,18 +8,16 @@ import gc
 import itertools
 import operator
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from bia_hooks import dataset, dvccache, gitobjects, globs
+from bia_hooks import dataset, dvcrepo, gitobjects
 from bia_hooks.config import DEFAULT_OBJECTS
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.dataset import FileKind as FileKindT
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
-from bia_hooks.gitcmd import git, is_git_work_tree, split_z
+from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
 
 __all__ = [
     "DatasetFile",
@@ -28,9 +26,7 @@ __all__ = [
     "index_files",
     "is_git_work_tree",
     "list_dataset",
-    "renames_since",
     "split_z",
-    "staged_renames",
     "walk_files",
 ]
 
@@ -79,7 +75,6 @@ def dataset_paths(root: Path) -> list[str]:
 # repository files) go through Python code one by one.
 
 POINTER_MAX = 1024  # an unlocked annexed file's pointer blob is ~100 bytes; bigger is content
-_DVC_SOURCES = (".dvc", "dvc.lock")
 _make = functools.partial(tuple.__new__, DatasetFile)
 
 
@@ -164,38 +159,38 @@ class _GitListing:
             self._local_keys = local_annex_keys(self.git_dir)
         return self._local_keys
 
-    def records(self) -> list[str]:
-        """``MODE OID STAGE<TAB>PATH`` for each entry: ls-files' layout, also for a commit."""
+    def records(self) -> str:
+        """``MODE OID STAGE<TAB>PATH<NUL>`` for each entry: ls-files' layout, also for a commit."""
         if self.rev is None:
             out = git(self.root, "ls-files", "-s", "-z").stdout
         else:
-            if not _has_commit(self.root, self.rev):
+            if not has_commit(self.root, self.rev):
                 raise UsageError(f"{self.root}: no commit {self.rev!r} in this repository")
             fmt = "--format=%(objectmode) %(objectname) 0%x09%(path)"
             out = git(self.root, "ls-tree", "-r", "-z", fmt, self.rev).stdout
-        records = out.decode("utf-8", "surrogateescape").split("\0")
-        if records and not records[-1]:
-            records.pop()
-        return records
+        return out.decode("utf-8", "surrogateescape")
 
     def run(self) -> tuple[list[DatasetFile], list[Finding]]:
-        records = self.records()
+        text = self.records()  # scanned whole, at C speed, for the rare kinds of entry
+        records = text.split("\0")
+        records.pop()  # after the last NUL
         if not records:
             return [], []
         at = records[0].index(" ", 7)  # the object id ends here: 40 (SHA-1) or 64 (SHA-256)
         cut = at + 3  # " 0\t": the path starts here
-        text = "\0".join(records) + "\0"  # scanned at C speed for the rare kinds of entry
-        if re.search(r" [123]\t", text):
+        if any(f" {stage}\t" in text for stage in "123"):
             records = _one_per_path(records, cut)  # a merge conflict: each side is an entry
-        if "160000 " in text:
+        if text.startswith("160000 ") or "\x00160000 " in text:
             records = self._without_submodules(records, cut)
         paths = [r[cut:] for r in records]
-        has_links = text.startswith("120000 ") or "\0120000 " in text
+        has_links = text.startswith("120000 ") or "\x00120000 " in text
         machinery = self._machinery(text)
-        annex = has_links or _uses_annex(self.root, self.git_dir) or self._annex_attributes(
-            text, machinery, at
+        annex = (
+            has_links
+            or _uses_annex(self.root, self.git_dir)
+            or self._annex_attributes(text, machinery, at)
         )
-        dvc = [p for p in machinery if p.endswith(_DVC_SOURCES)]
+        dvc = [p for p in machinery if p.endswith(dvcrepo.DVC_SOURCES)]
         dvc_oids = {p: self._oid_of(text, p, at) for p in dvc}
         if annex:
             oids = [r[7:at] for r in records]
@@ -204,7 +199,7 @@ class _GitListing:
             self._report_missing(info, paths, oids)
             del oids
         else:
-            files = list(map(_make, zip(paths, *_PLAIN_COLUMNS)))
+            files = list(map(_make, zip(paths, *_PLAIN_COLUMNS, strict=False)))
             self.blobs = gitobjects.read_blobs(self.root, dvc_oids.values())
         del records
         if machinery:
@@ -212,7 +207,7 @@ class _GitListing:
             files = list(map(overrides.get, paths, files))
         if dvc:
             sources = [(p, self.blobs.get(dvc_oids[p])) for p in dvc]
-            files = _merge_dvc(
+            files = dvcrepo.merge_dvc(
                 self.root, files, sources, self.objects, self.findings, on_disk=False
             )
         files = dataset.collapse_objects(files, self.objects, text)
@@ -243,11 +238,13 @@ class _GitListing:
         ``cat-file --batch`` for the symlink targets, small blobs and DVC files together.
         """
         cut = at + 3
-        links = {r[7:at] for r in records if r[1] == "2"}
+        links = {r[7:at]: r[cut:] for r in records if r[1] == "2"}  # one path per distinct blob
         regular = {r[7:at] for r in records if r[1] == "0" and r[cut:] not in machinery}
         sizes = gitobjects.blob_sizes(self.root, regular)
         small = [o for o, size in sizes.items() if size is not None and size <= POINTER_MAX]
-        blobs = gitobjects.read_blobs(self.root, [*links, *small, *dvc_oids.values()])
+        blobs = gitobjects.symlinks_on_disk(self.root, links)
+        unread = [o for o in links if o not in blobs]
+        blobs.update(gitobjects.read_blobs(self.root, [*unread, *small, *dvc_oids.values()]))
         self.blobs = {o: blobs.get(o) for o in dvc_oids.values()}
         info: dict[str, _Info] = {
             o: ("file", size, None, size is not None) for o, size in sizes.items()
@@ -275,8 +272,14 @@ class _GitListing:
                     self.findings.append(_missing_object(path, oid))
 
     def _oid_of(self, text: str, path: str, at: int) -> str:
-        start = text.rfind("\0", 0, text.index(f"\t{path}\0")) + 1
-        return text[start + 7 : start + at]
+        needle = f"\t{path}\0"
+        hit = text.find(needle)
+        while hit >= 0:
+            start = text.rfind("\0", 0, hit) + 1
+            if start + at + 2 == hit:  # this record's path, not the end of a longer one
+                return text[start + 7 : start + at]
+            hit = text.find(needle, hit + 1)
+        raise AssertionError(f"{path!r} is not in the listing")
 
     def _machinery(self, text: str) -> list[str]:
         """Repository files, found by scanning the whole listing for their few spellings."""
@@ -331,89 +334,6 @@ def _missing_object(path: str, oid: str) -> Finding:
     )
 
 
-# --- DVC ---------------------------------------------------------------------------------------
-
-
-def _yaml_load(content: bytes) -> Any:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(content, Loader=loader)
-
-
-def read_dvc_outs(source: str, content: bytes | None) -> tuple[list[dataset.DvcOut], list[Finding]]:
-    """The outputs a ``.dvc`` file or ``dvc.lock`` (its bytes) tracks."""
-    import yaml
-
-    if content is None:
-        return [], [dataset.bad_dvc(source, "git does not have its content")]
-    try:
-        data = _yaml_load(content)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        return [], [dataset.bad_dvc(source, f"it is not valid YAML{where}")]
-    return dataset.dvc_outs(source, data)
-
-
-def _dvc_file(root: Path, path: str, size: int | None, md5: str | None) -> DatasetFile:
-    try:
-        on_disk = os.stat(root / path).st_size  # the manifest has no sizes: the copy here has
-    except OSError:
-        return DatasetFile(path, "dvc-file", size, md5, False)
-    return DatasetFile(path, "dvc-file", size if size is not None else on_disk, md5, True)
-
-
-def _dvc_folder_unexpanded(out: dataset.DvcOut) -> Finding:
-    count = f" of {out.nfiles} files" if out.nfiles is not None else ""
-    return Finding(
-        "BIA401",
-        out.path,
-        f"DVC-tracked folder{count} listed as one entry: the list of its files is in the DVC "
-        "cache, which this clone does not have (a fresh clone never has it)",
-        fix="run `dvc fetch` (or `dvc pull`) to get the folder's file list, then run again",
-    )
-
-
-def _merge_dvc(root: Path, files: list[DatasetFile], sources: list[tuple[str, bytes | None]],
-               objects: tuple[str, ...], findings: list[Finding], on_disk: bool,
-               ) -> list[DatasetFile]:  # fmt: skip
-    """``files`` with what DVC tracks in place of whatever stood at those paths."""
-    dvc_dir = dvccache.dvc_folder(root)
-    cache = dvccache.cache_folder(dvc_dir) if dvc_dir else None
-    whole_object = globs.compile_globs(objects)
-    tracked: list[DatasetFile] = []
-    replaced: set[str] = set()
-    for source, content in sources:
-        outs, problems = read_dvc_outs(source, content)
-        findings.extend(problems)
-        for out in outs:
-            replaced.add(out.path)
-            here = root / out.path
-            if not out.is_dir or out.md5 is None:
-                tracked.append(_dvc_file(root, out.path, out.size, out.md5))
-                continue
-            if whole_object.fullmatch(out.path):
-                tracked.append(DatasetFile(out.path, "object", out.size, out.md5, here.is_dir()))
-                continue
-            manifest = dvccache.read_manifest(cache, out.md5)
-            if manifest is not None:
-                tracked.extend(_dvc_file(root, f"{out.path}/{rel}", size, md5)
-                               for rel, md5, size in manifest)  # fmt: skip
-            elif on_disk and here.is_dir():  # a plain folder: what is there is the truth
-                inside = out.path + "/"
-                tracked.extend(DatasetFile(f.path, "dvc-file", f.size, None, True)
-                               for f in files if f.path.startswith(inside))  # fmt: skip
-            else:
-                tracked.append(DatasetFile(out.path, "dvc-dir", out.size, out.md5, here.is_dir()))
-                findings.append(_dvc_folder_unexpanded(out))
-    if not tracked and not replaced:
-        return files
-    prefixes = tuple(p + "/" for p in replaced)
-    kept = [f for f in files if f.path not in replaced and not f.path.startswith(prefixes)]
-    return sorted(kept + tracked)
-
-
 # --- a folder outside git -----------------------------------------------------------------------
 
 
@@ -440,7 +360,7 @@ def _list_folder(root: Path, objects: tuple[str, ...]) -> tuple[list[DatasetFile
                         visit(entry.path, rel + "/")
                 elif dataset.is_machinery(rel):
                     files.append(DatasetFile(rel, "machinery"))
-                    if rel.endswith(_DVC_SOURCES):
+                    if rel.endswith(dvcrepo.DVC_SOURCES):
                         try:
                             dvc.append((rel, Path(entry.path).read_bytes()))
                         except OSError:
@@ -454,118 +374,5 @@ def _list_folder(root: Path, objects: tuple[str, ...]) -> tuple[list[DatasetFile
     files.sort()
     findings: list[Finding] = []
     if dvc:
-        files = _merge_dvc(root, files, dvc, objects, findings, on_disk=True)
+        files = dvcrepo.merge_dvc(root, files, dvc, objects, findings, on_disk=True)
     return dataset.collapse_objects(files, objects), findings
-
-
-# --- renames --------------------------------------------------------------------------------------
-
-
-def _has_commit(root: Path, rev: str) -> bool:
-    return (
-        git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False).returncode == 0
-    )
-
-
-def staged_renames(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> dict[str, str]:
-    """old -> new for the files the staged change renames (none before the first commit)."""
-    if not is_git_work_tree(root) or not _has_commit(root, "HEAD"):
-        return {}
-    return renames_since(root, "HEAD", objects)
-
-
-def renames_since(
-    root: Path, rev: str, objects: tuple[str, ...] = DEFAULT_OBJECTS
-) -> dict[str, str]:
-    """old -> new for the files renamed between commit ``rev`` and the git index.
-
-    Three sources, because each misses some moves: git's rename detection (similar content);
-    git-annex keys (a locked file moved to another depth gets a new symlink target, too small for
-    git to call similar, but keeps its key); and DVC md5s (``dvc move`` rewrites the ``.dvc`` file).
-    Renames inside an object folder become a rename of the folder; repository files are left out.
-    """
-    if not _has_commit(root, rev):
-        raise UsageError(f"{root}: no commit {rev!r} in this repository")
-    out = git(root, "diff-index", "--cached", "-M", "-z", rev).stdout
-    renames: dict[str, str] = {}
-    removed: dict[str, tuple[str, str]] = {}  # path -> (mode, blob id)
-    added: dict[str, tuple[str, str]] = {}
-    dvc_old: list[tuple[str, str]] = []  # (.dvc path, blob id) before and after
-    dvc_new: list[tuple[str, str]] = []
-    tokens = split_z(out)
-    i = 0
-    while i < len(tokens):
-        old_mode, new_mode, old_oid, new_oid, status = tokens[i][1:].split(" ")
-        if status[0] in "RC":
-            old, new = tokens[i + 1], tokens[i + 2]
-            i += 3
-        else:
-            old = new = tokens[i + 1]
-            i += 2
-        if status[0] == "R":
-            renames[old] = new
-        elif status[0] == "D":
-            removed[old] = (old_mode, old_oid)
-        elif status[0] in "AC":
-            added[new] = (new_mode, new_oid)
-        if status[0] != "A" and old.endswith(_DVC_SOURCES):
-            dvc_old.append((old, old_oid))
-        if status[0] != "D" and new.endswith(_DVC_SOURCES):
-            dvc_new.append((new, new_oid))
-
-    keyed = {p: v for p, v in [*removed.items(), *added.items()] if not dataset.is_machinery(p)}
-    regular = [oid for mode, oid in keyed.values() if mode.startswith("100")]
-    sizes = gitobjects.blob_sizes(root, regular)
-    wanted = [
-        oid
-        for mode, oid in keyed.values()
-        if mode == "120000" or (sizes.get(oid) or 0) <= POINTER_MAX
-    ]
-    blobs = gitobjects.read_blobs(
-        root, [*wanted, *(o for _, o in dvc_old), *(o for _, o in dvc_new)]
-    )
-
-    def key_of(path: str) -> str | None:
-        mode, oid = keyed[path]
-        content = blobs.get(oid)
-        if content is None:
-            return None
-        if mode == "120000":
-            return dataset.annex_key_of_link(content.decode("utf-8", "surrogateescape"))
-        return dataset.annex_key_of_pointer(content)
-
-    by_key = dataset.pair_by_key({p: key_of(p) for p in removed if p in keyed},
-                                 {p: key_of(p) for p in added if p in keyed})  # fmt: skip
-    for old, new in by_key.items():
-        renames.setdefault(old, new)
-    renames.update(_dvc_renames(root, dvc_old, dvc_new, blobs))
-    renames = {
-        o: n for o, n in renames.items() if not (dataset.is_machinery(o) or dataset.is_machinery(n))
-    }
-    return dataset.collapse_renames(renames, objects)
-
-
-def _dvc_renames(root: Path, old: list[tuple[str, str]], new: list[tuple[str, str]],
-                 blobs: dict[str, bytes | None]) -> dict[str, str]:  # fmt: skip
-    def outs(sources: list[tuple[str, str]]) -> dict[str, dataset.DvcOut]:
-        found: dict[str, dataset.DvcOut] = {}
-        for source, oid in sources:
-            for out in read_dvc_outs(source, blobs.get(oid))[0]:
-                found[out.path] = out
-        return found
-
-    before, after = outs(old), outs(new)
-    gone = {p: o.md5 for p, o in before.items() if p not in after}
-    pairs = dataset.pair_by_key(gone, {p: o.md5 for p, o in after.items() if p not in before})
-    if not pairs:
-        return {}
-    dvc_dir = dvccache.dvc_folder(root)
-    cache = dvccache.cache_folder(dvc_dir) if dvc_dir else None
-    renames = dict(pairs)
-    for o, n in pairs.items():
-        md5 = before[o].md5
-        if before[o].is_dir and md5 is not None:
-            manifest = dvccache.read_manifest(cache, md5)
-            if manifest is not None:
-                renames.update(dataset.expand_dir_renames(o, n, manifest))
-    return renames

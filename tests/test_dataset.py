@@ -128,7 +128,10 @@ def test_an_unreadable_dvc_file_is_reported_not_fatal(text: str) -> None:
 
 def test_a_dvc_manifest_lists_the_folders_files() -> None:
     manifest = b'[{"md5": "3b5d", "relpath": "sub/y.tif"}, {"md5": "60b7", "relpath": "x.tif"}]'
-    assert dataset.parse_manifest(manifest) == [("sub/y.tif", "3b5d", None), ("x.tif", "60b7", None)]
+    assert dataset.parse_manifest(manifest) == [
+        ("sub/y.tif", "3b5d", None),
+        ("x.tif", "60b7", None),
+    ]
     assert dataset.parse_manifest(b"not json") is None
     assert dataset.parse_manifest(b'{"relpath": "x"}') is None
 
@@ -194,7 +197,10 @@ def test_removed_and_added_paths_with_one_key_are_a_rename(
 
 def test_renamed_chunks_are_a_renamed_object() -> None:
     renames = {"a.zarr/0/0": "b.zarr/0/0", "a.zarr/0/1": "b.zarr/0/1", "x.tif": "y/x.tif"}
-    assert dataset.collapse_renames(renames, ("*.zarr",)) == {"a.zarr": "b.zarr", "x.tif": "y/x.tif"}
+    assert dataset.collapse_renames(renames, ("*.zarr",)) == {
+        "a.zarr": "b.zarr",
+        "x.tif": "y/x.tif",
+    }
 
 
 def test_chunks_moved_inside_one_object_or_split_between_two_are_no_rename() -> None:

@@ -1,0 +1,117 @@
+"""Which files were renamed: git's rename detection, git-annex keys and DVC md5s together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bia_hooks import dataset, dvcrepo, gitobjects
+from bia_hooks.config import DEFAULT_OBJECTS
+from bia_hooks.errors import UsageError
+from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
+from bia_hooks.tree import POINTER_MAX
+
+__all__ = ["renames_since", "staged_renames"]
+
+
+def staged_renames(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> dict[str, str]:
+    """old -> new for the files the staged change renames (none before the first commit)."""
+    if not is_git_work_tree(root) or not has_commit(root, "HEAD"):
+        return {}
+    return renames_since(root, "HEAD", objects)
+
+
+def renames_since(
+    root: Path, rev: str, objects: tuple[str, ...] = DEFAULT_OBJECTS
+) -> dict[str, str]:
+    """old -> new for the files renamed between commit ``rev`` and the git index.
+
+    Three sources, because each misses some moves: git's rename detection (similar content);
+    git-annex keys, which a move never changes (a file moved and unlocked turns from a symlink into
+    a pointer file, which git never pairs); and DVC md5s (``dvc move`` rewrites the ``.dvc`` file).
+    Renames inside an object folder become a rename of the folder; repository files are left out.
+    """
+    if not has_commit(root, rev):
+        raise UsageError(f"{root}: no commit {rev!r} in this repository")
+    out = git(root, "diff-index", "--cached", "--relative", "-M", "-z", rev).stdout
+    renames: dict[str, str] = {}
+    removed: dict[str, tuple[str, str]] = {}  # path -> (mode, blob id)
+    added: dict[str, tuple[str, str]] = {}
+    dvc_old: list[tuple[str, str]] = []  # (.dvc path, blob id) before and after
+    dvc_new: list[tuple[str, str]] = []
+    tokens = split_z(out)
+    i = 0
+    while i < len(tokens):
+        old_mode, new_mode, old_oid, new_oid, status = tokens[i][1:].split(" ")
+        if status[0] in "RC":
+            old, new = tokens[i + 1], tokens[i + 2]
+            i += 3
+        else:
+            old = new = tokens[i + 1]
+            i += 2
+        if status[0] == "R":
+            renames[old] = new
+        elif status[0] == "D":
+            removed[old] = (old_mode, old_oid)
+        elif status[0] in "AC":
+            added[new] = (new_mode, new_oid)
+        if status[0] != "A" and old.endswith(dvcrepo.DVC_SOURCES):
+            dvc_old.append((old, old_oid))
+        if status[0] != "D" and new.endswith(dvcrepo.DVC_SOURCES):
+            dvc_new.append((new, new_oid))
+
+    keyed = {p: v for p, v in [*removed.items(), *added.items()] if not dataset.is_machinery(p)}
+    regular = [oid for mode, oid in keyed.values() if mode.startswith("100")]
+    sizes = gitobjects.blob_sizes(root, regular)
+    wanted = [
+        oid
+        for mode, oid in keyed.values()
+        if mode == "120000" or (sizes.get(oid) or 0) <= POINTER_MAX
+    ]
+    blobs = gitobjects.read_blobs(
+        root, [*wanted, *(o for _, o in dvc_old), *(o for _, o in dvc_new)]
+    )
+
+    def key_of(path: str) -> str | None:
+        mode, oid = keyed[path]
+        content = blobs.get(oid)
+        if content is None:
+            return None
+        if mode == "120000":
+            return dataset.annex_key_of_link(content.decode("utf-8", "surrogateescape"))
+        return dataset.annex_key_of_pointer(content)
+
+    by_key = dataset.pair_by_key({p: key_of(p) for p in removed if p in keyed},
+                                 {p: key_of(p) for p in added if p in keyed})  # fmt: skip
+    for old, new in by_key.items():
+        renames.setdefault(old, new)
+    renames.update(_dvc_renames(root, dvc_old, dvc_new, blobs))
+    renames = {
+        o: n for o, n in renames.items() if not (dataset.is_machinery(o) or dataset.is_machinery(n))
+    }
+    return dataset.collapse_renames(renames, objects)
+
+
+def _dvc_renames(root: Path, old: list[tuple[str, str]], new: list[tuple[str, str]],
+                 blobs: dict[str, bytes | None]) -> dict[str, str]:  # fmt: skip
+    def outs(sources: list[tuple[str, str]]) -> dict[str, dataset.DvcOut]:
+        found: dict[str, dataset.DvcOut] = {}
+        for source, oid in sources:
+            for out in dvcrepo.read_dvc_outs(source, blobs.get(oid))[0]:
+                found[out.path] = out
+        return found
+
+    before, after = outs(old), outs(new)
+    gone = {p: o.md5 for p, o in before.items() if p not in after}
+    pairs = dataset.pair_by_key(gone, {p: o.md5 for p, o in after.items() if p not in before})
+    if not pairs:
+        return {}
+    dvc_dir = dvcrepo.dvc_folder(root)
+    cache = dvcrepo.cache_folder(dvc_dir) if dvc_dir else None
+    renames = dict(pairs)
+    for o, n in pairs.items():
+        md5 = before[o].md5
+        if before[o].is_dir and md5 is not None:
+            manifest = dvcrepo.read_manifest(cache, md5)
+            if manifest is not None:
+                renames.update(dataset.expand_dir_renames(o, n, manifest))
+    return renames
