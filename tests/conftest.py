@@ -20,7 +20,9 @@ def git(repo: Path, *args: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_git(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No user's global git configuration leaks in; commits have an author."""
     home = tmp_path_factory.mktemp("home")
     (home / ".gitconfig").write_text(
@@ -95,7 +97,9 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def use_hooks(repo: Path, hook_repo: tuple[Path, str], *hook_ids: str, args: str = "") -> None:
     """Write a .pre-commit-config.yaml that uses this project's hooks, as a dataset would."""
     path, rev = hook_repo
-    hooks = "".join(f"      - id: {h}\n" + (f"        args: [{args}]\n" if args else "") for h in hook_ids)
+    hooks = "".join(
+        f"      - id: {h}\n" + (f"        args: [{args}]\n" if args else "") for h in hook_ids
+    )
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {path}\n    rev: {rev}\n    hooks:\n{hooks}"
     )
@@ -106,7 +110,11 @@ def pre_commit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProces
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
     env.pop("PYTHONPATH", None)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args], cwd=repo, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
     )
 
 
