@@ -19,6 +19,7 @@ from bia_hooks.errors import UsageError
 SUBCOMMANDS = {
     "check-names": "check_names",
     "fix-names": "fix_names",
+    "export": "export",
     "validate": "validate",
 }
 
@@ -26,6 +27,7 @@ SUBCOMMANDS = {
 HELP = {
     "check-names": "check file and folder names against the archive's rule",
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
+    "export": "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it",
     "validate": "check file lists: what the archive reads, the mandatory columns and values",
 }
 

@@ -55,7 +55,9 @@ CODES: dict[str, Code] = {
     for c in [
         # --- names (domain.md §1) ---
         Code("BIA101", _E, _S, "path holds characters the archive refuses"),
-        Code("BIA102", _E, _S, "path form the archive refuses (empty, leading ./, ../, trailing /)"),
+        Code(
+            "BIA102", _E, _S, "path form the archive refuses (empty, leading ./, ../, trailing /)"
+        ),
         Code("BIA103", _W, _R, "space in a path"),
         Code("BIA104", _W, _R, "leading or trailing space in a file or folder name"),
         Code("BIA105", _W, _R, "two spaces in a row"),

@@ -122,7 +122,9 @@ def _validate(data: dict[str, Any], file: Path) -> None:
         raise UsageError("\n".join(lines) + "\nSee the README's 'Configuration' section.")
     for code in data.get("severity", {}):
         if code not in CODES:
-            raise UsageError(f"{file}: severity.{code}: no finding has this code (see the README's codes table)")
+            raise UsageError(
+                f"{file}: severity.{code}: no finding has this code (see the README's codes table)"
+            )
     for i, fl in enumerate(data.get("filelists", [])):
         rule = fl.get("source_image", {}).get("pattern")
         if rule is not None:

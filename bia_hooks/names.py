@@ -38,7 +38,9 @@ def check_path(path: str, settings: NameSettings, taken: Collection[str] = ()) -
             )
         if form:
             findings.append(
-                Finding("BIA102", path, f"the archive refuses this path: {'; '.join(form)}", fix=fix)
+                Finding(
+                    "BIA102", path, f"the archive refuses this path: {'; '.join(form)}", fix=fix
+                )
             )
     findings.extend(_risky(path, settings))
     return findings
@@ -131,7 +133,8 @@ def check_collisions(checked: Iterable[str], everything: Collection[str]) -> lis
             others = ", ".join(f"'{t}'" for t in sorted(twins))
             findings.append(
                 Finding(
-                    "BIA107", path,
+                    "BIA107",
+                    path,
                     f"'{p}' and {others} differ only by letter case or Unicode form: "
                     "they collide on macOS and Windows",
                     fix="give one of them a different name",

@@ -79,9 +79,7 @@ def _replace_character(char: str) -> str:
     if char in LOOKALIKES:
         return LOOKALIKES[char]
     # é -> e: decompose and keep the letters the archive allows.
-    ascii_part = "".join(
-        c for c in unicodedata.normalize("NFKD", char) if c in ALLOWED_CHARACTERS
-    )
+    ascii_part = "".join(c for c in unicodedata.normalize("NFKD", char) if c in ALLOWED_CHARACTERS)
     return ascii_part or "-"
 
 

@@ -16,7 +16,9 @@ FORMATS = ("text", "json", "github")
 
 
 class Reporter(Protocol):
-    def report(self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None) -> None: ...
+    def report(
+        self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
+    ) -> None: ...
 
 
 def ordered(findings: Sequence[Finding]) -> list[Finding]:
@@ -37,7 +39,9 @@ class TextReporter:
     def __init__(self, max_per_code: int = 50) -> None:
         self.max_per_code = max_per_code
 
-    def report(self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None) -> None:
+    def report(
+        self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
+    ) -> None:
         shown: Counter[str] = Counter()
         for f in ordered(findings):
             shown[f.code] += 1
@@ -48,7 +52,9 @@ class TextReporter:
         for code, total in sorted(totals.items()):
             if self.max_per_code and total > self.max_per_code:
                 hidden = total - self.max_per_code
-                out.write(f"... and {hidden:,} more {code} ({total:,} in all; --format json lists every one)\n")
+                out.write(
+                    f"... and {hidden:,} more {code} ({total:,} in all; --format json lists every one)\n"
+                )
         if findings:
             counts = count_levels(list(findings))
             kinds = Counter(KIND_TEXT[f.kind] for f in findings if f.level.value == "error")
@@ -90,7 +96,9 @@ def to_json(findings: Sequence[Finding], extra: dict[str, Any] | None = None) ->
 
 
 class JsonReporter:
-    def report(self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None) -> None:
+    def report(
+        self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
+    ) -> None:
         json.dump(to_json(findings, extra), out, indent=2, ensure_ascii=False)
         out.write("\n")
 
@@ -117,7 +125,9 @@ def github_command(f: Finding) -> str:
 class GithubReporter:
     """Workflow commands; GitHub shows about ten per step, so the most useful come first."""
 
-    def report(self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None) -> None:
+    def report(
+        self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
+    ) -> None:
         for f in ordered(findings):
             out.write(github_command(f) + "\n")
         if findings:

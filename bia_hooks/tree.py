@@ -28,7 +28,10 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 def is_git_work_tree(root: Path) -> bool:
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, check=False
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=root,
+            capture_output=True,
+            check=False,
         )
     except FileNotFoundError:
         return False

@@ -53,7 +53,9 @@ def relative_to_root(root: Path, paths: Sequence[str]) -> list[str]:
     return out
 
 
-def finish(args: argparse.Namespace, findings: Sequence[Finding], extra: dict[str, Any] | None = None) -> int:
+def finish(
+    args: argparse.Namespace, findings: Sequence[Finding], extra: dict[str, Any] | None = None
+) -> int:
     """Report the findings as asked, and return the exit status they call for."""
     if args.format == "text":
         TextReporter(args.max_per_code).report(findings, sys.stdout, extra)

@@ -18,7 +18,9 @@ HELP = "rename files to names the archive accepts (prints the plan; --apply rena
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="paths to fix (default: all)")
-    parser.add_argument("--apply", action="store_true", help="rename the files (git mv in a repository)")
+    parser.add_argument(
+        "--apply", action="store_true", help="rename the files (git mv in a repository)"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help="the dataset root")
     parser.add_argument("--config", type=Path, help="configuration file")
 

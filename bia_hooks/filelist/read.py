@@ -75,13 +75,17 @@ def _extension_finding(path: str) -> Finding:
     )
 
 
-def read_filelist(root: Path, path: str) -> tuple[Table | None, list[Finding]]:
+def read_filelist(
+    root: Path, path: str, *, repair: bool = False
+) -> tuple[Table | None, list[Finding]]:
     """The table the archive reads from ROOT/PATH, and every format finding (BIA2xx).
 
     ``path`` is the file list's path from the dataset root, with '/'. The Table is None when the
     archive cannot read a table at all (a wrong extension, a missing file, a refused encoding or
     header, broken JSON); then at least one error explains why. A Table may still come with errors
     (a blank path, an empty list, a bad name): the archive's verdict is "no error findings".
+
+    ``repair`` (export): read a TSV in UTF-16 or with a byte-order mark as meant, as info findings.
     """
     findings = list_name_findings(path)
     fmt = format_of(path)
@@ -109,7 +113,7 @@ def read_filelist(root: Path, path: str) -> tuple[Table | None, list[Finding]]:
             if fmt == "tsv":
                 from bia_hooks.filelist.tsv import read_tsv_bytes
 
-                table, more = read_tsv_bytes(data, path)
+                table, more = read_tsv_bytes(data, path, repair)
             else:
                 from bia_hooks.filelist.jsonlist import read_json_bytes
 

@@ -7,13 +7,14 @@ TSV parse itself; the XLSX reader feeds it the lines the archive's converter wri
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from bia_hooks.filelist.table import Table
-from bia_hooks.findings import Finding
+from bia_hooks.findings import Finding, Level
 
 # Java's BufferedReader.readLine: only CR, LF and CRLF end a line (not VT, FF, U+2028, ...).
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -64,8 +65,21 @@ def _looks_utf16(data: bytes) -> bool:
     return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
-def read_tsv_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]]:
+def read_tsv_bytes(
+    data: bytes, path: str, repair: bool = False
+) -> tuple[Table | None, list[Finding]]:
+    """The archive's table and findings. ``repair`` (for export): read a UTF-16 file or one with a
+    byte-order mark as its author meant it, and report those as info: the export fixes them."""
     text, findings = decode(data, path)
+    if repair and (text is None or text.startswith("\ufeff")):
+        if text is None:
+            bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            text = data.decode("utf-16" if bom else "utf-16-le",
+                               errors="replace")  # fmt: skip
+        else:
+            findings.append(Finding("BIA206", path, "the byte-order mark is dropped in the export"))
+        text = text.lstrip("\ufeff")
+        findings = [f.with_level(Level.INFO) for f in findings]
     if text is None:
         return None, findings
     if "\r" in text and LONE_CR.search(text):
@@ -89,8 +103,12 @@ def table_from_lines(
     refs: Sequence[int] | None = None,
     locate: Locate = locate_line,
     quote_check: bool = True,
+    files_at: str | None = None,
 ) -> tuple[Table | None, list[Finding]]:
-    """The archive's TSV parse of ``lines`` (``refs[i]`` locates line i; default: line numbers)."""
+    """The archive's TSV parse of ``lines`` (``refs[i]`` locates line i; default: line numbers).
+
+    ``files_at`` (XLSX) names the cell where a 'Files' header was seen, when it is not A1.
+    """
 
     def ref(i: int) -> int:
         return refs[i] if refs is not None else i + 1
@@ -106,24 +124,23 @@ def table_from_lines(
             )
         ]
     header = lines[0].split("\t")
-    findings = _header_findings(path, fmt, lines, header, ref, locate)
+    findings = _header_findings(path, fmt, lines, header, ref, locate, files_at)
     if any(f.level.value == "error" and f.code != "BIA210" for f in findings):
         return None, findings
     width = len(header)
     header_quotes = quote_check and any('"' in h for h in header)
-    findings.extend(_cell_findings(path, header, 0, ref(0), locate, header, header_quotes, True))
+    findings.extend(_cell_findings(path, header, ref(0), locate, header, header_quotes, True))
     rows: list[list[str]] = []
     row_refs: list[int] = []
     blank: list[int] = []
     n = 1  # the archive counts non-blank rows, the header included
-    for i in range(1, len(lines)):
-        line = lines[i]
+    numbers = refs[1:] if refs is not None else range(2, len(lines) + 1)
+    for line, r in zip(itertools.islice(lines, 1, None), numbers, strict=True):
         if not line or line.isspace():
-            blank.append(ref(i))
+            blank.append(r)
             continue
         n += 1
         cells = line.split("\t")
-        r = ref(i)
         if len(cells) > width:
             extra = [(j, c) for j, c in enumerate(cells[width:], width) if c]
             if extra:
@@ -132,7 +149,8 @@ def table_from_lines(
                     Finding(
                         "BIA211",
                         path,
-                        f"{len(extra)} cell(s) past the last column header: dropped: " + shown,
+                        f"the archive drops {len(extra)} cell(s) past the last column header: "
+                        + shown,
                         value=extra[0][1],
                         **locate(r, extra[0][0]),
                         fix="give the column a header, or delete the cells",
@@ -166,8 +184,15 @@ def table_from_lines(
                     fix="delete the row",
                 )
             )
-        if " " in line or "\ufffd" in line or (quote_check and '"' in line) or "\xa0" in line:
-            findings.extend(_cell_findings(path, cells, i, r, locate, header, quote_check, False))
+        if (
+            "\ufffd" in line
+            or (quote_check and '"' in line)
+            or " \t" in line
+            or "\t " in line
+            or line[-1] == " "
+            or "\xa0" in line
+        ):
+            findings.extend(_cell_findings(path, cells, r, locate, header, quote_check, False))
         rows.append(cells)
         row_refs.append(r)
     if blank and fmt == "tsv":
@@ -202,6 +227,7 @@ def _header_findings(
     header: list[str],
     ref: Callable[[int], int],
     locate: Locate,
+    files_at: str | None,
 ) -> list[Finding]:
     findings: list[Finding] = []
     first = header[0]
@@ -223,8 +249,9 @@ def _header_findings(
                     f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
                 )
             )
-        elif (found is not None and found > 0) or is_blank(lines[0]) or first.startswith("#"):
-            at = f" (it is on {'row' if fmt == 'xlsx' else 'line'} {ref(found)})" if found else ""
+        elif files_at or (found and found > 0) or is_blank(lines[0]) or first.startswith("#"):
+            at = f" (it is on line {ref(found)})" if found else ""
+            at = f" (it is in {files_at})" if files_at else at
             what = (
                 "the header must start at cell A1"
                 if fmt == "xlsx"
@@ -293,7 +320,6 @@ def _header_findings(
 def _cell_findings(
     path: str,
     cells: Sequence[str],
-    i: int,
     r: int,
     locate: Locate,
     header: Sequence[str],

@@ -1,0 +1,101 @@
+"""``bia-hooks export FILELIST --format tsv|xlsx|json --output PATH``: convert a file list.
+
+The source is read exactly as the archive reads it, so the output holds what the archive would
+have read (an XLSX number cut to a whole number stays cut, and the finding says so). A source the
+archive would refuse is not exported: the findings say what to fix first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
+from bia_hooks.errors import UsageError
+from bia_hooks.filelist.read import format_of, list_name_findings, read_filelist
+from bia_hooks.filelist.table import FORMATS
+from bia_hooks.findings import Kind, Level
+from bia_hooks.reporters import FORMATS as REPORT_FORMATS
+
+HELP = "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it"
+
+# Findings about the source's own name do not concern the output.
+_NAME_ONLY = {"BIA201", "BIA202"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("filelist", metavar="FILELIST", help="the file list to convert")
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="where to write the converted file list (replaced atomically)",
+    )
+    add_common(parser)
+    # Here --format names the output's format, as users expect of a converter; the report format
+    # moves to --report-format.
+    for action in parser._actions:
+        if action.dest == "format":
+            action.dest, action.choices, action.default = "to", list(FORMATS), None
+            action.metavar = "{tsv,xlsx,json}"
+            action.help = "output format (default: from the output's extension)"
+    parser.add_argument(
+        "--report-format",
+        dest="format",
+        choices=REPORT_FORMATS,
+        default="text",
+        help="report format",
+    )
+
+
+def _target(args: argparse.Namespace) -> str:
+    by_extension = format_of(args.output.name)
+    target: str | None = args.to or by_extension
+    if target is None:
+        raise UsageError(f"--output {args.output}: name it .tsv, .xlsx or .json, or give --format")
+    if by_extension != target:
+        raise UsageError(
+            f"--output {args.output}: a {target.upper()} file list must be named *.{target} "
+            "(exactly, lower case): the archive reads no other name"
+        )
+    return target
+
+
+def run(args: argparse.Namespace) -> int:
+    target = _target(args)
+    config = config_of(args)
+    [source] = relative_to_root(config.root, [args.filelist])
+    table, findings = read_filelist(config.root, source, repair=True)
+    findings = config.apply_severity(findings)
+    refused = [
+        f
+        for f in findings
+        if f.level == Level.ERROR and f.kind == Kind.SERVER and f.code not in _NAME_ONLY
+    ]
+    if table is None or refused:
+        finish(args, findings, {"exported": None})
+        print(
+            f"bia-hooks export: {source} not exported: the archive would refuse it; "
+            "fix the errors above first",
+            file=sys.stderr,
+        )
+        return 1
+    from bia_hooks.filelist.writers import WRITERS
+
+    output = args.output.resolve()
+    WRITERS[target](table, output)
+    try:
+        shown = relative_to_root(config.root, [str(output)])[0]
+        findings.extend(f for f in list_name_findings(shown) if f.code == "BIA202")
+    except UsageError:  # written outside the dataset: its name is not the archive's business yet
+        shown = str(args.output)
+    status = finish(args, findings, {"exported": shown, "rows": len(table.rows)})
+    print(
+        f"wrote {shown}: {len(table.rows):,} file(s), {len(table.header)} column(s), "
+        f"{target.upper()}",
+        file=sys.stderr,
+    )
+    return status

@@ -1,0 +1,613 @@
+"""XLSX file lists as the archive reads them (domain.md §2; BioStudies ``ExcelReader`` over
+excel-streaming-reader and Apache POI).
+
+The archive converts the first sheet to TSV, then parses that. This module does the same, in two
+parts: :func:`load_sheet` streams the workbook's XML (zipfile + regular expressions over the sheet,
+fast and with the exact cell types: s/n/b/e/str/inlineStr, ``<f>`` without ``<v>``, hidden sheets,
+merged cells), and :func:`sheet_to_table` (pure) turns rows of cells into the TSV lines the
+archive writes, parses them with :func:`bia_hooks.filelist.tsv.table_from_lines`, and reports each
+cell the conversion alters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.etree import ElementTree
+
+from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.tsv import LINE_END, table_from_lines
+from bia_hooks.findings import Finding
+
+__all__ = ["Sheet", "column_letters", "first_cell", "load_sheet", "read_xlsx", "sheet_to_table"]
+
+INT_MAX = 2147483647
+INT_MIN = -2147483648
+CHUNK = 1 << 22
+
+# A row start, or a whole cell (its column when r= comes first, as every writer puts it).
+_ITEM = re.compile(
+    r"<row\b([^>]*?)/?>"
+    r"|<c\b(?: r=\"([A-Z]+)\d+\")?([^>]*?)"
+    r"(?:/>|><v>([^<]*)</v></c>|><is><t>([^<]*)</t></is></c>|>(.*?)</c>)",
+    re.S,
+)
+_T = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
+_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_SI = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.S)
+_V = re.compile(r"<v\b[^>]*?(?:/>|>(.*?)</v>)", re.S)
+_IS = re.compile(r"<is\b[^>]*>(.*?)</is>", re.S)
+_MERGE = re.compile(r"<mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Z]+\d+(?::[A-Z]+\d+)?)[\"']")
+_PREFIX = re.compile(r"<(/?)[A-Za-z_][\w.-]*:")
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"([A-Z]+)(\d+)")
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+# Built-in number formats that are dates or times (POI's DateUtil.isInternalDateFormat).
+_DATE_FORMATS = frozenset([*range(14, 23), 45, 46, 47])
+_DATE_CODE = re.compile(r"[ymdhs]", re.I)
+_NOT_DATE_PART = re.compile(r'"[^"]*"|\\.|\[(?![hms]+\])[^\]]*\]|_.|\*.', re.I)
+
+
+@dataclass
+class Sheet:
+    """The first sheet of a workbook, as the archive's reader sees it."""
+
+    name: str
+    hidden: bool = False
+    active: str | None = None  # the sheet Excel opens on, when it is not this one
+    rows: list[tuple[int, str]] = field(default_factory=list)  # (row number, converted TSV line)
+    # (row, column, code, what the user wrote, what the archive reads) for each altered cell
+    altered: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+
+
+def column_letters(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _entity(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name[0] == "#":
+        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+    return _ENTITIES[name]
+
+
+def xml_text(raw: str) -> str:
+    """Character data as an XML parser reports it: line ends normalized, entities decoded."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return _ENTITY.sub(_entity, raw) if "&" in raw else raw
+
+
+def decode_escapes(text: str) -> str:
+    """POI decodes ``_xHHHH_`` in text cells: ``a_x0023_b`` is read as ``a#b``."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def surprising_escape(text: str) -> bool:
+    """An escape other than _x005F_ (the escaped underscore Excel itself writes): Excel shows the
+    decoded text too, so only files written by scripts surprise their authors."""
+    return any(m.group(1).upper() != "005F" for m in _ESCAPE.finditer(text))
+
+
+def to_int(x: float) -> int:
+    """Kotlin's Double.toInt(): toward zero, NaN -> 0, capped to a 32-bit int."""
+    if x != x:
+        return 0
+    if x >= INT_MAX:
+        return INT_MAX
+    if x <= INT_MIN:
+        return INT_MIN
+    return int(x)
+
+
+def _rich_text(body: str) -> str:
+    if "<rPh" in body:
+        body = _RPH.sub("", body)
+    return "".join(xml_text(m.group(1) or "") for m in _T.finditer(body))
+
+
+def _attr(attrs: str, name: str) -> str | None:
+    i = attrs.find(f" {name}=")
+    if i < 0:
+        i = attrs.find(f"\t{name}=") if "\t" in attrs or "\n" in attrs else -1
+        if i < 0:
+            m = re.search(rf"\s{name}\s*=\s*[\"']([^\"']*)", attrs)
+            return m.group(1) if m else None
+    start = i + len(name) + 2
+    quote = attrs[start]
+    return attrs[start + 1 : attrs.find(quote, start + 1)]
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _xml(zf: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    try:
+        return ElementTree.fromstring(zf.read(name))
+    except KeyError:
+        return None
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part) for ``part``."""
+    folder, _, name = part.rpartition("/")
+    root = _xml(zf, f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root.iter() if root is not None else ():
+        if _local(rel.tag) == "Relationship":
+            target = rel.get("Target", "")
+            target = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            out[rel.get("Id", "")] = (rel.get("Type", "").rpartition("/")[2], target)
+    return out
+
+
+def _workbook_part(zf: zipfile.ZipFile) -> str:
+    for kind, target in _rels(zf, "").values():
+        if kind == "officeDocument":
+            return target
+    return "xl/workbook.xml"
+
+
+def _is_date_format(code: str) -> bool:
+    """POI's DateUtil.isADateFormat, simplified: y m d h s outside quotes, escapes and [colors]."""
+    stripped = _NOT_DATE_PART.sub("", code.split(";", 1)[0])
+    return bool(_DATE_CODE.search(stripped)) and "General" not in stripped
+
+
+def _date_styles(zf: zipfile.ZipFile, part: str | None) -> set[int]:
+    """Indices of the cell styles (``s=``) whose number format shows a date or time."""
+    root = _xml(zf, part) if part else None
+    if root is None:
+        return set()
+    custom = {
+        int(e.get("numFmtId", "-1")): e.get("formatCode", "")
+        for e in root.iter()
+        if _local(e.tag) == "numFmt"
+    }
+    dates: set[int] = set()
+    for holder in root.iter():
+        if _local(holder.tag) != "cellXfs":
+            continue
+        for i, xf in enumerate(x for x in holder if _local(x.tag) == "xf"):
+            fmt = int(xf.get("numFmtId", "0"))
+            if fmt in _DATE_FORMATS or (fmt in custom and _is_date_format(custom[fmt])):
+                dates.add(i)
+    return dates
+
+
+def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
+    if part is None or part not in zf.namelist():
+        return []
+    text = zf.read(part).decode("utf-8")
+    if _PREFIX.search(text[:2000]):
+        text = _PREFIX.sub(r"<\1", text)
+    return [_rich_text(m.group(1) or "") for m in _SI.finditer(text)]
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while True:
+        data = stream.read(CHUNK)
+        if not data:
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+            return
+        yield decoder.decode(data)
+
+
+def _after_last_row(buffer: str) -> int:
+    """The index just after the last ``</row>`` (or ``</x:row>``), 0 when there is none."""
+    i = len(buffer)
+    while True:
+        i = buffer.rfind("row>", 0, i)
+        if i < 0:
+            return 0
+        j = buffer.rfind("<", 0, i)
+        if j >= 0 and buffer[j + 1] == "/" and (j + 2 == i or buffer[i - 1] == ":"):
+            return i + 4
+
+
+def _items(stream: IO[bytes], merged: list[str]) -> Iterator[re.Match[str]]:
+    """Row starts and cells of the sheet, in order, reading it a few MB at a time."""
+    buffer = ""
+    prefixed: bool | None = None
+    for chunk in _chunks(stream):
+        buffer += chunk
+        if prefixed is None:
+            prefixed = bool(re.search(r"<[A-Za-z_][\w.-]*:(?:worksheet|sheetData)\b", buffer))
+        cut = _after_last_row(buffer)
+        done, buffer = buffer[:cut], buffer[cut:]
+        if prefixed:
+            done = _PREFIX.sub(r"<\1", done)
+        yield from _ITEM.finditer(done)
+        if "<mergeCell" in done:
+            merged.extend(_MERGE.findall(done))
+    if prefixed:
+        buffer = _PREFIX.sub(r"<\1", buffer)
+    yield from _ITEM.finditer(buffer)
+    merged.extend(_MERGE.findall(buffer))
+
+
+def load_sheet(file: Path | IO[bytes], max_rows: int | None = None) -> Sheet:
+    """The first sheet in workbook order, each row as the TSV line the archive's converter writes.
+
+    Raises zipfile.BadZipFile, KeyError or ElementTree.ParseError for a file that is not a workbook.
+    """
+    with zipfile.ZipFile(file) as zf:
+        book_part = _workbook_part(zf)
+        book = _xml(zf, book_part)
+        if book is None:
+            raise KeyError(book_part)
+        rels = _rels(zf, book_part)
+        sheets = [e for e in book.iter() if _local(e.tag) == "sheet"]
+        if not sheets:
+            raise KeyError("no sheet")
+        first = sheets[0]
+        rid = next((v for k, v in first.attrib.items() if _local(k) == "id"), "")
+        sheet_part = rels.get(rid, ("", "xl/worksheets/sheet1.xml"))[1]
+        view = next((e for e in book.iter() if _local(e.tag) == "workbookView"), None)
+        active = int(view.get("activeTab", "0")) if view is not None else 0
+        parts = {kind: target for kind, target in rels.values()}
+        sheet = Sheet(
+            name=first.get("name", "Sheet1"),
+            hidden=first.get("state", "visible") != "visible",
+            active=sheets[active].get("name") if 0 < active < len(sheets) else None,
+        )
+        strings = _shared_strings(zf, parts.get("sharedStrings"))
+        dates = _date_styles(zf, parts.get("styles"))
+        with zf.open(sheet_part) as stream:
+            _read_rows(stream, sheet, strings, dates, max_rows)
+    return sheet
+
+
+def _cell_kind(attrs: str, dates: set[int]) -> tuple[str, bool, int | None]:
+    """(type, is a date style, column from an r= that was not first) from a cell's attributes."""
+    t = _attr(attrs, "t") or "n"
+    s = _attr(attrs, "s")
+    r = _attr(attrs, "r")
+    m = _REF.match(r) if r else None
+    return (
+        t,
+        s is not None and s.isdigit() and int(s) in dates,
+        _column_index(m.group(1)) if m else None,
+    )
+
+
+def _read_rows(
+    stream: IO[bytes], sheet: Sheet, strings: list[str], dates: set[int], max_rows: int | None
+) -> None:
+    escaped = {i for i, s in enumerate(strings) if "_x" in s and surprising_escape(s)}
+    decoded = [decode_escapes(s) for s in strings]
+    altered = sheet.altered
+    rows = sheet.rows
+    kinds: dict[str, tuple[str, bool, int | None]] = {}
+    columns: dict[str, int] = {}
+    number = 0
+    texts: list[str] = []
+    started = False
+    for m in _items(stream, sheet.merged):
+        row_attrs, letters, attrs, v, inline, body = m.groups()
+        if row_attrs is not None:  # a new row
+            if started:
+                rows.append((number, _join(texts)))
+                if max_rows is not None and len(rows) >= max_rows:
+                    return
+            started = True
+            r = _attr(row_attrs, "r")
+            number = int(r) if r else number + 1
+            texts = []
+            continue
+        kind = kinds.get(attrs)
+        if kind is None:
+            kind = kinds[attrs] = _cell_kind(attrs, dates)
+        t, is_date, r_col = kind
+        if letters is not None:
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _column_index(letters)
+        else:
+            col = r_col if r_col is not None else len(texts)
+        code: str | None = None
+        wrote = ""
+        has_f = False
+        if t == "inlineStr":
+            if inline is not None:
+                raw = xml_text(inline)
+            else:
+                im = _IS.search(body or "")
+                raw = _rich_text(im.group(1)) if im else ""
+            text = decode_escapes(raw)
+            if text != raw and surprising_escape(raw):
+                code, wrote = "BIA229", raw
+        else:
+            if v is None and body:
+                has_f = "<f" in body
+                vm = _V.search(body)
+                v = vm.group(1) if vm else None
+            if t == "s":
+                k = int(v) if v else -1
+                text = decoded[k] if 0 <= k < len(decoded) else ""
+                if k in escaped:
+                    code, wrote = "BIA229", strings[k]
+            elif t == "n":
+                if not v:
+                    text = ""
+                    if has_f:
+                        code = "BIA226"
+                else:
+                    x = float(v)
+                    n = to_int(x)
+                    text = str(n)
+                    if is_date:
+                        code, wrote = "BIA223", v
+                    elif n != x:
+                        code, wrote = "BIA222", v
+            elif t == "str":
+                text = xml_text(v) if v else ""
+                if v is None and has_f:
+                    code = "BIA226"
+            elif t == "b":
+                text = "1" if v in ("1", "true") else "0"
+                code, wrote = "BIA224", "TRUE" if text == "1" else "FALSE"
+            elif t == "e":
+                wrote = xml_text(v or "")
+                text = f"ERROR:  {wrote}"
+                code = "BIA225"
+            else:  # 'd' (ISO 8601 dates, strict OOXML) and anything unknown: the text as written
+                text = xml_text(v or "")
+        if code:
+            altered.append((number, col, code, wrote, text))
+        if '"' in text or "\t" in text or "\n" in text or "\r" in text:
+            split = "\n" in text or "\r" in text
+            altered.append((number, col, "BIA227" if split else "BIA228", text, text))
+            text = '"' + text.replace('"', '""') + '"'
+        if col == len(texts):
+            texts.append(text)
+        elif col > len(texts):
+            texts.extend([""] * (col - len(texts)))
+            texts.append(text)
+        else:
+            texts[col] = text
+    if started:
+        rows.append((number, _join(texts)))
+
+
+def _join(texts: list[str]) -> str:
+    """The row as the converter writes it: trailing blank cells dropped, inner ones kept."""
+    while texts and not texts[-1]:
+        texts.pop()
+    return "\t".join(texts)
+
+
+def first_cell(file: Path) -> str | None:
+    """The text of A1 in the first sheet, or None (cheap: stops after the first row)."""
+    sheet = load_sheet(file, max_rows=1)
+    if not sheet.rows or sheet.rows[0][0] != 1:
+        return None
+    return sheet.rows[0][1].split("\t", 1)[0]
+
+
+def sheet_lines(sheet: Sheet) -> tuple[list[str], list[int]]:
+    """The TSV text the archive's converter writes, line by line, each with its sheet row.
+
+    Absent rows are empty rows: blank lines (before the first row, one per row, since the header
+    must be on row 1; further down one blank line stands for the gap, as blank lines are skipped).
+    """
+    lines: list[str] = []
+    refs: list[int] = []
+    expected = 1
+    for number, line in sheet.rows:
+        if number > expected:
+            gap = range(expected, number) if not lines else range(expected, expected + 1)
+            lines.extend("" for _ in gap)
+            refs.extend(gap)
+        expected = number + 1
+        if "\n" in line or "\r" in line:
+            parts = LINE_END.split(line)
+            lines.extend(parts)
+            refs.extend([number] * len(parts))
+        else:
+            lines.append(line)
+            refs.append(number)
+    return lines, refs
+
+
+def _locate(ref: int, col: int | None) -> dict[str, Any]:
+    if col is None:
+        return {"line": ref}
+    return {"line": ref, "cell": f"{column_letters(col)}{ref}"}
+
+
+_ALTERED = {
+    "BIA222": "the number {wrote} is read as {text}: the archive cuts numbers to whole numbers",
+    "BIA223": "this date is read as the day number {text}",
+    "BIA224": "the boolean {wrote} is read as {text}",
+    "BIA225": "the error {wrote} is read as the text {text!r}",
+    "BIA226": "the formula has no saved result (files written by scripts often have none): "
+    "the archive reads an empty cell",
+    "BIA229": "the escape in {wrote!r} is decoded: the archive reads {text!r}",
+}
+_ALTERED_FIX = {
+    "BIA222": "format the column as Text and type the value, or export with 'bia-hooks export'",
+    "BIA223": "format the column as Text and type the date, e.g. 2024-01-15",
+    "BIA224": "type the value as text",
+    "BIA225": "fix the formula, or replace it with its value",
+    "BIA226": "open and save the file in Excel, or replace formulas with values",
+    "BIA229": "write the character itself, or escape the underscore as _x005F_",
+}
+
+
+def sheet_to_table(sheet: Sheet, path: str) -> tuple[Table | None, list[Finding]]:
+    """Pure: the archive's table from the sheet, and every cell it reads differently."""
+    findings: list[Finding] = []
+    if sheet.hidden:
+        findings.append(
+            Finding(
+                "BIA220",
+                path,
+                f"the first sheet, {sheet.name!r}, is hidden, and the archive reads it "
+                "anyway (the first sheet in workbook order)",
+                fix="unhide it, and keep the file list on the first sheet",
+            )
+        )
+    if sheet.active:
+        findings.append(
+            Finding(
+                "BIA221",
+                path,
+                f"the workbook opens on sheet {sheet.active!r}, but the archive reads "
+                f"only the first sheet, {sheet.name!r}",
+                fix="move the file list to the first sheet, or delete the other sheets",
+            )
+        )
+    lines, refs = sheet_lines(sheet)
+    table, more = table_from_lines(
+        path, "xlsx", lines, refs, _locate, quote_check=False, files_at=_files_cell(sheet)
+    )
+    findings.extend(more)
+    if table is None:
+        return None, findings
+    width = len(table.header)
+    for number, col, code, wrote, text in sheet.altered:
+        if col < width:
+            findings.append(_altered(path, table, number, col, code, wrote, text))
+    findings.extend(_merged(sheet, path, width))
+    findings.extend(_below(sheet, path, width))
+    return table, findings
+
+
+def _altered(
+    path: str, table: Table, number: int, col: int, code: str, wrote: str, text: str
+) -> Finding:
+    where: dict[str, Any] = {
+        "line": number,
+        "cell": f"{column_letters(col)}{number}",
+        "column": table.header[col],
+    }
+    if code in ("BIA227", "BIA228"):
+        split = code == "BIA227"
+        return Finding(
+            code,
+            path,
+            "the cell holds a line break: the archive wraps it in quotes and splits the row, "
+            "and reads the second part as a path"
+            if split
+            else "the cell holds a tab or '\"': the archive wraps it in quotes, which stay"
+            + (" (and the tab splits the cell)" if "\t" in text else ""),
+            value=text,
+            fix="remove the line break" if split else "remove the tab or '\"'",
+            **where,
+        )
+    return Finding(
+        code,
+        path,
+        _ALTERED[code].format(wrote=wrote, text=text),
+        value=text,
+        fix=_ALTERED_FIX[code],
+        **where,
+    )
+
+
+def _files_cell(sheet: Sheet) -> str | None:
+    """Where a 'Files' header is, when it is not in A1."""
+    for number, line in sheet.rows[:20]:
+        for col, text in enumerate(line.split("\t")):
+            if text.strip() == "Files" and (number, col) != (1, 0):
+                return f"{column_letters(col)}{number}"
+    return None
+
+
+def _merged(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
+    for ref in sheet.merged:
+        first, _, last = ref.partition(":")
+        m1, m2 = _REF.match(first), _REF.match(last or first)
+        if m1 is None or m2 is None or _column_index(m1.group(1)) >= width:
+            continue
+        yield Finding(
+            "BIA231",
+            path,
+            f"cells {ref} are merged: the archive reads the value in {first} only, "
+            "and the other cells as empty",
+            line=int(m1.group(2)),
+            cell=first,
+            value=ref,
+            fix="unmerge the cells and fill each one",
+        )
+
+
+def _below(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
+    """Notes below the table: after an empty row, a lone cell, or a short last block of rows."""
+    blocks: list[list[tuple[int, str]]] = []
+    previous = 0
+    for n, line in sheet.rows:
+        if not line:
+            continue
+        if not blocks or n > previous + 1:
+            blocks.append([])
+        blocks[-1].append((n, line))
+        previous = n
+    for k, block in enumerate(blocks[1:], 1):
+        last_short = k == len(blocks) - 1 and len(block) <= 3
+        for n, line in block:
+            cells = [(col, text) for col, text in enumerate(line.split("\t")) if text]
+            if cells and (last_short or (len(cells) == 1 and width > 1)):
+                col, text = cells[0]
+                yield Finding(
+                    "BIA230",
+                    path,
+                    f"row {n} comes after an empty row: if it is a note below the "
+                    "table, the archive reads it as a file",
+                    line=n,
+                    cell=f"{column_letters(col)}{n}",
+                    value=text,
+                    fix="move notes to another sheet (after the first one)",
+                )
+
+
+def read_xlsx(file: Path, path: str) -> tuple[Table | None, list[Finding]]:
+    """Read ``file`` (the file list ``path``) as the archive reads it."""
+    try:
+        sheet = load_sheet(file)
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ElementTree.ParseError,
+        ValueError,
+        UnicodeDecodeError,
+    ) as e:
+        return None, [
+            Finding(
+                "BIA203",
+                path,
+                f"the file is not an Excel .xlsx workbook the archive can read ({e})",
+                fix="save it from Excel (or LibreOffice) as 'Excel Workbook (.xlsx)'",
+            )
+        ]
+    return sheet_to_table(sheet, path)
