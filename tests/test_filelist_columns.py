@@ -37,9 +37,14 @@ def test_resolve_reports_spellings_and_two_spellings_of_one_column() -> None:
 
 @pytest.mark.parametrize(
     ("written", "newer_ingest_too"),
-    [("Source Image", True), ("source image", True), ("Source_Image", True), ("source_image", False),
-     ("source image association", False)],
-)  # fmt: skip
+    [
+        ("Source Image", True),
+        ("source image", True),
+        ("Source_Image", True),
+        ("source_image", False),
+        ("source image association", False),
+    ],
+)
 def test_spelling_message_says_which_ingest_misses_it(written: str, newer_ingest_too: bool) -> None:
     message = spelling_message(written, "Source image")
     assert ("newer ingest does not recognise" in message) is not newer_ingest_too

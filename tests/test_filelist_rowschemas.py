@@ -31,8 +31,9 @@ def test_builtin_schemas_are_valid_2020_12(name: str) -> None:
 def test_schema_files_pass_check_jsonschema(file: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--check-metaschema", str(SCHEMAS / file)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -45,9 +46,12 @@ PATH_ALPHABET = "aZ09!-_*'(). /#%&+,;:=@[]{}~^$\"<>|?\\`\t\néü\u00a0\u2019"
 
 
 @settings(max_examples=2000)
-@given(path=st.text(alphabet=PATH_ALPHABET, max_size=12) | st.sampled_from(
-    ["", "./a", "a/../b", "a/", "v1../x", "a/..", "a//b", "/a", " a ", "a\n", "..", "../", "."]
-))  # fmt: skip
+@given(
+    path=st.text(alphabet=PATH_ALPHABET, max_size=12)
+    | st.sampled_from(
+        ["", "./a", "a/../b", "a/", "v1../x", "a/..", "a//b", "/a", " a ", "a\n", "..", "../", "."]
+    )
+)
 def test_files_pattern_is_the_servers_path_rule(path: str) -> None:
     for name in SCHEMA_FILES:
         pattern = builtin_schema(name)["properties"]["Files"]["pattern"]
@@ -70,13 +74,17 @@ def test_annotation_type_pattern_is_the_controlled_list() -> None:
         ("x.yaml", "required: [a\n", "x.yaml:2:1: not valid YAML"),
         ("x.json", '{"required": ["a"],}', "x.json:1:20: not valid JSON"),
         ("x.yaml", "type: strin\n", "not a valid JSON schema at type"),
-        ("x.yaml", "properties: {plate: {pattern: '(P'}}\n", "not a valid JSON schema at properties/plate/pattern"),
+        (
+            "x.yaml",
+            "properties: {plate: {pattern: '(P'}}\n",
+            "not a valid JSON schema at properties/plate/pattern",
+        ),
         ("x.yaml", "- required\n", "a schema must be a mapping"),
         ("x.yaml", "$ref: https://example.org/s.json\n", "points outside the schema"),
         ("x.yaml", "const: 2024-01-15\n", "values JSON cannot hold"),
         ("missing.yaml", None, "no such file in the dataset"),
     ],
-)  # fmt: skip
+)
 def test_broken_extra_schema_is_a_usage_error(
     tmp_path: Path, name: str, text: str | None, message: str
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,7 +48,7 @@ GOOD = [
     pytest.param(
         tsv("a.tif\tclass_labels, tracks\thttps://www.ebi.ac.uk/biostudies/files/S-BIAD1/a.tif"),
         id="type-list-with-space",
-    ),  # fmt: skip
+    ),
     pytest.param(
         tsv("data/x.tif\tother\ti", "data2/y.tif\tother\ti"), id="shared-prefix-not-parent"
     ),
@@ -66,18 +68,42 @@ def test_good_annotation_lists_have_no_finding(tmp_path: Path, text: str) -> Non
 
 BROKEN = [
     # (TSV, expected codes, line of the first finding)
-    pytest.param(tsv("a.tif\tsegmentation_mask", "b.tif\tother", head="Files\tAnnotation type\n"),
-                 ["BIA302"], 1, id="source-image-column-missing-once"),
-    pytest.param(tsv("a.tif\ti", head="Files\tSourceImage\n"), ["BIA302", "BIA302"], 1,
-                 id="spelling-the-ingest-does-not-know"),
-    pytest.param(tsv("a.tif\tother\ti", head="Files\tAnnotation type\tsource_image\n"), ["BIA305"], 1,
-                 id="source-image-alias"),
-    pytest.param(tsv("a.tif\tother\ti", head="Files\tAnnotation Type\tSource image association\n"),
-                 ["BIA305", "BIA305"], 1, id="both-aliases"),
-    pytest.param(tsv("a.tif\tother\ti\tj", head=HEAD.strip() + "\tsource_image\n"), ["BIA305", "BIA306"], 1,
-                 id="source-image-twice-two-spellings"),
-    pytest.param(tsv("a.tif\tother\ti\tj", head=HEAD.strip() + "\tSource image\n"), ["BIA210"], 1,
-                 id="same-column-twice-is-the-readers"),
+    pytest.param(
+        tsv("a.tif\tsegmentation_mask", "b.tif\tother", head="Files\tAnnotation type\n"),
+        ["BIA302"],
+        1,
+        id="source-image-column-missing-once",
+    ),
+    pytest.param(
+        tsv("a.tif\ti", head="Files\tSourceImage\n"),
+        ["BIA302", "BIA302"],
+        1,
+        id="spelling-the-ingest-does-not-know",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti", head="Files\tAnnotation type\tsource_image\n"),
+        ["BIA305"],
+        1,
+        id="source-image-alias",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti", head="Files\tAnnotation Type\tSource image association\n"),
+        ["BIA305", "BIA305"],
+        1,
+        id="both-aliases",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti\tj", head=HEAD.strip() + "\tsource_image\n"),
+        ["BIA305", "BIA306"],
+        1,
+        id="source-image-twice-two-spellings",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti\tj", head=HEAD.strip() + "\tSource image\n"),
+        ["BIA210"],
+        1,
+        id="same-column-twice-is-the-readers",
+    ),
     pytest.param(tsv("a.tif\tSegmentation masks\ti"), ["BIA304"], 2, id="free-text-type"),
     pytest.param(tsv("a.tif\tsegmentation_mask,\ti"), ["BIA304"], 2, id="stray-comma"),
     pytest.param(tsv("a.tif\t\ti"), ["BIA303"], 2, id="empty-type"),
@@ -88,13 +114,19 @@ BROKEN = [
     pytest.param(tsv("./a.tif\tother\ti"), ["BIA301"], 2, id="leading-dot-slash"),
     pytest.param(tsv("a/../b.tif\tother\ti"), ["BIA301"], 2, id="dot-dot"),
     pytest.param(tsv("masks/\tother\ti"), ["BIA301"], 2, id="trailing-slash"),
-    pytest.param(tsv("a.tif\tother\ti", "b.tif\tother\ti", "a.tif\tother\ti"), ["BIA307"], 4,
-                 id="same-path-twice"),
-    pytest.param(tsv("data\tother\ti", "data/x.tif\tother\ti"), ["BIA308"], 2, id="folder-and-file-inside"),
+    pytest.param(
+        tsv("a.tif\tother\ti", "b.tif\tother\ti", "a.tif\tother\ti"),
+        ["BIA307"],
+        4,
+        id="same-path-twice",
+    ),
+    pytest.param(
+        tsv("data\tother\ti", "data/x.tif\tother\ti"), ["BIA308"], 2, id="folder-and-file-inside"
+    ),
     pytest.param(tsv("#a.tif\tother\ti"), ["BIA215"], 2, id="hash-row-reported-once"),
     pytest.param(tsv("\tother\ti"), ["BIA219"], 2, id="blank-path-reported-once"),
     pytest.param(tsv(), ["BIA204"], 1, id="empty-list-reported-once"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected", "line"), BROKEN)
@@ -161,13 +193,19 @@ def test_duplicate_and_circular_findings_point_at_both_rows(tmp_path: Path) -> N
 # Under `general` the archive's verdict counts: what it accepts passes (warnings at most).
 GENERAL = [
     pytest.param(tsv("a.tif", head="Files\n"), [], id="files-only"),
-    pytest.param(tsv("a.tif\tfree text", head="Files\tAnnotation type\n"), [], id="no-annotation-rules"),
-    pytest.param(tsv("a.tif", "a.tif", head="Files\n"), [("BIA307", "warning")], id="duplicate-is-a-warning"),
-    pytest.param(tsv("a.tif\tx\ty", head="Files\tc\tc\n"), [("BIA210", "warning")], id="same-column-twice"),
+    pytest.param(
+        tsv("a.tif\tfree text", head="Files\tAnnotation type\n"), [], id="no-annotation-rules"
+    ),
+    pytest.param(
+        tsv("a.tif", "a.tif", head="Files\n"), [("BIA307", "warning")], id="duplicate-is-a-warning"
+    ),
+    pytest.param(
+        tsv("a.tif\tx\ty", head="Files\tc\tc\n"), [("BIA210", "warning")], id="same-column-twice"
+    ),
     pytest.param(tsv("a&b.tif", head="Files\n"), [("BIA301", "error")], id="refused-path"),
     pytest.param(tsv("d", "d/x", head="Files\n"), [("BIA308", "error")], id="circular"),
     pytest.param(tsv(head="Files\n"), [("BIA204", "error")], id="empty"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), GENERAL)
@@ -243,8 +281,10 @@ def test_json_and_xlsx_locations() -> None:
     header = ["Files", "Annotation type", "Source image"]
     json_findings = validate_table(Table("list.json", "json", header, rows, [0, 1]))
     assert sorted((f.code, f.pointer) for f in json_findings) == [
-        ("BIA301", "/1/path"), ("BIA303", "/1/attributes"), ("BIA304", "/1/attributes"),
-    ]  # fmt: skip
+        ("BIA301", "/1/path"),
+        ("BIA303", "/1/attributes"),
+        ("BIA304", "/1/attributes"),
+    ]
     xlsx_findings = validate_table(Table("list.xlsx", "xlsx", header, rows, [2, 3]))
     assert sorted((f.code, f.cell) for f in xlsx_findings) == [
         ("BIA301", "A3"),
@@ -308,3 +348,46 @@ def test_annotation_verdicts_equal_jsonschema(table: Table) -> None:
     else:
         got = {f.line for f in findings if f.code in schema_codes}
     assert got == expected
+
+
+# --- XLSX file lists, made with openpyxl: what the archive reads from cells is what is checked ---
+
+XLSX_HEAD = ["Files", "Annotation type", "Source image"]
+
+XLSX_CASES = [
+    pytest.param([["a.tif", "segmentation_mask", "i"]], [], [], id="good"),
+    pytest.param([["a.tif", "Segmentation masks", "i"]], ["BIA304"], ["B2"], id="free-text-type"),
+    pytest.param([["a.tif", "tracks", 12.5]], ["BIA222"], ["C2"], id="number-cut-but-present"),
+    pytest.param(
+        [["a.tif", datetime.date(2024, 1, 15), "i"]],
+        ["BIA223", "BIA304"],
+        ["B2", "B2"],
+        id="date-read-as-day-number",
+    ),
+    pytest.param(
+        [["a.tif", "tracks", "=A2"]],
+        ["BIA226", "BIA303"],
+        ["C2", "C2"],
+        id="formula-without-saved-result",
+    ),
+    pytest.param(
+        [["a.tif", "tracks", "i"], ["a.tif", "tracks", "j"]], ["BIA307"], ["A3"], id="duplicate"
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "expected", "cells"), XLSX_CASES)
+def test_xlsx_annotation_lists(tmp_path: Path, rows: list[list[object]], expected: list[str],
+                               cells: list[str]) -> None:  # fmt: skip
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in [XLSX_HEAD, *rows]:
+        ws.append(row)
+    wb.save(tmp_path / "annotations.xlsx")
+    config = Config(root=tmp_path, filelists=(FileListConfig("annotations.xlsx"),))
+    table, findings = validate_filelist(config, "annotations.xlsx")
+    assert table is not None
+    ordered = sorted(findings, key=lambda f: f.code)
+    assert [f.code for f in ordered] == expected
+    assert [f.cell for f in ordered] == cells
