@@ -7,6 +7,7 @@ a file inside it) and §3 (what the ingest and curators need: the annotation col
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -231,20 +232,20 @@ def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) 
 
 
 def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Finding:
+    code, message, fix = _annotation_type_problem(value)
     where = at.cell(row, ANNOTATION_TYPE)
+    return Finding(code, table.path, message, column=ANNOTATION_TYPE, value=value, fix=fix, **where)
+
+
+@functools.lru_cache(maxsize=4096)  # a million rows hold a few distinct values
+def _annotation_type_problem(value: str) -> tuple[str, str, str]:
     if not value.strip():
-        return Finding(
-            "BIA303", table.path, "the annotation type is empty", column=ANNOTATION_TYPE,
-            value=value, fix=f"fill in {_WHAT[ANNOTATION_TYPE]}", **where,
-        )  # fmt: skip
+        return "BIA303", "the annotation type is empty", f"fill in {_WHAT[ANNOTATION_TYPE]}"
     wrong, fixed = vocabulary.correction(value)
     shown = ", ".join(f"'{w}'" for w in wrong)
     fix = f"write '{fixed}'" if fixed is not None else "use " + _WHAT[ANNOTATION_TYPE]
     verb = "is" if len(wrong) == 1 else "are"
-    return Finding(
-        "BIA304", table.path, f"{shown} {verb} not in the archive's list of annotation types",
-        column=ANNOTATION_TYPE, value=value, fix=fix, **where,
-    )  # fmt: skip
+    return "BIA304", f"{shown} {verb} not in the archive's list of annotation types", fix
 
 
 def _extra_findings(violations: Sequence[Violation], table: Table,
