@@ -7,6 +7,7 @@ a file inside it) and §3 (what the ingest and curators need: the annotation col
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -57,8 +58,9 @@ def validate_table(table: Table, schema_name: str = "annotations",
     if extra is not None:
         findings += _extra_findings(_evaluate_extra(extra, cells, n), table, at)
     paths = cells.get(FILES, [])
-    findings += _duplicate_paths(paths, table, at)
-    findings += _circular_references(paths, table, at)
+    listed = set(paths)
+    findings += _duplicate_paths(paths, listed, table, at)
+    findings += _circular_references(paths, listed, table, at)
     return findings if annotations else general_levels(findings)
 
 
@@ -86,10 +88,13 @@ def _evaluate_extra(plan: Plan, cells: dict[str, Column], n: int) -> list[Violat
 
 def _columns(table: Table, columns: Columns) -> dict[str, Column]:
     """Standard column name -> its cells (first occurrence), None where a row is too short."""
-    out: dict[str, Column] = {}
-    for name, i in columns.first.items():
-        out[name] = [row[i] if i < len(row) else None for row in table.rows]
-    return out
+    rows = table.rows
+    if rows and min(map(len, rows)) == len(table.header):  # no short row: the fast path
+        return {name: [row[i] for row in rows] for name, i in columns.first.items()}
+    return {
+        name: [row[i] if i < len(row) else None for row in rows]
+        for name, i in columns.first.items()
+    }
 
 
 class _Locator:
@@ -227,20 +232,20 @@ def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) 
 
 
 def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Finding:
+    code, message, fix = _annotation_type_problem(value)
     where = at.cell(row, ANNOTATION_TYPE)
+    return Finding(code, table.path, message, column=ANNOTATION_TYPE, value=value, fix=fix, **where)
+
+
+@functools.lru_cache(maxsize=4096)  # a million rows hold a few distinct values
+def _annotation_type_problem(value: str) -> tuple[str, str, str]:
     if not value.strip():
-        return Finding(
-            "BIA303", table.path, "the annotation type is empty", column=ANNOTATION_TYPE,
-            value=value, fix=f"fill in {_WHAT[ANNOTATION_TYPE]}", **where,
-        )  # fmt: skip
+        return "BIA303", "the annotation type is empty", f"fill in {_WHAT[ANNOTATION_TYPE]}"
     wrong, fixed = vocabulary.correction(value)
     shown = ", ".join(f"'{w}'" for w in wrong)
     fix = f"write '{fixed}'" if fixed is not None else "use " + _WHAT[ANNOTATION_TYPE]
     verb = "is" if len(wrong) == 1 else "are"
-    return Finding(
-        "BIA304", table.path, f"{shown} {verb} not in the archive's list of annotation types",
-        column=ANNOTATION_TYPE, value=value, fix=fix, **where,
-    )  # fmt: skip
+    return "BIA304", f"{shown} {verb} not in the archive's list of annotation types", fix
 
 
 def _extra_findings(violations: Sequence[Violation], table: Table,
@@ -296,8 +301,9 @@ def _expected(v: Violation) -> str:
     return f"{text} ({description})" if isinstance(description, str) and v.message is None else text
 
 
-def _duplicate_paths(paths: Column, table: Table, at: _Locator) -> Iterator[Finding]:
-    if len(set(paths)) == len(paths):
+def _duplicate_paths(paths: Column, listed: set[str | None], table: Table,
+                     at: _Locator) -> Iterator[Finding]:  # fmt: skip
+    if len(listed) == len(paths):
         return
     first: dict[str, int] = {}
     for i, p in enumerate(paths):
@@ -316,14 +322,11 @@ def _duplicate_paths(paths: Column, table: Table, at: _Locator) -> Iterator[Find
         )  # fmt: skip
 
 
-def _circular_references(paths: Column, table: Table, at: _Locator) -> Iterator[Finding]:
+def _circular_references(paths: Column, listed: set[str | None], table: Table,
+                          at: _Locator) -> Iterator[Finding]:  # fmt: skip
     """A listed folder with a listed path inside it; 'data' is not a parent of 'data2/x'."""
-    listed = {p for p in paths if p is not None and p}
-    folders: set[str] = set()
-    for p in listed:
-        cut = p.rfind("/")
-        if cut > 0:
-            folders.add(p[:cut])
+    folders = {p.rpartition("/")[0] for p in paths if p}  # over the list: faster than the set
+    folders.discard("")
     above: set[str] = set()  # every folder holding a listed path
     for folder in folders:
         while folder and folder not in above:
@@ -335,6 +338,8 @@ def _circular_references(paths: Column, table: Table, at: _Locator) -> Iterator[
         return
     inside: dict[str, list[str]] = defaultdict(list)
     for p in listed:
+        if not p:
+            continue
         cut = p.rfind("/")
         while cut > 0:
             if p[:cut] in parents:
