@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,10 +177,29 @@ def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
     return [e.path for e in entries], config.apply_severity(findings)
 
 
-def staged_renames(config: Config) -> dict[str, str]:
-    from bia_hooks.moves import staged_renames as renames
+def rename_finder(config: Config) -> Callable[[FileListConfig], dict[str, str]]:
+    """Renames a file list must follow: those since the commit that last changed it.
 
-    return renames(config.root, config.objects)
+    That is the staged change when the hooks keep the list in step, and also covers renames
+    committed without them (``git commit --no-verify``, a merge), so no row is dropped for a file
+    that only moved.
+    """
+    from bia_hooks.gitcmd import git, has_commit, is_git_work_tree
+    from bia_hooks.moves import renames_since
+
+    in_git = is_git_work_tree(config.root) and has_commit(config.root, "HEAD")
+    found: dict[str, dict[str, str]] = {}
+
+    def renames(filelist: FileListConfig) -> dict[str, str]:
+        if not in_git:
+            return {}
+        log = git(config.root, "log", "-1", "--format=%H", "--", filelist.path, check=False)
+        rev = log.stdout.decode().strip() or "HEAD"
+        if rev not in found:
+            found[rev] = renames_since(config.root, rev, config.objects)
+        return found[rev]
+
+    return renames
 
 
 def members_of(coverage: Coverage, filelist: FileListConfig) -> list[str]:

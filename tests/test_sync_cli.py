@@ -165,3 +165,16 @@ def test_plain_folder(tmp_path: Path) -> None:
     (tmp_path / "annotations/filelist.tsv").write_text("Files\tAnnotation type\tSource image\n")
     assert run_cli("sync", cwd=tmp_path).returncode == 1
     assert "annotations/a.tif" in (tmp_path / "annotations/filelist.tsv").read_text()
+
+
+def test_rename_committed_without_the_hook_keeps_its_row(dataset: Path) -> None:
+    (dataset / "annotations/moved").mkdir()
+    git(dataset, "mv", "annotations/masks/plate1_A02_mask.tif", "annotations/moved/plate1_A02_mask.tif")
+    git(dataset, "commit", "-qm", "moved, and the file list not synced (--no-verify)")
+    git(dataset, "commit", "-q", "--allow-empty", "-m", "later work")
+    result = run_cli("sync", cwd=dataset)
+    assert result.returncode == 1, result.stderr
+    assert "0 row(s) added, 0 removed, 1 rename(s) carried" in result.stdout
+    assert read_rows(filelist_of(dataset))[2] == [
+        "annotations/moved/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD",
+    ]  # fmt: skip

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     findings += name_findings(config, paths, paths)
     filelists, coverage = sync.share_out(config, paths)
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
-    renames = sync.staged_renames(config)
+    renames_of = sync.rename_finder(config)
     summaries = []
     for filelist in filelists:
         sync.ensure_inside(config.root, filelist)
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             table, content = validate_filelist(config, filelist.path)
         listed = table.paths if table is not None else None
         outcome, drift = sync.check_one(config, filelist, sync.members_of(coverage, filelist),
-                                        renames, listed, table.refs if table else None)  # fmt: skip
+                                        renames_of(filelist), listed, table.refs if table else None)  # fmt: skip
         findings += content + config.apply_severity(drift)
         summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
     return finish(args, findings, {"filelists": summaries})

@@ -26,16 +26,16 @@ def run(args: argparse.Namespace) -> int:
     paths, findings = sync.dataset_files(config)
     filelists, coverage = sync.share_out(config, paths)
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
-    renames = sync.staged_renames(config)
+    renames_of = sync.rename_finder(config)
     changed = False
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     for filelist in filelists:
         sync.ensure_inside(config.root, filelist)
         members = sync.members_of(coverage, filelist)
         if args.check:
-            findings += config.apply_severity(_check(config, filelist, members, renames))
+            findings += config.apply_severity(_check(config, filelist, members, renames_of(filelist)))
             continue
-        outcome = sync.sync_one(config, filelist, members, renames)
+        outcome = sync.sync_one(config, filelist, members, renames_of(filelist))
         if outcome.plan.changed or outcome.created:
             changed = True
             print("\n".join(sync.describe(outcome)), file=out)
