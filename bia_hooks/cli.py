@@ -6,6 +6,7 @@ Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration erro
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -76,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entrypoint() -> None:
+    # A short-lived process that builds millions of small strings, lists and tuples (one per file
+    # of a big dataset): the cyclic collector would rescan them again and again for nothing
+    # (1.5 s of 5.8 s on a million files). Reference counting still frees what is dropped.
+    gc.disable()
     # A file name that is not UTF-8 must still print, escaped, rather than crash the report.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

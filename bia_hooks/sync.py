@@ -171,10 +171,13 @@ def _where(kind: str, ref: int | None) -> dict[str, Any]:
     return {"pointer": f"/{ref}/path"} if kind == "pointer" else {"line": ref}
 
 
-def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
-    """The dataset's files as the file lists name them, and what listing them found amiss."""
+def dataset_files(config: Config) -> tuple[list[str], list[str], list[Finding]]:
+    """Every path of the dataset; the data files among them (what file lists name, without the
+    repository's own files); and what listing them found amiss."""
     entries, findings = tree.list_dataset(config.root, config.objects)
-    return [e.path for e in entries], config.apply_severity(findings)
+    paths = [e.path for e in entries]
+    data = [e.path for e in entries if e.kind != "machinery"]
+    return paths, data, config.apply_severity(findings)
 
 
 def rename_finder(config: Config) -> Callable[[FileListConfig], dict[str, str]]:

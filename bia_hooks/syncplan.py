@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -9,7 +10,6 @@ from dataclasses import dataclass, field
 
 from bia_hooks import globs
 from bia_hooks.config import FileListConfig
-from bia_hooks.names import with_folders
 
 
 @dataclass
@@ -39,11 +39,13 @@ def plan_sync(
     ``renames`` (old -> new path) lets a row follow its file and keep every cell.
     """
     member_set = set(members)
-    member_folders = with_folders(member_set)
     listed_set = set(listed)
+    # Set differences first: in a repository in step, nothing below runs on more than a few paths.
+    stale = [p for p in dict.fromkeys(listed) if p not in member_set]  # in list order, once each
+    members_sorted = sorted(member_set) if stale else []
     plan = SyncPlan()
-    for path in dict.fromkeys(listed):  # each path once, in list order
-        if path in member_folders or _inside(path, member_set):
+    for path in stale:
+        if _has_below(members_sorted, path) or _inside(path, member_set):
             continue
         new = renames.get(path)
         if new is not None and new in member_set and new not in listed_set:
@@ -51,13 +53,21 @@ def plan_sync(
             listed_set.add(new)
         else:
             plan.removed.append(path)
-    covered = listed_set - set(plan.removed)
+    covered = listed_set.difference(plan.removed)
+    unlisted = member_set - covered
     # A one-object folder whose inside is listed row by row is covered too.
-    covered_with_folders = with_folders(covered)
+    covered_sorted = sorted(covered) if unlisted else []
     plan.added = sorted(
-        p for p in member_set if p not in covered_with_folders and not _covered(p, covered)
+        p for p in unlisted if not _covered(p, covered) and not _has_below(covered_sorted, p)
     )
     return plan
+
+
+def _has_below(sorted_paths: Sequence[str], folder: str) -> bool:
+    """Is some path of ``sorted_paths`` inside ``folder``?"""
+    prefix = folder + "/"
+    i = bisect.bisect_left(sorted_paths, prefix)
+    return i < len(sorted_paths) and sorted_paths[i].startswith(prefix)
 
 
 def _ancestors(path: str) -> Iterable[str]:

@@ -25,9 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    paths, findings = sync.dataset_files(config)
+    paths, data, findings = sync.dataset_files(config)
     findings += name_findings(config, paths, paths)
-    filelists, coverage = sync.share_out(config, paths)
+    filelists, coverage = sync.share_out(config, data)
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
     renames_of = sync.rename_finder(config)
     summaries = []

@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    paths, findings = sync.dataset_files(config)
-    filelists, coverage = sync.share_out(config, paths)
+    _, data, findings = sync.dataset_files(config)
+    filelists, coverage = sync.share_out(config, data)
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
     renames_of = sync.rename_finder(config)
     changed = False

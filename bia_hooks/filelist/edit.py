@@ -56,6 +56,9 @@ class Editor(ABC):
 
 
 class TsvEditor(Editor):
+    """Rows are kept as the lines they were read from: a row the sync does not touch is written
+    back byte for byte, and a million rows are not split into cells for nothing."""
+
     def __init__(self, data: bytes) -> None:
         text = data.decode("utf-8", "surrogateescape")
         self.bom = text.startswith(BOM)
@@ -71,22 +74,20 @@ class TsvEditor(Editor):
         self.header = lines[0].split("\t")
         numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if line != ""]
         self.refs = [n for n, _ in numbered]
-        self.rows = [line.split("\t") for _, line in numbered]
+        self.rows = [line for _, line in numbered]
 
-    def path_of(self, row: list[str]) -> str:
-        return row[0]
+    def path_of(self, row: str) -> str:
+        return row.partition("\t")[0]
 
-    def with_path(self, row: list[str], path: str) -> list[str]:
-        return [path, *row[1:]]
+    def with_path(self, row: str, path: str) -> str:
+        _, tab, rest = row.partition("\t")
+        return path + tab + rest
 
-    def new_row(self, values: Mapping[str, str]) -> list[str]:
-        row = [values.get(h, "") for h in self.header]
-        while len(row) > 1 and row[-1] == "":
-            row.pop()
-        return row
+    def new_row(self, values: Mapping[str, str]) -> str:
+        return "\t".join(values.get(h, "") for h in self.header).rstrip("\t")
 
     def add_column(self, name: str) -> None:
-        if any(len(r) > len(self.header) for r in self.rows):
+        if any(row.count("\t") >= len(self.header) for row in self.rows):
             raise UsageError(
                 f"cannot add the column '{name}': some rows have cells past the last header, "
                 "which the new column would take over; give those cells a header first"
@@ -96,9 +97,8 @@ class TsvEditor(Editor):
         self.header.append(name)
 
     def render(self) -> bytes:
-        lines = ["\t".join(self.header), *("\t".join(r) for r in self.rows)]
-        text = (BOM if self.bom else "") + self.newline.join(lines) + self.newline
-        return text.encode("utf-8", "surrogateescape")
+        text = self.newline.join(["\t".join(self.header), *self.rows]) + self.newline
+        return ((BOM if self.bom else "") + text).encode("utf-8", "surrogateescape")
 
     def save(self, file: Path) -> None:
         write_atomic(file, self.render())
