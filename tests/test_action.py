@@ -28,7 +28,7 @@ from tests.conftest import PROJECT, write
 ACTION = PROJECT / "action.yml"
 FIXTURES = PROJECT / "tests" / "fixtures"
 WORKFLOW = PROJECT / "examples" / "workflows" / "bia-hooks.yml"
-DOCS = PROJECT / "docs" / "action.md"
+DOCS = PROJECT / "README.md"
 ACTION_NAME = "bia-hooks/bia-hooks@v0.1.0"  # as the documented workflow uses it
 
 
