@@ -12,6 +12,7 @@ from bia_hooks.codes import CODES, Level
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
 from bia_hooks.names import NameSettings
+from bia_hooks.textfiles import parse_yaml, read_text
 
 CONFIG_NAMES = (".bia-hooks.yaml", ".bia-hooks.yml")
 DEFAULT_OBJECTS = ("*.zarr", "*.ome.zarr")
@@ -84,21 +85,7 @@ def load_config(root: Path, file: Path | None = None) -> Config:
 
 
 def _read_yaml(file: Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"{file}: cannot read the configuration: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{file}: the configuration is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        at = f":{where.line + 1}:{where.column + 1}" if where else ""
-        problem = getattr(e, "problem", None) or str(e)
-        raise UsageError(f"{file}{at}: not valid YAML: {problem}") from None
+    data = parse_yaml(read_text(file, "configuration"), str(file))
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ from typing import Any
 
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.columnwise import Plan, compile_schema, schema_refs
+from bia_hooks.textfiles import parse_json, parse_yaml, read_text
 
 SCHEMA_FILES = {
     "annotations": "annotation-filelist.v1.schema.json",
@@ -76,29 +77,11 @@ def _draft202012() -> Any:
 
 def load_extra_schema(root: Path, path: str) -> Any:
     """The extra schema named in the configuration (JSON or YAML, path from the dataset root)."""
-    file = root / path
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"extra_schema {path}: no such file in the dataset") from None
-    except OSError as e:
-        raise UsageError(f"extra_schema {path}: cannot read it: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"extra_schema {path}: not UTF-8 text") from None
+    text = read_text(root / path, "extra schema", shown=f"extra_schema {path}",
+                     missing="no such file in the dataset")  # fmt: skip
     if path.lower().endswith(".json"):
-        try:
-            schema = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise UsageError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        schema = parse_json(text, path)
     else:
-        import yaml
-
-        try:
-            schema = yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-            problem = getattr(e, "problem", None) or str(e)
-            raise UsageError(f"{path}{at}: not valid YAML: {problem}") from None
+        schema = parse_yaml(text, path)
     extra_plan(schema, path)  # fail now, with the file's name, rather than mid-validation
     return schema

@@ -31,3 +31,13 @@ class Table:
     @property
     def paths(self) -> list[str]:
         return [row[0] if row else "" for row in self.rows]
+
+
+def column_letters(index: int) -> str:
+    """The spreadsheet's name of a column: 0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out

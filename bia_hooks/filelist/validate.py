@@ -25,7 +25,7 @@ from bia_hooks.filelist.columns import (
 )
 from bia_hooks.filelist.columnwise import Column, Plan, Violation, evaluate
 from bia_hooks.filelist.rowschemas import builtin_plan, extra_plan
-from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.findings import Finding, Kind, Level
 
 __all__ = ["EXTRA_SCHEMA_CODE", "general_levels", "validate_table"]
@@ -109,7 +109,7 @@ class _Locator:
             return {}
         where: dict[str, Any] = {"line": 1}
         if self.table.format == "xlsx" and index is not None:
-            where["cell"] = f"{_letters(index)}1"
+            where["cell"] = f"{column_letters(index)}1"
         return where
 
     def cell(self, row: int, column: str | None) -> dict[str, Any]:
@@ -123,18 +123,8 @@ class _Locator:
             return {"pointer": f"/{ref}{tail}"}
         where: dict[str, Any] = {"line": ref}
         if self.table.format == "xlsx" and index is not None and ref is not None:
-            where["cell"] = f"{_letters(index)}{ref}"
+            where["cell"] = f"{column_letters(index)}{ref}"
         return where
-
-
-def _letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: the spreadsheet's column name."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def _column_findings(table: Table, columns: Columns, at: _Locator,

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
-from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.filelist.tsv import LINE_END, table_from_lines
 from bia_hooks.findings import Finding
 
@@ -66,16 +66,6 @@ class Sheet:
     # (row, column, code, what the user wrote, what the archive reads) for each altered cell
     altered: list[tuple[int, int, str, str, str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
-
-
-def column_letters(col: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def _column_index(letters: str) -> int:
