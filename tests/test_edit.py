@@ -102,3 +102,31 @@ def test_xlsx_edit_keeps_styles_widths_comments_and_validation(tmp_path: Path) -
     assert [str(v.sqref) for v in ws.data_validations.dataValidation] == ["B2:B1000"]
     assert ws.freeze_panes == "A2"
     assert wb.sheetnames == ["Annotations", "Notes"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Files\tType\na.tif\n".encode("utf-16"), "not UTF-8 text"),
+        (b"Path\tType\na.tif\n", "first header cell is not 'Files'"),
+        (b"", "empty"),
+        (b"\n", "first header cell is not"),
+    ],
+)
+def test_a_tsv_the_archive_cannot_read_is_never_rewritten(tmp_path: Path, content: bytes,
+                                                          message: str) -> None:  # fmt: skip
+    file = tmp_path / "filelist.tsv"
+    file.write_bytes(content)
+    with pytest.raises(UsageError, match=message):
+        open_editor(file)
+    assert file.read_bytes() == content
+
+
+def test_an_xlsx_without_files_header_is_refused(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["Notes", "for the lab"])
+    wb.save(tmp_path / "list.xlsx")
+    with pytest.raises(UsageError, match=r"list\.xlsx: its first header cell is not 'Files'"):
+        open_editor(tmp_path / "list.xlsx")

@@ -60,6 +60,11 @@ class TsvEditor(Editor):
     back byte for byte, and a million rows are not split into cells for nothing."""
 
     def __init__(self, data: bytes) -> None:
+        if b"\0" in data[:4096]:
+            raise UsageError(
+                "the file list is not UTF-8 text (UTF-16?), which the archive cannot read; "
+                "save it as UTF-8 (bia-hooks export FILE --format tsv --output FILE converts it)"
+            )
         text = data.decode("utf-8", "surrogateescape")
         self.bom = text.startswith(BOM)
         text = text[1:] if self.bom else text
@@ -72,6 +77,7 @@ class TsvEditor(Editor):
         if not lines:
             raise UsageError("the file list is empty: write a header line starting with 'Files'")
         self.header = lines[0].split("\t")
+        _check_header(self.header)
         numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if line != ""]
         self.refs = [n for n, _ in numbered]
         self.rows = [line for _, line in numbered]
@@ -159,6 +165,8 @@ class XlsxEditor(Editor):
         header = [self._text(c.value) for c in self.sheet[1]] if self.sheet.max_row else []
         while header and header[-1] == "":
             header.pop()
+        if file is not None:
+            _check_header(header)
         self.header = header
         self.width = max(width, len(header))
         self.original_rows = self.sheet.max_row
@@ -242,6 +250,15 @@ class XlsxEditor(Editor):
         write_atomic(file, buffer.getvalue())
 
 
+def _check_header(header: list[str]) -> None:
+    # Rows are only ever edited under a header the archive reads: nothing else is taken for one.
+    if not header or header[0] != "Files":
+        raise UsageError(
+            "its first header cell is not 'Files', so it is no file list the archive reads "
+            "(and the sync will not edit it); bia-hooks validate says what to fix"
+        )
+
+
 _STYLE_PARTS = ("font", "fill", "border", "alignment", "number_format", "protection")
 
 
@@ -269,3 +286,5 @@ def open_editor(file: Path) -> Editor:
         return opener[suffix]()
     except OSError as e:
         raise UsageError(f"{file}: cannot read: {e.strerror}") from None
+    except UsageError as e:
+        raise UsageError(f"{file}: {e}") from None
