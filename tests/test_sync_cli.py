@@ -178,3 +178,22 @@ def test_rename_committed_without_the_hook_keeps_its_row(dataset: Path) -> None:
     assert read_rows(filelist_of(dataset))[2] == [
         "annotations/moved/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD",
     ]  # fmt: skip
+
+
+def test_xlsx_styling_survives_a_sync(repo: Path) -> None:
+    from tests.test_edit import _styled_workbook
+
+    (repo / ".bia-hooks.yaml").write_text("filelists:\n  - path: filelist.xlsx\n    include: ['masks/**']\n")
+    _styled_workbook(repo / "filelist.xlsx")
+    write(repo, "masks/a.tif", "masks/b.tif", "masks/c.tif")
+    git(repo, "add", "-A")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "1 row(s) added, 1 removed" in result.stdout
+    sheet = openpyxl.load_workbook(repo / "filelist.xlsx").worksheets[0]
+    assert [r[0] for r in sheet.iter_rows(values_only=True)] == [
+        "Files", "masks/a.tif", "masks/b.tif", "masks/c.tif",
+    ]  # fmt: skip
+    assert sheet["A1"].font.bold and sheet.column_dimensions["A"].width == 42
+    assert sheet["D2"].comment is not None
+    assert [str(v.sqref) for v in sheet.data_validations.dataValidation] == ["B2:B1000"]
