@@ -172,8 +172,11 @@ def _where(kind: str, ref: int | None) -> dict[str, Any]:
 
 
 def dataset_files(config: Config) -> tuple[list[str], list[Finding]]:
-    """The dataset's files as the file lists name them, and what listing them found amiss."""
-    entries, findings = tree.list_dataset(config.root, config.objects)
+    """The dataset's files as the file lists name them, and what listing them found amiss.
+
+    Only paths: annex keys are read by ``staged_renames``, for the few paths the change touches.
+    """
+    entries, findings = tree.list_dataset(config.root, config.objects, detail=False)
     return [e.path for e in entries], config.apply_severity(findings)
 
 
