@@ -1,10 +1,13 @@
 """Whole-process wall time and peak memory of keeping a file list in step with a big repository.
 
-    python benches/bench_sync.py [--sizes 10000,100000,1000000] [--keep DIR]
+    python benches/bench_sync.py [--sizes 10000,100000,1000000] [--annex] [--keep DIR]
 
 For each size N: a repository whose git index holds N annotation files (built by make_big_repo.py,
-no files on disk) and a TSV file list of N rows, one per file, with the mandatory columns. Then, each
-in a fresh process, measured from outside (wall clock, and the child's peak RSS from wait4):
+no files on disk) and a TSV file list of N rows, one per file, with the mandatory columns. With
+--annex, every file is a locked git-annex file with its own key (a distinct symlink blob each: the
+worst case for reading keys), the renamed files move one folder deeper, so that their symlink
+targets change and only their annex keys pair them, and the new files have new keys. Then, each in
+a fresh process, measured from outside (wall clock, and the child's peak RSS from wait4):
 
 - ``bia-hooks sync --check``, in step (the hook's everyday case);
 - ``bia-hooks sync --check`` after 1% of the files were renamed and 1% added in the index;
@@ -28,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from make_big_repo import build, path_of  # noqa: E402
+from make_big_repo import annex_target, build, git, path_of  # noqa: E402
 
 CONFIG = """\
 filelists:
@@ -53,8 +56,12 @@ def run(command: list[str] | str, cwd: Path) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def make_dataset(dest: Path, n: int) -> None:
-    build(dest, n, annex=False, distinct=False, commit=False)
+def make_dataset(dest: Path, n: int, annex: bool) -> None:
+    if dest.exists():  # kept from an earlier run (--keep): back to the committed state
+        git(dest, "read-tree", "HEAD")
+        git(dest, "checkout", "HEAD", "--", "annotations.tsv")
+        return
+    build(dest, n, annex=annex, distinct=annex, commit=False)
     (dest / ".bia-hooks.yaml").write_text(CONFIG)
     with open(dest / "annotations.tsv", "w") as f:
         f.write("Files\tAnnotation type\tSource image\n")
@@ -65,16 +72,31 @@ def make_dataset(dest: Path, n: int) -> None:
                    cwd=dest, check=True)  # fmt: skip
 
 
-def change_one_percent(dest: Path, n: int) -> None:
+def change_one_percent(dest: Path, n: int, annex: bool) -> None:
     """Rename 1% of the files and add 1% new ones, in the index only."""
     oid = subprocess.run(["git", "rev-parse", f"HEAD:{path_of(0)}"], cwd=dest, capture_output=True,
                          text=True, check=True).stdout.strip()  # fmt: skip
     step = 100
+    moved = range(0, n, step)
+    mode = "100644"
+    if annex:  # one folder deeper: each moved symlink gets a new target, a new blob, the same key
+        mode = "120000"
+        targets = [annex_target(i, 3) for i in moved] + [annex_target(n + i, 2) for i in moved]
+        stream = b"".join(b"blob\nmark :%d\ndata %d\n%s\n" % (k + 1, len(t), t)
+                          for k, t in enumerate(targets))  # fmt: skip
+        marks = dest / ".git" / "bench-marks"
+        git(dest, "fast-import", "--quiet", f"--export-marks={marks}", data=stream)
+        new_oids = [line.split(b" ")[1].decode() for line in marks.read_bytes().splitlines()]
+        marks.unlink()
     lines = []
-    for i in range(0, n, step):
+    for k, i in enumerate(moved):
         lines.append(f"0 {'0' * 40}\t{path_of(i)}")  # remove
-        lines.append(f"100644 {oid}\t{path_of(i).replace('/f', '/renamed_f')}")
-        lines.append(f"100644 {oid}\tdata/new/n{i:07d}.tif")
+        if annex:
+            lines.append(f"{mode} {new_oids[k]}\t{path_of(i).replace('/f', '/moved/renamed_f')}")
+        else:
+            lines.append(f"{mode} {oid}\t{path_of(i).replace('/f', '/renamed_f')}")
+        new_oid = new_oids[len(moved) + k] if annex else oid  # a new annexed file: a new key
+        lines.append(f"{mode} {new_oid}\tdata/new/n{i:07d}.tif")
     subprocess.run(["git", "update-index", "--index-info"], cwd=dest,
                    input="\n".join(lines) + "\n", text=True, check=True)  # fmt: skip
 
@@ -82,7 +104,10 @@ def change_one_percent(dest: Path, n: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--keep", type=Path, help="build (and keep) the repositories here")
+    parser.add_argument("--annex", action="store_true",
+                        help="locked git-annex files with a key each, not plain files")  # fmt: skip
+    parser.add_argument("--keep", type=Path,
+                        help="build (and keep, and reuse) the repositories here")  # fmt: skip
     args = parser.parse_args(argv)
     bia = [sys.executable, "-m", "bia_hooks"]
     floor = ("git ls-files | sort > /tmp/bia-bench-tree && cut -f1 annotations.tsv | tail -n +2 "
@@ -91,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
         for n in [int(s) for s in args.sizes.split(",")]:
-            dest = base / f"sync-{n}"
-            make_dataset(dest, n)
+            dest = base / f"sync-{'annex-' if args.annex else ''}{n}"
+            make_dataset(dest, n, args.annex)
             cases: list[tuple[str, list[str] | str]] = [
                 ("sync --check, in step", [*bia, "sync", "--check"]),
                 ("floor: git ls-files | sort | comm", floor),
@@ -101,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, command in cases:
                 wall, peak, code = run(command, dest)
                 print(f"{name:<38} {n:>9,} {wall:>7.2f} {peak:>9.0f} {code:>4}", flush=True)
-            change_one_percent(dest, n)
+            change_one_percent(dest, n, args.annex)
             for name, command in [
                 ("sync --check, 1% renamed + 1% new", [*bia, "sync", "--check"]),
                 ("sync (writes the file list)", [*bia, "sync"]),

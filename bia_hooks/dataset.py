@@ -43,15 +43,17 @@ class DatasetFile(NamedTuple):
     ``path`` is '/'-separated from the dataset root. ``key`` is the git-annex key or the DVC md5
     (``....dir`` for a DVC folder); a plain git file has none. ``size`` is None when unknown.
     ``present`` says whether the content is on this disk (a dropped annexed file, or DVC data not
-    pulled, is still a file of the dataset). A NamedTuple, not a dataclass: a million of them are
-    built per listing, and tuples are built at C speed.
+    pulled, is still a file of the dataset). A listing without detail (``list_dataset(...,
+    detail=False)``) does not read git entries: they are kind ``file`` with ``size``, ``key`` and
+    ``present`` None, unknown. A NamedTuple, not a dataclass: a million of them are built per
+    listing, and tuples are built at C speed.
     """
 
     path: str
     kind: FileKind
     size: int | None = None
     key: str | None = None
-    present: bool = True
+    present: bool | None = True
 
 
 # --- repository machinery: tracked, but not files to deposit ----------------------------------
@@ -263,7 +265,8 @@ def collapse_objects(files: list[DatasetFile], objects: Sequence[str],
     """``files`` with each object folder's contents replaced by one ``object`` entry.
 
     ``haystack`` (every path in one string) lets a dataset without objects skip the work.
-    The object's size is the sum of its parts when all are known; it is present when all are.
+    The object's size is the sum of its parts when all are known; it is present when all are
+    (unknown when any part's presence is).
     """
     if not objects or (haystack is not None and not _may_hold_objects(objects, haystack)):
         return files
@@ -283,7 +286,9 @@ def collapse_objects(files: list[DatasetFile], objects: Sequence[str],
         sizes = [f.size for f in inside]
         size = None if any(s is None for s in sizes) else sum(s for s in sizes if s is not None)
         key = inside[0].key if len(inside) == 1 and inside[0].path == root else None
-        out.append(DatasetFile(root, "object", size, key, all(f.present for f in inside)))
+        presence = [f.present for f in inside]
+        present = None if None in presence else all(presence)
+        out.append(DatasetFile(root, "object", size, key, present))
     if parts:
         out.sort()
     return out

@@ -173,8 +173,11 @@ def _where(kind: str, ref: int | None) -> dict[str, Any]:
 
 def dataset_files(config: Config) -> tuple[list[str], list[str], list[Finding]]:
     """Every path of the dataset; the data files among them (what file lists name, without the
-    repository's own files); and what listing them found amiss."""
-    entries, findings = tree.list_dataset(config.root, config.objects)
+    repository's own files); and what listing them found amiss.
+
+    Only paths: annex keys are read by the rename detection, for the few paths a change touches.
+    """
+    entries, findings = tree.list_dataset(config.root, config.objects, detail=False)
     paths = [e.path for e in entries]
     data = [e.path for e in entries if e.kind != "machinery"]
     return paths, data, config.apply_severity(findings)

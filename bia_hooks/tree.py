@@ -90,18 +90,26 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def list_dataset(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS, *,
-                 rev: str | None = None) -> tuple[list[DatasetFile], list[Finding]]:  # fmt: skip
+def list_dataset(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS, *, rev: str | None = None,
+                 detail: bool = True) -> tuple[list[DatasetFile], list[Finding]]:  # fmt: skip
     """Every file of the dataset at ``root``, sorted by path, and what stopped a full listing.
 
     In a git repository: the git index (what the next commit records), or the commit ``rev``.
     Elsewhere: the folder on disk. Folders matching ``objects`` are one entry each.
+
+    ``detail=False`` lists the same paths without reading what each git entry holds: every
+    symlink and regular blob is a file of the dataset whatever its content, so annex symlink
+    targets and pointer blobs are not read. Those entries come back as kind ``file`` with
+    ``size``, ``key`` and ``present`` None (unknown); machinery, DVC and objects are as with
+    detail, and BIA404 (an object git lacks) is not looked for. For callers that need only the
+    paths: a million distinct annex keys take seconds and a gigabyte to read. Outside git the
+    folder is always read in full (a symlink's target costs one readlink).
     """
     if not root.is_dir():
         raise UsageError(f"{root}: no such folder")
     with _no_gc():
         if is_git_work_tree(root):
-            return _GitListing(root, objects, rev).run()
+            return _GitListing(root, objects, rev, detail).run()
         if rev is not None:
             raise UsageError(f"{root} is not a git repository: there is no commit {rev} to list")
         return _list_folder(root, objects)
@@ -145,10 +153,12 @@ _PLAIN: _Info = ("file", None, None, True)
 class _GitListing:
     """One listing of the git index (or of a commit): at most five git processes in all."""
 
-    def __init__(self, root: Path, objects: tuple[str, ...], rev: str | None) -> None:
+    def __init__(self, root: Path, objects: tuple[str, ...], rev: str | None,
+                 detail: bool = True) -> None:  # fmt: skip
         self.root = root
         self.objects = objects
         self.rev = rev
+        self.detail = detail
         self.findings: list[Finding] = []
         self.git_dir = _git_dir(root)
         self._local_keys: set[str] | None = None
@@ -183,16 +193,13 @@ class _GitListing:
         if text.startswith("160000 ") or "\x00160000 " in text:
             records = self._without_submodules(records, cut)
         paths = [r[cut:] for r in records]
-        has_links = text.startswith("120000 ") or "\x00120000 " in text
         machinery = self._machinery(text)
-        annex = (
-            has_links
-            or _uses_annex(self.root, self.git_dir)
-            or self._annex_attributes(text, machinery, at)
-        )
         dvc = [p for p in machinery if p.endswith(dvcrepo.DVC_SOURCES)]
         dvc_oids = {p: self._oid_of(text, p, at) for p in dvc}
-        if annex:
+        if not self.detail:
+            files = list(map(_make, zip(paths, *_UNREAD_COLUMNS, strict=False)))
+            self.blobs = gitobjects.read_blobs(self.root, dvc_oids.values())
+        elif self._uses_annex(text, machinery, at):
             oids = [r[7:at] for r in records]
             info = self._annex_info(records, at, set(machinery), dvc_oids)
             files = list(map(_make, map(operator.add, zip(paths), map(info.get, oids, _PLAINS))))
@@ -212,6 +219,14 @@ class _GitListing:
             )
         files = dataset.collapse_objects(files, self.objects, text)
         return files, self.findings
+
+    def _uses_annex(self, text: str, machinery: list[str], at: int) -> bool:
+        has_links = text.startswith("120000 ") or "\x00120000 " in text
+        return (
+            has_links
+            or _uses_annex(self.root, self.git_dir)
+            or self._annex_attributes(text, machinery, at)
+        )
 
     def _annex_attributes(self, text: str, machinery: list[str], at: int) -> bool:
         """Do .gitattributes files speak of git-annex (``annex.largefiles``, ``filter=annex``)?
@@ -312,6 +327,7 @@ def _one_per_path(records: list[str], cut: int) -> list[str]:
 
 
 _PLAIN_COLUMNS = [itertools.repeat(v) for v in _PLAIN]
+_UNREAD_COLUMNS = [itertools.repeat(v) for v in ("file", None, None, None)]
 _PLAINS = itertools.repeat(_PLAIN)
 
 

@@ -197,3 +197,51 @@ def test_xlsx_styling_survives_a_sync(repo: Path) -> None:
     assert sheet["A1"].font.bold and sheet.column_dimensions["A"].width == 42
     assert sheet["D2"].comment is not None
     assert [str(v.sqref) for v in sheet.data_validations.dataValidation] == ["B2:B1000"]
+def test_annexed_files_moved_keep_their_rows(repo: Path) -> None:
+    """Locked, unlocked and dropped annexed files: sync lists their paths without reading their
+    keys, and the keys of the moved ones still carry their rows (a move git cannot see too)."""
+    import subprocess
+
+    def annex(*args: str) -> None:
+        subprocess.run(["git", "annex", *args], cwd=repo, check=True, capture_output=True)
+
+    annex("init", "-q", "test")
+    (repo / ".bia-hooks.yaml").write_text(CONFIG.format(ext="tsv"))
+    names = ["plate1_A01_mask.tif", "plate1_A02_mask.tif", "plate1_A03_mask.tif"]
+    for name in names:
+        write(repo, f"annotations/masks/{name}", content=f"content of {name}\n")
+    annex("add", "-q", "annotations/masks")
+    annex("unlock", "-q", "annotations/masks/plate1_A02_mask.tif")
+    write_filelist(repo / "annotations/filelist.tsv", [HEADER] + [
+        [f"annotations/masks/{n}", "segmentation_mask", f"S-BIAD999/plate1/A0{i}.tif", f"by {i}"]
+        for i, n in enumerate(names, 1)
+    ])  # fmt: skip
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "start")
+    annex("drop", "-q", "--force", "annotations/masks/plate1_A03_mask.tif")
+    assert run_cli("sync", "--check", cwd=repo).returncode == 0  # dropped: still listed, in step
+
+    (repo / "annotations/moved/deeper").mkdir(parents=True)
+    git(repo, "mv", "annotations/masks/plate1_A01_mask.tif", "annotations/moved/deeper/")
+    annex("unlock", "-q", "annotations/moved/deeper/plate1_A01_mask.tif")  # symlink -> pointer
+    git(repo, "mv", "annotations/masks/plate1_A03_mask.tif", "annotations/moved/")  # dropped
+    annex("fix", "-q", "annotations/moved/plate1_A03_mask.tif")
+    git(repo, "add", "-A")
+
+    check = run_cli("sync", "--check", "--format", "json", cwd=repo)
+    assert check.returncode == 1, check.stderr
+    messages = sorted(f["message"] for f in json.loads(check.stdout)["findings"])
+    assert messages == [
+        "lists 'annotations/masks/plate1_A01_mask.tif', which was renamed to "
+        "'annotations/moved/deeper/plate1_A01_mask.tif'",
+        "lists 'annotations/masks/plate1_A03_mask.tif', which was renamed to "
+        "'annotations/moved/plate1_A03_mask.tif'",
+    ]
+    result = run_cli("sync", cwd=repo)
+    assert "0 row(s) added, 0 removed, 2 rename(s) carried" in result.stdout, result.stdout
+    assert read_rows(repo / "annotations/filelist.tsv") == [
+        HEADER,
+        ["annotations/masks/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "by 2"],
+        ["annotations/moved/deeper/plate1_A01_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A01.tif", "by 1"],
+        ["annotations/moved/plate1_A03_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A03.tif", "by 3"],
+    ]  # fmt: skip

@@ -433,3 +433,113 @@ def test_a_symlink_changed_on_disk_but_not_staged_is_read_from_git(annex_work: P
     assert listing(annex_work)[0]["locked/a.tif"] == before
     link.unlink()  # and deleted on disk: the index still holds it
     assert listing(annex_work)[0]["locked/a.tif"] == before
+
+
+# --- paths only (detail=False): what sync and check read on every commit -----------------------
+
+
+def assert_same_paths(root: Path, **kwargs: str) -> list[DatasetFile]:
+    """The listing without detail names the same entries as the full one, and reads no key."""
+    full, full_findings = list_dataset(root, OBJECTS, **kwargs)
+    fast, fast_findings = list_dataset(root, OBJECTS, detail=False, **kwargs)
+    assert [f.path for f in fast] == [f.path for f in full]
+    # Annexed or not is not read: a git entry is a file. Machinery, DVC and objects keep theirs.
+    assert [f.kind for f in fast] == [
+        "file" if f.kind == "annexed" else f.kind for f in full
+    ]  # fmt: skip
+    for f, d in zip(fast, full, strict=True):
+        if d.kind in ("file", "annexed"):
+            assert (f.size, f.key, f.present) == (None, None, None), f
+        elif d.kind in ("machinery", "dvc-file", "dvc-dir"):
+            assert f == d
+    assert [str(x) for x in fast_findings] == [
+        str(x) for x in full_findings if x.code != "BIA404"
+    ]  # fmt: skip
+    return fast
+
+
+@pytest.mark.parametrize(
+    "fixture", ["annex_repo", "annex_renamed", "dvc_repo", "dvc_without_cache", "plain_repo"]
+)
+@pytest.mark.parametrize("rev", [None, "HEAD"])
+def test_paths_only_lists_the_same_paths(
+    request: pytest.FixtureRequest, fixture: str, rev: str | None
+) -> None:
+    root: Path = request.getfixturevalue(fixture)
+    fast = assert_same_paths(root, **({"rev": rev} if rev else {}))
+    assert fast  # never vacuous
+
+
+def test_paths_only_in_an_annex_repository(annex_repo: Path) -> None:
+    fast = {f.path: f for f in assert_same_paths(annex_repo)}
+    assert {p: f.kind for p, f in fast.items() if f.kind != "machinery"} == {
+        "dropped/c.tif": "file",  # content dropped: still a file of the dataset
+        "img.zarr": "object",
+        "locked/a.tif": "file",
+        "notes.txt": "file",
+        "unlocked/b.tif": "file",
+    }
+    # an object whose parts were not read: size and presence unknown
+    assert fast["img.zarr"] == DatasetFile("img.zarr", "object", None, None, None)
+
+
+def test_paths_only_in_a_shallow_clone_without_annex(annex_repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{annex_repo}", str(clone))
+    assert [f.path for f in assert_same_paths(clone)] == [
+        f.path for f in list_dataset(annex_repo, OBJECTS)[0]
+    ]
+
+
+def test_paths_only_lists_an_entry_whose_object_git_lacks(repo: Path) -> None:
+    write(repo, "a.tif")
+    git(repo, "add", "a.tif")
+    git(repo, "update-index", "--add", "--cacheinfo", f"120000,{'2' * 40},gone.tif")
+    files, findings = list_dataset(repo, OBJECTS, detail=False)
+    assert [f.path for f in files] == ["a.tif", "gone.tif"]
+    assert findings == []  # annexed or not does not matter to a path: nothing to warn about
+
+
+@pytest.fixture
+def plain_repo(repo: Path) -> Path:
+    write(repo, "masks/a.tif", "img.zarr/0/0", "img.zarr/.zattrs", ".gitignore", "b c.tif")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "one")
+    return repo
+
+
+@pytest.fixture
+def annex_renamed(annex_work: Path) -> Path:
+    """Staged: a locked file moved deeper, one moved and unlocked, a dropped one moved, one new."""
+    (annex_work / "deep/er").mkdir(parents=True)
+    (annex_work / "x").mkdir()
+    git(annex_work, "mv", "unlocked/b.tif", "deep/er/b.tif")
+    git(annex_work, "mv", "locked/a.tif", "x/a.tif")
+    run(annex_work, "git", "annex", "unlock", "-q", "x/a.tif")
+    git(annex_work, "mv", "dropped/c.tif", "deep/c.tif")
+    run(annex_work, "git", "annex", "fix", "-q", "deep/c.tif")
+    write(annex_work, "new/d.tif", content="new d\n")
+    run(annex_work, "git", "annex", "add", "-q", "new/d.tif")
+    git(annex_work, "add", "-A")
+    return annex_work
+
+
+@pytest.fixture
+def dvc_without_cache(dvc_repo: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "fresh"
+    shutil.copytree(dvc_repo, copy, symlinks=True)
+    shutil.rmtree(copy / ".dvc" / "cache")
+    return copy
+
+
+def test_renames_of_annexed_files_are_found_beside_a_paths_only_listing(
+    annex_renamed: Path,
+) -> None:
+    assert staged_renames(annex_renamed, OBJECTS) == {
+        "dropped/c.tif": "deep/c.tif",
+        "locked/a.tif": "x/a.tif",
+        "unlocked/b.tif": "deep/er/b.tif",
+    }
+    paths = {f.path for f in list_dataset(annex_renamed, OBJECTS, detail=False)[0]}
+    assert {"deep/c.tif", "x/a.tif", "deep/er/b.tif", "new/d.tif"} <= paths
+    assert not {"dropped/c.tif", "locked/a.tif", "unlocked/b.tif"} & paths
