@@ -14,7 +14,7 @@ a fresh process, measured from outside (wall clock, and the child's peak RSS fro
 - ``bia-hooks sync``, writing the file list for those changes;
 - ``bia-hooks check``: names + sync check + validation, what CI runs;
 - the floor: ``git ls-files`` piped into ``sort`` and ``comm`` against the list's first column, the
-  least any tool must do to find files missing from the list (it finds no renames and checks nothing).
+  least any tool must do to find files missing from the list (it finds no renames, checks nothing).
 """
 
 from __future__ import annotations
@@ -46,11 +46,17 @@ filelists:
 
 
 def run(command: list[str] | str, cwd: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB (the largest process), and exit status; a str is a shell line."""
+    """Wall seconds, peak RSS in MiB (largest process) and exit status; a str is a shell line."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT))
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, shell=isinstance(command, str),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        shell=isinstance(command, str),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
@@ -68,22 +74,31 @@ def make_dataset(dest: Path, n: int, annex: bool) -> None:
         for i in range(n):
             f.write(f"{path_of(i)}\tsegmentation_mask\tS-BIAD999/images/f{i:07d}.tif\n")
     subprocess.run(["git", "add", ".bia-hooks.yaml", "annotations.tsv"], cwd=dest, check=True)
-    subprocess.run(["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "start"],
-                   cwd=dest, check=True)  # fmt: skip
+    subprocess.run(
+        ["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "start"],
+        cwd=dest,
+        check=True,
+    )
 
 
 def change_one_percent(dest: Path, n: int, annex: bool) -> None:
     """Rename 1% of the files and add 1% new ones, in the index only."""
-    oid = subprocess.run(["git", "rev-parse", f"HEAD:{path_of(0)}"], cwd=dest, capture_output=True,
-                         text=True, check=True).stdout.strip()  # fmt: skip
+    oid = subprocess.run(
+        ["git", "rev-parse", f"HEAD:{path_of(0)}"],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     step = 100
     moved = range(0, n, step)
     mode = "100644"
     if annex:  # one folder deeper: each moved symlink gets a new target, a new blob, the same key
         mode = "120000"
         targets = [annex_target(i, 3) for i in moved] + [annex_target(n + i, 2) for i in moved]
-        stream = b"".join(b"blob\nmark :%d\ndata %d\n%s\n" % (k + 1, len(t), t)
-                          for k, t in enumerate(targets))  # fmt: skip
+        stream = b"".join(
+            b"blob\nmark :%d\ndata %d\n%s\n" % (k + 1, len(t), t) for k, t in enumerate(targets)
+        )
         marks = dest / ".git" / "bench-marks"
         git(dest, "fast-import", "--quiet", f"--export-marks={marks}", data=stream)
         new_oids = [line.split(b" ")[1].decode() for line in marks.read_bytes().splitlines()]
@@ -97,21 +112,32 @@ def change_one_percent(dest: Path, n: int, annex: bool) -> None:
             lines.append(f"{mode} {oid}\t{path_of(i).replace('/f', '/renamed_f')}")
         new_oid = new_oids[len(moved) + k] if annex else oid  # a new annexed file: a new key
         lines.append(f"{mode} {new_oid}\tdata/new/n{i:07d}.tif")
-    subprocess.run(["git", "update-index", "--index-info"], cwd=dest,
-                   input="\n".join(lines) + "\n", text=True, check=True)  # fmt: skip
+    subprocess.run(
+        ["git", "update-index", "--index-info"],
+        cwd=dest,
+        input="\n".join(lines) + "\n",
+        text=True,
+        check=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--annex", action="store_true",
-                        help="locked git-annex files with a key each, not plain files")  # fmt: skip
-    parser.add_argument("--keep", type=Path,
-                        help="build (and keep, and reuse) the repositories here")  # fmt: skip
+    parser.add_argument(
+        "--annex",
+        action="store_true",
+        help="locked git-annex files with a key each, not plain files",
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="build (and keep, and reuse) the repositories here"
+    )
     args = parser.parse_args(argv)
     bia = [sys.executable, "-m", "bia_hooks"]
-    floor = ("git ls-files | sort > /tmp/bia-bench-tree && cut -f1 annotations.tsv | tail -n +2 "
-             "| sort | comm -23 /tmp/bia-bench-tree - | wc -l")  # fmt: skip
+    floor = (
+        "git ls-files | sort > /tmp/bia-bench-tree && cut -f1 annotations.tsv | tail -n +2 "
+        "| sort | comm -23 /tmp/bia-bench-tree - | wc -l"
+    )
     print(f"{'case':<38} {'files':>9} {'wall s':>7} {'peak MiB':>9} {'exit':>4}")
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)

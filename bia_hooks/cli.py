@@ -29,7 +29,7 @@ SUBCOMMANDS = {
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
 HELP = {
-    "check": "check names, file lists in step with the dataset, and file list content (what CI runs)",
+    "check": "names, file lists in step with the dataset, file list content: what CI runs",
     "check-names": "check file and folder names against the archive's rule",
     "fix-names": "rename files to names the archive accepts (prints the plan; --apply renames)",
     "sync": "bring each file list in line with the dataset's files (--check: only report)",

@@ -55,7 +55,9 @@ CODES: dict[str, Code] = {
     for c in [
         # --- names (domain.md §1) ---
         Code("BIA101", _E, _S, "path holds characters the archive refuses"),
-        Code("BIA102", _E, _S, "path form the archive refuses (empty, leading ./, ../, trailing /)"),
+        Code(
+            "BIA102", _E, _S, "path form the archive refuses (empty, leading ./, ../, trailing /)"
+        ),
         Code("BIA103", _W, _R, "space in a path"),
         Code("BIA104", _W, _R, "leading or trailing space in a file or folder name"),
         Code("BIA105", _W, _R, "two spaces in a row"),
@@ -115,7 +117,12 @@ CODES: dict[str, Code] = {
         Code("BIA308", _E, _S, "folder listed together with a file inside it (circular reference)"),
         Code("BIA309", _E, _G, "value breaks a rule of the dataset's extra schema"),
         # --- the dataset and its file lists in step ---
-        Code("BIA401", _W, _R, "DVC-tracked folder listed as one entry: its file list is not in the local cache"),
+        Code(
+            "BIA401",
+            _W,
+            _R,
+            "DVC-tracked folder listed as one entry: its file list is not in the local cache",
+        ),
         Code("BIA402", _W, _R, "DVC file that cannot be read: its data is not listed"),
         Code("BIA403", _W, _R, "git submodule: its files are not listed"),
         Code("BIA404", _W, _R, "git object missing: cannot tell whether the file is annexed"),

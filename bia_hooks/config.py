@@ -1,4 +1,4 @@
-"""The dataset's .bia-hooks.yaml: read, validated against the shipped schema, turned into settings."""
+"""The dataset's .bia-hooks.yaml: read, checked against the shipped schema, made into settings."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class FileListConfig:
 class Config:
     root: Path
     file: Path | None = None  # None when the dataset has no configuration file
-    names: NameSettings = NameSettings()
+    names: NameSettings = field(default_factory=NameSettings)
     name_ignore: tuple[str, ...] = ()
     severity: Mapping[str, Level | None] = field(default_factory=dict)  # None: off
     ignore: tuple[str, ...] = ()
@@ -122,7 +122,8 @@ def _validate(data: dict[str, Any], file: Path) -> None:
                 re.compile(rule)
             except re.error as e:
                 raise UsageError(
-                    f"{file}: filelists[{i}].source_image.pattern: not a valid regular expression: {e}"
+                    f"{file}: filelists[{i}].source_image.pattern: "
+                    f"not a valid regular expression: {e}"
                 ) from None
 
 

@@ -10,6 +10,7 @@ from bia_hooks import globs
 from bia_hooks.config import FileListConfig
 from bia_hooks.findings import Finding
 
+
 def default_include(filelist_path: str) -> tuple[str, ...]:
     """A file list covers the files of its own folder and below."""
     folder = posixpath.dirname(filelist_path)
@@ -71,10 +72,13 @@ def assign(
         if len(claims) > 1:
             coverage.findings.append(
                 Finding(
-                    "BIA422", path,
-                    f"claimed by {len(claims)} file lists: {', '.join(claims)}; the archive would list it twice",
-                    fix="narrow the include/exclude globs in .bia-hooks.yaml so that one list takes it",
-                )  # fmt: skip
+                    "BIA422",
+                    path,
+                    f"claimed by {len(claims)} file lists: {', '.join(claims)}; "
+                    "the archive would list it twice",
+                    fix="narrow the include/exclude globs in .bia-hooks.yaml "
+                    "so that one list takes it",
+                )
             )
         for name in claimed[path]:
             if name != keep:

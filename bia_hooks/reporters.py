@@ -40,7 +40,7 @@ def _line(f: Finding) -> str:
 
 
 class TextReporter:
-    """One line per finding, ``path:line: level CODE message -> fix``; long runs of one code capped."""
+    """One line per finding, ``path:line: level CODE message -> fix``; long runs capped per code."""
 
     def __init__(self, max_per_code: int = 50) -> None:
         self.max_per_code = max_per_code
@@ -59,7 +59,8 @@ class TextReporter:
             if self.max_per_code and total > self.max_per_code:
                 hidden = total - self.max_per_code
                 out.write(
-                    f"... and {hidden:,} more {code} ({total:,} in all; --format json lists every one)\n"
+                    f"... and {hidden:,} more {code} "
+                    f"({total:,} in all; --format json lists every one)\n"
                 )
         if findings:
             counts = count_levels(list(findings))
@@ -194,8 +195,10 @@ class GithubReporter:
             line += f", {counts['info']:,} note(s)"
         hidden = len(findings) - len(shown)
         if hidden:
-            line += (f"; {len(shown):,} shown as annotations, {hidden:,} more in the job summary"
-                     " and the JSON report")  # fmt: skip
+            line += (
+                f"; {len(shown):,} shown as annotations, {hidden:,} more in the job summary"
+                " and the JSON report"
+            )
         out.write(line + "\n")
 
 

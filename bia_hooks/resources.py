@@ -8,8 +8,10 @@ from importlib import resources
 from typing import Any
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_schema(name: str) -> dict[str, Any]:
-    text = resources.files("bia_hooks").joinpath("schemas").joinpath(name).read_text(encoding="utf-8")
+    text = (
+        resources.files("bia_hooks").joinpath("schemas").joinpath(name).read_text(encoding="utf-8")
+    )
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -54,7 +54,8 @@ def filelists_of(config: Config, paths: Sequence[str]) -> tuple[list[FileListCon
 NO_FILELIST_HELP = (
     "start one: write its header line, e.g. "
     "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv, "
-    "then run 'bia-hooks sync' to fill in a row per file (or name it under 'filelists:' in .bia-hooks.yaml)"
+    "then run 'bia-hooks sync' to fill in a row per file "
+    "(or name it under 'filelists:' in .bia-hooks.yaml)"
 )
 
 
@@ -71,8 +72,12 @@ def coverage_findings(coverage: Coverage, filelists: Sequence[FileListConfig]) -
         return findings
     for path in coverage.unclaimed:
         findings.append(
-            Finding("BIA423", path, "no file list covers this file, so it will not be described",
-                    fix="add it to a file list's 'include' globs, or to 'ignore' in .bia-hooks.yaml")  # fmt: skip
+            Finding(
+                "BIA423",
+                path,
+                "no file list covers this file, so it will not be described",
+                fix="add it to a file list's 'include' globs, or to 'ignore' in .bia-hooks.yaml",
+            )
         )
     return findings
 
@@ -94,21 +99,31 @@ def sync_one(
 
 
 def check_one(
-    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str],
-    listed: Sequence[str] | None, refs: Sequence[int] | None,
-) -> tuple[ListSync, list[Finding]]:  # fmt: skip
+    config: Config,
+    filelist: FileListConfig,
+    members: list[str],
+    renames: Mapping[str, str],
+    listed: Sequence[str] | None,
+    refs: Sequence[int] | None,
+) -> tuple[ListSync, list[Finding]]:
     """What a sync would change, as findings. ``listed`` and ``refs`` are the file list's paths
     and their rows as the archive reads them (None when it cannot read the list: its format
     findings say why)."""
     if not (config.root / filelist.path).exists():
-        finding = Finding("BIA424", filelist.path, "this configured file list does not exist yet",
-                          fix="run 'bia-hooks sync' to create it, and stage it")  # fmt: skip
+        finding = Finding(
+            "BIA424",
+            filelist.path,
+            "this configured file list does not exist yet",
+            fix="run 'bia-hooks sync' to create it, and stage it",
+        )
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
     if listed is None:
         return ListSync(filelist, SyncPlan(), rows=0), []
     plan = plan_sync(listed, members, renames)
     outcome = ListSync(filelist, plan, rows=len(listed))
-    return outcome, _drift_findings(filelist.path, dict(zip(listed, refs or ())), plan)
+    return outcome, _drift_findings(
+        filelist.path, dict(zip(listed, refs or (), strict=False)), plan
+    )
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -147,20 +162,33 @@ def _key(name: str) -> str:
 
 
 def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[Finding]:
-    fix = "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) and stage the file list"
-    findings = [
-        Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added
-    ]
+    fix = (
+        "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) "
+        "and stage the file list"
+    )
+    findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
     line_kind = "pointer" if name.endswith(".json") else "line"
     for path in plan.removed:
         findings.append(
-            Finding("BIA421", name, f"lists '{path}', which is not in the dataset",
-                    value=path, fix=fix, **_where(line_kind, refs.get(path)))  # fmt: skip
+            Finding(
+                "BIA421",
+                name,
+                f"lists '{path}', which is not in the dataset",
+                value=path,
+                fix=fix,
+                **_where(line_kind, refs.get(path)),
+            )
         )
     for old, new in plan.renamed.items():
         findings.append(
-            Finding("BIA421", name, f"lists '{old}', which was renamed to '{new}'",
-                    value=old, fix=fix + "; the row keeps its values", **_where(line_kind, refs.get(old)))  # fmt: skip
+            Finding(
+                "BIA421",
+                name,
+                f"lists '{old}', which was renamed to '{new}'",
+                value=old,
+                fix=fix + "; the row keeps its values",
+                **_where(line_kind, refs.get(old)),
+            )
         )
     return findings
 

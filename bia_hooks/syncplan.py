@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -94,7 +95,7 @@ def _column_key(name: str) -> str:
 
 
 def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:
-    """Values of a new row: the config's defaults (first match wins per column), the source image."""
+    """A new row's values: the config's defaults (first match wins per column), the source image."""
     values: dict[str, str] = {}
     seen: set[str] = set()
     for default in config.defaults:
@@ -114,15 +115,18 @@ def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:
         }
         match = rule.pattern.search(path) if rule.pattern else None
         if rule.pattern is None or match is not None:
-            parts.update({k: v for k, v in (match.groupdict() if match else {}).items() if v is not None})
-            try:
+            parts.update(
+                {k: v for k, v in (match.groupdict() if match else {}).items() if v is not None}
+            )
+            # A rule naming a part this path lacks gives no value: validation then asks for one.
+            with contextlib.suppress(KeyError, IndexError, ValueError):
                 values["Source image"] = rule.format.format(**parts)
-            except (KeyError, IndexError, ValueError):
-                pass  # the rule names a part this path lacks: validation asks for the value
     return values
 
 
-def place_values(header: Sequence[str], values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+def place_values(
+    header: Sequence[str], values: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
     """Values keyed by the header's own spelling, and the columns the header lacks."""
     placed: dict[str, str] = {}
     missing: list[str] = []

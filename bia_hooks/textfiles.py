@@ -10,7 +10,9 @@ from typing import Any
 from bia_hooks.errors import UsageError
 
 
-def read_text(file: Path, what: str, shown: str | None = None, missing: str = "no such file") -> str:
+def read_text(
+    file: Path, what: str, shown: str | None = None, missing: str = "no such file"
+) -> str:
     """The file's UTF-8 text; ``what`` says what it is, ``shown`` how to name it (default: file)."""
     name = shown or str(file)
     try:

@@ -32,7 +32,6 @@ DOCS = PROJECT / "README.md"
 ACTION_NAME = "bia-hooks/bia-hooks@v0.1.0"  # as the documented workflow uses it
 
 
-
 def action() -> dict[str, object]:
     data: dict[str, object] = yaml.safe_load(ACTION.read_text())
     return data

@@ -7,14 +7,18 @@ from bia_hooks.coverage import assign
 
 FILES = [  # data files: the repository's own (.gitattributes, *.dvc) never reach the coverage
     "README.md",
-    "annotations/filelist.tsv", "annotations/masks/a.tif", "annotations/masks/README.md",
-    "annotations/points/p.csv", "other/x.tif",
-]  # fmt: skip
+    "annotations/filelist.tsv",
+    "annotations/masks/a.tif",
+    "annotations/masks/README.md",
+    "annotations/points/p.csv",
+    "other/x.tif",
+]
 
 
 def test_configured_lists_take_their_globs() -> None:
-    masks = FileListConfig("annotations/masks.tsv", include=("annotations/masks/**",),
-                           exclude=("**/README.md",))  # fmt: skip
+    masks = FileListConfig(
+        "annotations/masks.tsv", include=("annotations/masks/**",), exclude=("**/README.md",)
+    )
     points = FileListConfig("annotations/points.tsv", include=("annotations/points/**",))
     coverage = assign(FILES, [masks, points], ignore=("/README.md",))
     assert coverage.members == {
@@ -23,8 +27,10 @@ def test_configured_lists_take_their_globs() -> None:
     }
     # Neither list takes these; the file list of the old layout is a file like any other.
     assert sorted(coverage.unclaimed) == [
-        "annotations/filelist.tsv", "annotations/masks/README.md", "other/x.tif",
-    ]  # fmt: skip
+        "annotations/filelist.tsv",
+        "annotations/masks/README.md",
+        "other/x.tif",
+    ]
     assert coverage.findings == []
 
 
@@ -41,8 +47,9 @@ def test_found_lists_nearest_folder_wins() -> None:
     masks = FileListConfig("annotations/masks/filelist.tsv")
     coverage = assign(FILES, [top, masks], nearest_wins=True)
     assert coverage.members["annotations/masks/filelist.tsv"] == [
-        "annotations/masks/README.md", "annotations/masks/a.tif",
-    ]  # fmt: skip
+        "annotations/masks/README.md",
+        "annotations/masks/a.tif",
+    ]
     assert "annotations/masks/a.tif" not in coverage.members["filelist.tsv"]
     assert "annotations/masks/filelist.tsv" not in coverage.members["filelist.tsv"]
     assert coverage.findings == []

@@ -21,7 +21,9 @@ def test_tsv_keeps_bom_line_ends_and_every_cell(tmp_path: Path) -> None:
     file.write_bytes(source.encode())
     editor = open_editor(file)
     assert editor.refs == [2, 4]
-    editor.apply(removed=set(), renamed={"a.tif": "c.tif"}, added=[{"Files": "a2.tif", "Type": "y"}])
+    editor.apply(
+        removed=set(), renamed={"a.tif": "c.tif"}, added=[{"Files": "a2.tif", "Type": "y"}]
+    )
     editor.save(file)
     assert file.read_bytes().decode() == (
         "\ufeffFiles\tType\tnote\r\na2.tif\ty\r\nb.tif\tx\tkeep\textra past header\r\nc.tif\t\t\r\n"
@@ -43,14 +45,24 @@ def test_tsv_new_column_replaces_a_trailing_blank_header() -> None:
 
 def test_json_keeps_unknown_keys_and_attributes() -> None:
     data = [
-        {"path": "b.tif", "attributes": [{"name": "Type", "value": "x"}], "type": "file", "size": 3},
+        {
+            "path": "b.tif",
+            "attributes": [{"name": "Type", "value": "x"}],
+            "type": "file",
+            "size": 3,
+        },
         {"path": "gone.tif", "attributes": None, "type": "file"},
     ]
     editor = JsonEditor(json.dumps(data).encode())
     assert editor.header == ["Files", "Type"]
     editor.apply({"gone.tif"}, {"b.tif": "a.tif"}, [{"Files": "c.tif", "Type": "y"}])
     assert editor.rows == [
-        {"path": "a.tif", "attributes": [{"name": "Type", "value": "x"}], "type": "file", "size": 3},
+        {
+            "path": "a.tif",
+            "attributes": [{"name": "Type", "value": "x"}],
+            "type": "file",
+            "size": 3,
+        },
         {"path": "c.tif", "attributes": [{"name": "Type", "value": "y"}], "type": "file"},
     ]
 
@@ -83,7 +95,9 @@ def test_xlsx_edit_keeps_styles_widths_comments_and_validation(tmp_path: Path) -
     editor = open_editor(file)
     assert isinstance(editor, XlsxEditor)
     assert editor.refs == [2, 3, 4]
-    editor.apply({"masks/gone.tif"}, {}, [{"Files": "masks/c.tif", "Annotation type": "segmentation_mask"}])
+    editor.apply(
+        {"masks/gone.tif"}, {}, [{"Files": "masks/c.tif", "Annotation type": "segmentation_mask"}]
+    )
     editor.save(file)
 
     wb = openpyxl.load_workbook(file)
@@ -113,8 +127,9 @@ def test_xlsx_edit_keeps_styles_widths_comments_and_validation(tmp_path: Path) -
         (b"\n", "first header cell is not"),
     ],
 )
-def test_a_tsv_the_archive_cannot_read_is_never_rewritten(tmp_path: Path, content: bytes,
-                                                          message: str) -> None:  # fmt: skip
+def test_a_tsv_the_archive_cannot_read_is_never_rewritten(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     file = tmp_path / "filelist.tsv"
     file.write_bytes(content)
     with pytest.raises(UsageError, match=message):

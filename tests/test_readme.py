@@ -7,8 +7,8 @@ import shlex
 
 import yaml
 
-from bia_hooks.codes import CODES
 from bia_hooks.cli import SUBCOMMANDS
+from bia_hooks.codes import CODES
 from tests.conftest import PROJECT, run_cli
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")

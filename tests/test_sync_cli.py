@@ -54,10 +54,15 @@ def write_filelist(file: Path, rows: list[list[str]]) -> None:
         file.write_text("".join("\t".join(r) + "\n" for r in rows))
     elif file.suffix == ".json":
         entries = [
-            {"path": r[0], "type": "file",
-             "attributes": [{"name": h, "value": v} for h, v in zip(rows[0][1:], r[1:]) if v]}
+            {
+                "path": r[0],
+                "type": "file",
+                "attributes": [
+                    {"name": h, "value": v} for h, v in zip(rows[0][1:], r[1:], strict=False) if v
+                ],
+            }
             for r in rows[1:]
-        ]  # fmt: skip
+        ]
         file.write_text(json.dumps(entries, indent=2))
     else:
         wb = openpyxl.Workbook()
@@ -72,15 +77,30 @@ def write_filelist(file: Path, rows: list[list[str]]) -> None:
 def dataset(request: pytest.FixtureRequest, repo: Path) -> Path:
     ext = request.param
     (repo / ".bia-hooks.yaml").write_text(CONFIG.format(ext=ext))
-    for path in ("annotations/masks/plate1_A01_mask.tif", "annotations/masks/plate1_A02_mask.tif",
-                 "annotations/masks/README.md"):  # fmt: skip
+    for path in (
+        "annotations/masks/plate1_A01_mask.tif",
+        "annotations/masks/plate1_A02_mask.tif",
+        "annotations/masks/README.md",
+    ):
         write(repo, path, content=f"content of {path}\n")  # distinct, for git's rename detection
     write_filelist(
         repo / f"annotations/filelist.{ext}",
-        [HEADER,
-         ["annotations/masks/plate1_A01_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A01.tif", "AB"],
-         ["annotations/masks/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD"]],
-    )  # fmt: skip
+        [
+            HEADER,
+            [
+                "annotations/masks/plate1_A01_mask.tif",
+                "segmentation_mask",
+                "S-BIAD999/plate1/A01.tif",
+                "AB",
+            ],
+            [
+                "annotations/masks/plate1_A02_mask.tif",
+                "segmentation_mask",
+                "S-BIAD999/plate1/A02.tif",
+                "CD",
+            ],
+        ],
+    )
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "start")
     return repo
@@ -99,7 +119,12 @@ def test_in_step_is_clean(dataset: Path) -> None:
 def test_add_delete_rename_across_folders(dataset: Path) -> None:
     write(dataset, "annotations/points/plate2_B03_points.csv")
     (dataset / "annotations/moved").mkdir()
-    git(dataset, "mv", "annotations/masks/plate1_A02_mask.tif", "annotations/moved/plate1_A02_mask.tif")
+    git(
+        dataset,
+        "mv",
+        "annotations/masks/plate1_A02_mask.tif",
+        "annotations/moved/plate1_A02_mask.tif",
+    )
     git(dataset, "rm", "-q", "annotations/masks/plate1_A01_mask.tif")
     git(dataset, "add", "-A")
 
@@ -114,9 +139,18 @@ def test_add_delete_rename_across_folders(dataset: Path) -> None:
     assert filelist_of(dataset).read_bytes() != before
     assert read_rows(filelist_of(dataset)) == [
         HEADER,
-        ["annotations/moved/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD"],
-        ["annotations/points/plate2_B03_points.csv", "point_annotations", "S-BIAD999/plate2/B03.tif"],
-    ]  # fmt: skip
+        [
+            "annotations/moved/plate1_A02_mask.tif",
+            "segmentation_mask",
+            "S-BIAD999/plate1/A02.tif",
+            "CD",
+        ],
+        [
+            "annotations/points/plate2_B03_points.csv",
+            "point_annotations",
+            "S-BIAD999/plate2/B03.tif",
+        ],
+    ]
     # A second run finds nothing to do.
     assert run_cli("sync", cwd=dataset).returncode == 0
 
@@ -127,9 +161,7 @@ def test_unstaged_files_are_not_listed(dataset: Path) -> None:
 
 
 def test_new_rows_without_mandatory_values_are_named(repo: Path) -> None:
-    (repo / ".bia-hooks.yaml").write_text(
-        "filelists:\n  - path: annotations/filelist.tsv\n"
-    )
+    (repo / ".bia-hooks.yaml").write_text("filelists:\n  - path: annotations/filelist.tsv\n")
     write(repo, "annotations/x/cell.png")
     git(repo, "add", "-A")
     result = run_cli("sync", cwd=repo)
@@ -169,21 +201,31 @@ def test_plain_folder(tmp_path: Path) -> None:
 
 def test_rename_committed_without_the_hook_keeps_its_row(dataset: Path) -> None:
     (dataset / "annotations/moved").mkdir()
-    git(dataset, "mv", "annotations/masks/plate1_A02_mask.tif", "annotations/moved/plate1_A02_mask.tif")
+    git(
+        dataset,
+        "mv",
+        "annotations/masks/plate1_A02_mask.tif",
+        "annotations/moved/plate1_A02_mask.tif",
+    )
     git(dataset, "commit", "-qm", "moved, and the file list not synced (--no-verify)")
     git(dataset, "commit", "-q", "--allow-empty", "-m", "later work")
     result = run_cli("sync", cwd=dataset)
     assert result.returncode == 1, result.stderr
     assert "0 row(s) added, 0 removed, 1 rename(s) carried" in result.stdout
     assert read_rows(filelist_of(dataset))[2] == [
-        "annotations/moved/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "CD",
-    ]  # fmt: skip
+        "annotations/moved/plate1_A02_mask.tif",
+        "segmentation_mask",
+        "S-BIAD999/plate1/A02.tif",
+        "CD",
+    ]
 
 
 def test_xlsx_styling_survives_a_sync(repo: Path) -> None:
     from tests.test_edit import _styled_workbook
 
-    (repo / ".bia-hooks.yaml").write_text("filelists:\n  - path: filelist.xlsx\n    include: ['masks/**']\n")
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: filelist.xlsx\n    include: ['masks/**']\n"
+    )
     _styled_workbook(repo / "filelist.xlsx")
     write(repo, "masks/a.tif", "masks/b.tif", "masks/c.tif")
     git(repo, "add", "-A")
@@ -192,11 +234,16 @@ def test_xlsx_styling_survives_a_sync(repo: Path) -> None:
     assert "1 row(s) added, 1 removed" in result.stdout
     sheet = openpyxl.load_workbook(repo / "filelist.xlsx").worksheets[0]
     assert [r[0] for r in sheet.iter_rows(values_only=True)] == [
-        "Files", "masks/a.tif", "masks/b.tif", "masks/c.tif",
-    ]  # fmt: skip
+        "Files",
+        "masks/a.tif",
+        "masks/b.tif",
+        "masks/c.tif",
+    ]
     assert sheet["A1"].font.bold and sheet.column_dimensions["A"].width == 42
     assert sheet["D2"].comment is not None
     assert [str(v.sqref) for v in sheet.data_validations.dataValidation] == ["B2:B1000"]
+
+
 def test_annexed_files_moved_keep_their_rows(repo: Path) -> None:
     """Locked, unlocked and dropped annexed files: sync lists their paths without reading their
     keys, and the keys of the moved ones still carry their rows (a move git cannot see too)."""
@@ -212,10 +259,19 @@ def test_annexed_files_moved_keep_their_rows(repo: Path) -> None:
         write(repo, f"annotations/masks/{name}", content=f"content of {name}\n")
     annex("add", "-q", "annotations/masks")
     annex("unlock", "-q", "annotations/masks/plate1_A02_mask.tif")
-    write_filelist(repo / "annotations/filelist.tsv", [HEADER] + [
-        [f"annotations/masks/{n}", "segmentation_mask", f"S-BIAD999/plate1/A0{i}.tif", f"by {i}"]
-        for i, n in enumerate(names, 1)
-    ])  # fmt: skip
+    write_filelist(
+        repo / "annotations/filelist.tsv",
+        [HEADER]
+        + [
+            [
+                f"annotations/masks/{n}",
+                "segmentation_mask",
+                f"S-BIAD999/plate1/A0{i}.tif",
+                f"by {i}",
+            ]
+            for i, n in enumerate(names, 1)
+        ],
+    )
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "start")
     annex("drop", "-q", "--force", "annotations/masks/plate1_A03_mask.tif")
@@ -241,7 +297,22 @@ def test_annexed_files_moved_keep_their_rows(repo: Path) -> None:
     assert "0 row(s) added, 0 removed, 2 rename(s) carried" in result.stdout, result.stdout
     assert read_rows(repo / "annotations/filelist.tsv") == [
         HEADER,
-        ["annotations/masks/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif", "by 2"],
-        ["annotations/moved/deeper/plate1_A01_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A01.tif", "by 1"],
-        ["annotations/moved/plate1_A03_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A03.tif", "by 3"],
-    ]  # fmt: skip
+        [
+            "annotations/masks/plate1_A02_mask.tif",
+            "segmentation_mask",
+            "S-BIAD999/plate1/A02.tif",
+            "by 2",
+        ],
+        [
+            "annotations/moved/deeper/plate1_A01_mask.tif",
+            "segmentation_mask",
+            "S-BIAD999/plate1/A01.tif",
+            "by 1",
+        ],
+        [
+            "annotations/moved/plate1_A03_mask.tif",
+            "segmentation_mask",
+            "S-BIAD999/plate1/A03.tif",
+            "by 3",
+        ],
+    ]

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import commit, git, pre_commit, use_hooks, write
 
+
 def output(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout + result.stderr  # git prints the hook's output on stderr
 
@@ -40,7 +41,9 @@ def dataset(repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) -> P
     return repo
 
 
-def test_new_file_gets_a_row_and_the_commit_stops_once(dataset: Path, pre_commit_home: Path) -> None:
+def test_new_file_gets_a_row_and_the_commit_stops_once(
+    dataset: Path, pre_commit_home: Path
+) -> None:
     write(dataset, "annotations/masks/b.tif", content="b\n")
     write(dataset, "annotations/masks/untracked.tif", content="u\n")  # not staged: not listed
     git(dataset, "add", "annotations/masks/b.tif")
@@ -61,7 +64,9 @@ def test_new_file_gets_a_row_and_the_commit_stops_once(dataset: Path, pre_commit
     git(dataset, "add", "annotations/filelist.tsv")
     accepted = commit(dataset, pre_commit_home)
     assert accepted.returncode == 0, output(accepted)
-    assert "annotations/masks/untracked.tif" not in git(dataset, "show", "HEAD:annotations/filelist.tsv")
+    assert "annotations/masks/untracked.tif" not in git(
+        dataset, "show", "HEAD:annotations/filelist.tsv"
+    )
 
 
 def test_rename_carries_the_row(dataset: Path, pre_commit_home: Path) -> None:
@@ -84,7 +89,9 @@ def test_unstaged_edit_of_the_filelist_is_never_lost(dataset: Path, pre_commit_h
     assert (dataset / "annotations/filelist.tsv").read_text() == edited
 
 
-def test_row_without_mandatory_values_fails_validation(dataset: Path, pre_commit_home: Path) -> None:
+def test_row_without_mandatory_values_fails_validation(
+    dataset: Path, pre_commit_home: Path
+) -> None:
     write(dataset, "annotations/points/p.csv", content="x,y\n")
     git(dataset, "add", "-A")
     assert commit(dataset, pre_commit_home).returncode == 1  # the sync adds the row

@@ -14,25 +14,66 @@ from bia_hooks.syncplan import new_row_values, place_values, plan_sync
     ("listed", "members", "renames", "added", "removed", "renamed"),
     [
         pytest.param(["a.tif"], ["a.tif"], {}, [], [], {}, id="in step"),
-        pytest.param([], ["b.tif", "a.tif"], {}, ["a.tif", "b.tif"], [], {}, id="new files, sorted"),
+        pytest.param(
+            [], ["b.tif", "a.tif"], {}, ["a.tif", "b.tif"], [], {}, id="new files, sorted"
+        ),
         pytest.param(["a.tif", "gone.tif"], ["a.tif"], {}, [], ["gone.tif"], {}, id="deleted file"),
-        pytest.param(["old/a.tif"], ["new/b.tif"], {"old/a.tif": "new/b.tif"}, [], [],
-                     {"old/a.tif": "new/b.tif"}, id="rename across folders carried"),
-        pytest.param(["a.tif", "b.tif"], ["b.tif"], {"a.tif": "b.tif"}, [], ["a.tif"], {},
-                     id="rename onto a listed path is a removal"),
-        pytest.param(["masks"], ["masks/a.tif", "masks/b.tif"], {}, [], [], {},
-                     id="a listed folder covers its files"),
-        pytest.param(["data"], ["data2/x.tif"], {}, ["data2/x.tif"], ["data"], {},
-                     id="shared prefix is not a folder"),
-        pytest.param(["img.zarr/0/0"], ["img.zarr"], {}, [], [], {},
-                     id="row inside a one-object folder is kept"),
+        pytest.param(
+            ["old/a.tif"],
+            ["new/b.tif"],
+            {"old/a.tif": "new/b.tif"},
+            [],
+            [],
+            {"old/a.tif": "new/b.tif"},
+            id="rename across folders carried",
+        ),
+        pytest.param(
+            ["a.tif", "b.tif"],
+            ["b.tif"],
+            {"a.tif": "b.tif"},
+            [],
+            ["a.tif"],
+            {},
+            id="rename onto a listed path is a removal",
+        ),
+        pytest.param(
+            ["masks"],
+            ["masks/a.tif", "masks/b.tif"],
+            {},
+            [],
+            [],
+            {},
+            id="a listed folder covers its files",
+        ),
+        pytest.param(
+            ["data"],
+            ["data2/x.tif"],
+            {},
+            ["data2/x.tif"],
+            ["data"],
+            {},
+            id="shared prefix is not a folder",
+        ),
+        pytest.param(
+            ["img.zarr/0/0"],
+            ["img.zarr"],
+            {},
+            [],
+            [],
+            {},
+            id="row inside a one-object folder is kept",
+        ),
         pytest.param(["a.tif", "a.tif"], ["a.tif"], {}, [], [], {}, id="duplicate rows kept"),
     ],
-)  # fmt: skip
+)
 def test_plan(
-    listed: list[str], members: list[str], renames: dict[str, str],
-    added: list[str], removed: list[str], renamed: dict[str, str],
-) -> None:  # fmt: skip
+    listed: list[str],
+    members: list[str],
+    renames: dict[str, str],
+    added: list[str],
+    removed: list[str],
+    renamed: dict[str, str],
+) -> None:
     plan = plan_sync(listed, members, renames)
     assert plan.added == added
     assert plan.removed == removed
@@ -61,15 +102,21 @@ def test_defaults_first_match_wins_per_column() -> None:
 @pytest.mark.parametrize(
     ("pattern", "format", "path", "expected"),
     [
-        (r"masks/(?P<plate>\w+)_(?P<well>[A-H]\d\d)_mask", "S-BIAD1/{plate}/{well}.tif",
-         "masks/P1_A01_mask.tif", "S-BIAD1/P1/A01.tif"),
+        (
+            r"masks/(?P<plate>\w+)_(?P<well>[A-H]\d\d)_mask",
+            "S-BIAD1/{plate}/{well}.tif",
+            "masks/P1_A01_mask.tif",
+            "S-BIAD1/P1/A01.tif",
+        ),
         (None, "images/{stem}.tif", "masks/x/cell1.mask.png", "images/cell1.tif"),
         (None, "{folder}/../{filename}", "m/a.tif", "m/../a.tif"),
         (r"nomatch(?P<x>\d)", "{x}", "masks/a.tif", None),
         (None, "{undefined}", "masks/a.tif", None),
     ],
-)  # fmt: skip
-def test_source_image_rule(pattern: str | None, format: str, path: str, expected: str | None) -> None:
+)
+def test_source_image_rule(
+    pattern: str | None, format: str, path: str, expected: str | None
+) -> None:
     rule = SourceImageRule(format, re.compile(pattern) if pattern else None)
     values = new_row_values(path, FileListConfig(path="l.tsv", source_image=rule))
     assert values.get("Source image") == expected

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bia_hooks.moves import renames_since, staged_renames
 
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.errors import UsageError
+from bia_hooks.moves import renames_since, staged_renames
 from bia_hooks.tree import dataset_paths, list_dataset
 from tests.conftest import git, write
 

@@ -15,7 +15,7 @@ from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan
 
-HELP = "check names, file lists in step with the dataset, and file list content (what CI runs)"
+HELP = "names, file lists in step with the dataset, file list content: what CI runs"
 LISTED_PATHS_IN_REPORT = 1000  # per list and kind; the counts are always complete
 
 
@@ -38,8 +38,14 @@ def run(args: argparse.Namespace) -> int:
         if (config.root / filelist.path).exists():
             table, content = validate_filelist(config, filelist.path)
         listed = table.paths if table is not None else None
-        outcome, drift = sync.check_one(config, filelist, sync.members_of(coverage, filelist),
-                                        renames_of(filelist), listed, table.refs if table else None)  # fmt: skip
+        outcome, drift = sync.check_one(
+            config,
+            filelist,
+            sync.members_of(coverage, filelist),
+            renames_of(filelist),
+            listed,
+            table.refs if table else None,
+        )
         findings += content + config.apply_severity(drift)
         summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
     return finish(args, findings, {"filelists": summaries})
@@ -74,4 +80,3 @@ def _annotation_types(table: Table) -> dict[str, int]:
             if value.strip():
                 counts[value.strip()] += 1
     return dict(counts.most_common())
-

@@ -19,16 +19,30 @@ FAIL_ON = ("error", "warning", "never")
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", type=Path, default=Path("."),
-                        help="the dataset's root folder, the root of the upload (default: .)")  # fmt: skip
-    parser.add_argument("--config", type=Path,
-                        help="configuration file (default: ROOT/.bia-hooks.yaml, if present)")  # fmt: skip
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="the dataset's root folder, the root of the upload (default: .)",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="configuration file (default: ROOT/.bia-hooks.yaml, if present)"
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument("--report", type=Path, help="also write the JSON report to this file")
-    parser.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                        help="which findings give exit status 1 (default: error)")  # fmt: skip
-    parser.add_argument("--max-per-code", type=int, default=50, metavar="N",
-                        help="text format: show at most N findings per code (0: all)")  # fmt: skip
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="which findings give exit status 1 (default: error)",
+    )
+    parser.add_argument(
+        "--max-per-code",
+        type=int,
+        default=50,
+        metavar="N",
+        help="text format: show at most N findings per code (0: all)",
+    )
 
 
 def config_of(args: argparse.Namespace) -> Config:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-
 from collections.abc import Mapping
 
 from bia_hooks import sync
@@ -16,8 +15,11 @@ HELP = "bring each file list in line with the dataset's files (--check: only rep
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 when a file list is out of step")  # fmt: skip
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 when a file list is out of step",
+    )
     add_common(parser)
 
 
@@ -33,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         sync.ensure_inside(config.root, filelist)
         members = sync.members_of(coverage, filelist)
         if args.check:
-            findings += config.apply_severity(_check(config, filelist, members, renames_of(filelist)))
+            findings += config.apply_severity(
+                _check(config, filelist, members, renames_of(filelist))
+            )
             continue
         outcome = sync.sync_one(config, filelist, members, renames_of(filelist))
         if outcome.plan.changed or outcome.created:
@@ -46,10 +50,15 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _check(config: Config, filelist: FileListConfig, members: list[str],
-           renames: Mapping[str, str]) -> list[Finding]:  # fmt: skip
+def _check(
+    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str]
+) -> list[Finding]:
     from bia_hooks.filelist.read import read_filelist
 
-    table = read_filelist(config.root, filelist.path)[0] if (config.root / filelist.path).exists() else None
+    table = (
+        read_filelist(config.root, filelist.path)[0]
+        if (config.root / filelist.path).exists()
+        else None
+    )
     listed, refs = (table.paths, table.refs) if table is not None else (None, None)
     return sync.check_one(config, filelist, members, renames, listed, refs)[1]

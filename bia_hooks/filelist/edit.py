@@ -202,7 +202,7 @@ class XlsxEditor(Editor):
         return self._text(row["cells"][0][0]) if row["cells"] else ""
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
-        value, style, comment, link = row["cells"][0]
+        _, style, comment, link = row["cells"][0]
         return {**row, "cells": [(path, style, comment, link), *row["cells"][1:]]}
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
@@ -219,8 +219,10 @@ class XlsxEditor(Editor):
     def add_column(self, name: str) -> None:
         self.header.append(name)
         column = len(self.header)
-        _set_style(self.sheet.cell(row=1, column=column, value=name),
-                   _style_of(self.sheet.cell(row=1, column=1)))  # fmt: skip
+        _set_style(
+            self.sheet.cell(row=1, column=column, value=name),
+            _style_of(self.sheet.cell(row=1, column=1)),
+        )
         if column > self.width:
             self.width = column
             for row in self.rows:
@@ -236,7 +238,9 @@ class XlsxEditor(Editor):
             record = self.rows[index] if index < len(self.rows) else None
             for col in range(1, self.width + 1):
                 cell = self.sheet.cell(row=target, column=col)
-                value, style, comment, link = record["cells"][col - 1] if record else (None, None, None, None)
+                value, style, comment, link = (
+                    record["cells"][col - 1] if record else (None, None, None, None)
+                )
                 cell.value = value
                 if style is not None:
                     _set_style(cell, style)

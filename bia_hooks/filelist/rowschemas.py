@@ -79,9 +79,7 @@ def load_extra_schema(root: Path, path: str) -> Any:
     """The extra schema named in the configuration (JSON or YAML, path from the dataset root)."""
     text = read_text(root / path, "extra schema", shown=f"extra_schema {path}",
                      missing="no such file in the dataset")  # fmt: skip
-    if path.lower().endswith(".json"):
-        schema = parse_json(text, path)
-    else:
-        schema = parse_yaml(text, path)
+    parse = parse_json if path.lower().endswith(".json") else parse_yaml
+    schema = parse(text, path)
     extra_plan(schema, path)  # fail now, with the file's name, rather than mid-validation
     return schema
