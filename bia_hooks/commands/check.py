@@ -15,7 +15,6 @@ from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan
 
-HELP = "names, file lists in step with the dataset, file list content: what CI runs"
 LISTED_PATHS_IN_REPORT = 1000  # per list and kind; the counts are always complete
 
 

@@ -12,8 +12,6 @@ from bia_hooks.config import Config
 from bia_hooks.findings import Finding
 from bia_hooks.names import check_names
 
-HELP = "check file and folder names against the archive's rule"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     help = "files or folders to check (default: every file of the dataset)"

@@ -18,8 +18,6 @@ from bia_hooks.filelist.table import FORMATS
 from bia_hooks.findings import Kind, Level
 from bia_hooks.reporters import FORMATS as REPORT_FORMATS
 
-HELP = "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it"
-
 # Findings about the source's own name do not concern the output.
 _NAME_ONLY = {"BIA201", "BIA202"}
 

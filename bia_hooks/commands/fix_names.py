@@ -13,8 +13,6 @@ from bia_hooks.commands.common import config_of, relative_to_root
 from bia_hooks.errors import UsageError
 from bia_hooks.renames import plan_renames, renamed_codes
 
-HELP = "rename files to names the archive accepts (prints the plan; --apply renames)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

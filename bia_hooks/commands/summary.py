@@ -11,8 +11,6 @@ from typing import Any
 from bia_hooks.errors import UsageError
 from bia_hooks.summary import MAX_FINDINGS, render_summary
 
-HELP = "print a JSON report (check --report) as a Markdown summary"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", type=Path, metavar="REPORT.json",

@@ -11,8 +11,6 @@ from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.findings import Finding
 
-HELP = "bring each file list in line with the dataset's files (--check: only report)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

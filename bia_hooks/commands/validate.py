@@ -15,7 +15,6 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding, Level
 
-HELP = "check file lists: what the archive reads, the mandatory columns and values"
 SCHEMAS = ("annotations", "general")
 
 # Reader findings that already say why a row's path is refused: no BIA301 for the same row.
