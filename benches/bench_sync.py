@@ -1,15 +1,17 @@
 """Whole-process wall time and peak memory of keeping a file list in step with a big repository.
 
-    python benches/bench_sync.py [--sizes 10000,100000,1000000] [--annex] [--keep DIR]
+    python benches/bench_sync.py [--sizes 10000,100000,1000000] [--annex] [--xlsx] [--keep DIR]
 
 For each size N: a repository whose git index holds N annotation files (built by make_big_repo.py,
 no files on disk) and a TSV file list of N rows, one per file, with the mandatory columns. With
 --annex, every file is a locked git-annex file with its own key (a distinct symlink blob each: the
 worst case for reading keys), the renamed files move one folder deeper, so that their symlink
-targets change and only their annex keys pair them, and the new files have new keys. Then, each in
-a fresh process, measured from outside (wall clock, and the child's peak RSS from wait4):
+targets change and only their annex keys pair them, and the new files have new keys. With --xlsx,
+the file list is an XLSX workbook (which the sync edits in place, with openpyxl, to keep its
+styles). Then, each in a fresh process, measured from outside (wall clock, and the child's peak RSS
+from wait4):
 
-- ``bia-hooks sync --check``, in step (the hook's everyday case);
+- ``bia-hooks sync``, in step (the hook's everyday case), and ``sync --check``;
 - ``bia-hooks sync --check`` after 1% of the files were renamed and 1% added in the index;
 - ``bia-hooks sync``, writing the file list for those changes;
 - ``bia-hooks check``: names + sync check + validation, what CI runs;
@@ -35,7 +37,7 @@ from make_big_repo import annex_target, build, git, path_of  # noqa: E402
 
 CONFIG = """\
 filelists:
-  - path: annotations.tsv
+  - path: annotations.{ext}
     include: ["data/**"]
     defaults:
       - match: "data/**"
@@ -62,18 +64,29 @@ def run(command: list[str] | str, cwd: Path) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def make_dataset(dest: Path, n: int, annex: bool) -> None:
+def make_dataset(dest: Path, n: int, annex: bool, ext: str) -> None:
+    filelist = f"annotations.{ext}"
     if dest.exists():  # kept from an earlier run (--keep): back to the committed state
         git(dest, "read-tree", "HEAD")
-        git(dest, "checkout", "HEAD", "--", "annotations.tsv")
+        git(dest, "checkout", "HEAD", "--", filelist)
         return
     build(dest, n, annex=annex, distinct=annex, commit=False)
-    (dest / ".bia-hooks.yaml").write_text(CONFIG)
-    with open(dest / "annotations.tsv", "w") as f:
-        f.write("Files\tAnnotation type\tSource image\n")
-        for i in range(n):
-            f.write(f"{path_of(i)}\tsegmentation_mask\tS-BIAD999/images/f{i:07d}.tif\n")
-    subprocess.run(["git", "add", ".bia-hooks.yaml", "annotations.tsv"], cwd=dest, check=True)
+    (dest / ".bia-hooks.yaml").write_text(CONFIG.replace("{ext}", ext))
+    header = ["Files", "Annotation type", "Source image"]
+    rows = ([path_of(i), "segmentation_mask", f"S-BIAD999/images/f{i:07d}.tif"] for i in range(n))
+    if ext == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Files")
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(dest / filelist)
+    else:
+        with open(dest / filelist, "w") as f:
+            f.writelines("\t".join(row) + "\n" for row in [header, *rows])
+    subprocess.run(["git", "add", ".bia-hooks.yaml", filelist], cwd=dest, check=True)
     subprocess.run(
         ["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "start"],
         cwd=dest,
@@ -129,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="locked git-annex files with a key each, not plain files",
     )
+    parser.add_argument("--xlsx", action="store_true", help="an XLSX file list, not a TSV")
     parser.add_argument(
         "--keep", type=Path, help="build (and keep, and reuse) the repositories here"
     )
@@ -142,13 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
         for n in [int(s) for s in args.sizes.split(",")]:
-            dest = base / f"sync-{'annex-' if args.annex else ''}{n}"
-            make_dataset(dest, n, args.annex)
+            ext = "xlsx" if args.xlsx else "tsv"
+            dest = base / f"sync-{'annex-' if args.annex else ''}{ext}-{n}"
+            make_dataset(dest, n, args.annex, ext)
             cases: list[tuple[str, list[str] | str]] = [
+                ("sync, in step", [*bia, "sync"]),
                 ("sync --check, in step", [*bia, "sync", "--check"]),
-                ("floor: git ls-files | sort | comm", floor),
                 ("check (names + sync + validate)", [*bia, "check"]),
             ]
+            if ext == "tsv":
+                cases.append(("floor: git ls-files | sort | comm", floor))
             for name, command in cases:
                 wall, peak, code = run(command, dest)
                 print(f"{name:<38} {n:>9,} {wall:>7.2f} {peak:>9.0f} {code:>4}", flush=True)

@@ -88,6 +88,15 @@ def sync_one(
     """Bring one file list in line with ``members``, writing it only when something changes."""
     file = config.root / filelist.path
     created = not file.exists()
+    if not created and file.suffix == ".xlsx":
+        # Opening a workbook for editing takes seconds: plan on the fast reading first.
+        from bia_hooks.filelist.read import read_filelist
+
+        table = read_filelist(config.root, filelist.path)[0]
+        if table is not None:
+            plan = plan_sync(table.paths, members, renames)
+            if not plan.changed:
+                return ListSync(filelist, plan, rows=len(table.rows))
     editor = _new_editor(filelist) if created else open_editor(file)
     plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
