@@ -138,3 +138,30 @@ def test_a_tracked_file_missing_on_disk_stops_before_any_rename(repo: Path) -> N
 )
 def test_plan(paths: list[str], everything: list[str], plan: list[tuple[str, str]]) -> None:
     assert plan_renames(paths, everything, NameSettings()) == plan
+
+
+@pytest.mark.parametrize(
+    "in_git", [True, False], ids=["git before the first commit", "plain folder"]
+)
+def test_renamed_files_keep_their_rows_in_the_file_list(tmp_path: Path, in_git: bool) -> None:
+    root = tmp_path / "dataset"
+    write(root, "masks/cell #1.tif", "masks/cell2.tif")
+    (root / "masks/filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\n"
+        "masks/cell #1.tif\tsegmentation_mask\tS-BIAD9/img1.tif\n"
+        "masks/cell2.tif\tsegmentation_mask\tS-BIAD9/img2.tif\n"
+    )
+    if in_git:
+        git(root, "init", "-q")
+        git(root, "add", "-A")
+    result = run_cli("fix-names", "--apply", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert "masks/filelist.tsv: 1 row(s) follow their renamed file" in result.stdout
+    assert (root / "masks/filelist.tsv").read_text() == (
+        "Files\tAnnotation type\tSource image\n"
+        "masks/cell -1.tif\tsegmentation_mask\tS-BIAD9/img1.tif\n"
+        "masks/cell2.tif\tsegmentation_mask\tS-BIAD9/img2.tif\n"
+    )
+    if in_git:
+        git(root, "add", "-A")
+    assert run_cli("sync", "--check", cwd=root).returncode == 0

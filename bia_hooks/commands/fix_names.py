@@ -10,6 +10,7 @@ from pathlib import Path
 from bia_hooks import tree
 from bia_hooks.commands.check_names import expand_paths, name_findings
 from bia_hooks.commands.common import config_of, relative_to_root
+from bia_hooks.config import Config
 from bia_hooks.errors import UsageError
 from bia_hooks.renames import plan_renames, renamed_codes
 
@@ -51,7 +52,36 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(plan)} file(s) to rename; run again with --apply to rename them.")
     else:
         print(f"{len(plan)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
+        for line in carry_rows(config, dict(plan)):
+            print(line)
     return 1
+
+
+def carry_rows(config: Config, renamed: dict[str, str]) -> list[str]:
+    """Re-path the renamed files' rows in every file list, keeping every cell of them.
+
+    The sync would find most renames by itself, but not before the first commit nor in a plain
+    folder: there, a row whose file was renamed would be dropped and a blank one added.
+    """
+    from bia_hooks import sync
+    from bia_hooks.filelist.edit import open_editor
+
+    filelists, _ = sync.filelists_of(config, tree.dataset_paths(config.root))
+    lines = []
+    for filelist in filelists:
+        file = config.root / filelist.path
+        if not file.exists():
+            continue
+        editor = open_editor(file)
+        moved = sum(editor.path_of(row) in renamed for row in editor.rows)
+        if moved:
+            editor.apply(set(), renamed, [])
+            editor.save(file)
+            lines.append(
+                f"{filelist.path}: {moved} row(s) follow their renamed file, every value kept; "
+                f"review and stage it (git add {filelist.path})"
+            )
+    return lines
 
 
 def _check_plan(root: Path, plan: list[tuple[str, str]]) -> None:
