@@ -31,6 +31,9 @@ class ListSync:
     created: bool = False
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> new rows lacking it
     new_columns: list[str] = field(default_factory=list)
+    unstaged: list[str] = field(
+        default_factory=list
+    )  # rows kept: their file is on disk, not staged
 
 
 def find_filelists(root: Path, paths: Sequence[str]) -> list[FileListConfig]:
@@ -95,16 +98,43 @@ def sync_one(
         table = read_filelist(config.root, filelist.path)[0]
         if table is not None:
             plan = plan_sync(table.paths, members, renames)
+            unstaged = _keep_unstaged(config.root, plan)
             if not plan.changed:
-                return ListSync(filelist, plan, rows=len(table.rows))
+                return ListSync(filelist, plan, rows=len(table.rows), unstaged=unstaged)
     editor = _new_editor(filelist) if created else open_editor(file)
     plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
+    outcome.unstaged = _keep_unstaged(config.root, plan)
     if plan.changed or created:
         _apply(editor, filelist, plan, outcome)
         editor.save(file)
         outcome.rows = len(editor.rows)
     return outcome
+
+
+def _keep_unstaged(root: Path, plan: SyncPlan) -> list[str]:
+    """Take back the removal of rows whose file is on disk, only not staged (yet): a person who
+    wrote the rows first and forgot ``git add`` must not lose them. Returns those paths."""
+    if not plan.removed:
+        return []
+    unstaged = [p for p in plan.removed if (root / p).exists() or (root / p).is_symlink()]
+    kept = set(unstaged)
+    plan.removed = [p for p in plan.removed if p not in kept]
+    return unstaged
+
+
+def unstaged_findings(outcome: ListSync) -> list[Finding]:
+    return [
+        Finding(
+            "BIA421",
+            outcome.config.path,
+            f"lists '{path}', which is on disk but not staged: the commit would not hold it "
+            "(the row is kept)",
+            value=path,
+            fix=f"git add '{path}', or delete its row",
+        )
+        for path in outcome.unstaged
+    ]
 
 
 def check_one(

@@ -316,3 +316,14 @@ def test_annexed_files_moved_keep_their_rows(repo: Path) -> None:
             "by 3",
         ],
     ]
+
+
+def test_rows_of_files_on_disk_but_not_staged_are_kept(dataset: Path) -> None:
+    """Rows written before ``git add``: the sync keeps them and asks for the add."""
+    git(dataset, "rm", "-q", "--cached", "annotations/masks/plate1_A02_mask.tif")
+    before = read_rows(filelist_of(dataset))
+    result = run_cli("sync", cwd=dataset)
+    assert result.returncode == 1
+    assert "which is on disk but not staged" in result.stdout
+    assert "git add 'annotations/masks/plate1_A02_mask.tif'" in result.stdout
+    assert read_rows(filelist_of(dataset)) == before

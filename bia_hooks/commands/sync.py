@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
             )
             continue
         outcome = sync.sync_one(config, filelist, members, renames_of(filelist))
+        findings += config.apply_severity(sync.unstaged_findings(outcome))
         if outcome.plan.changed or outcome.created:
             changed = True
             print("\n".join(sync.describe(outcome)), file=out)
