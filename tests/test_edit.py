@@ -145,3 +145,83 @@ def test_an_xlsx_without_files_header_is_refused(tmp_path: Path) -> None:
     wb.save(tmp_path / "list.xlsx")
     with pytest.raises(UsageError, match=r"list\.xlsx: its first header cell is not 'Files'"):
         open_editor(tmp_path / "list.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("l.tsv", b"Files\tType\na.tif\tx\n\tforgot the path\n", "line 3"),
+        ("l.tsv", b"Files\tType\na.tif\tx\n  \tforgot the path\n", "line 3"),
+        (
+            "l.json",
+            b'[{"path": "a.tif"}, {"attributes": [{"name": "T", "value": "v"}]}]',
+            "entry 1",
+        ),
+        ("l.json", b'[{"path": 7, "attributes": [{"name": "T", "value": "v"}]}]', "entry 0"),
+    ],
+)
+def test_a_row_without_a_path_is_never_deleted(
+    tmp_path: Path, name: str, content: bytes, where: str
+) -> None:
+    # The sync plans to remove every listed path that is not a file: a blank one included.
+    file = tmp_path / name
+    file.write_bytes(content)
+    editor = open_editor(file)
+    with pytest.raises(UsageError, match=f"the row at {where} has no path"):
+        editor.apply({editor.path_of(row) for row in editor.rows}, {}, [])
+
+
+def test_tsv_whitespace_only_lines_are_blank_lines_not_rows() -> None:
+    editor = TsvEditor(b"Files\tType\n \t \na.tif\tx\n")
+    assert editor.rows == ["a.tif\tx"]
+    assert editor.refs == [3]
+
+
+def test_tsv_new_column_does_not_take_over_cells_under_a_blank_header() -> None:
+    editor = TsvEditor(b"Files\tType\t\na.tif\tx\tstray note\n")
+    with pytest.raises(UsageError, match="line 2 has a value past the last header"):
+        editor.add_column("Source image")
+    assert editor.header == ["Files", "Type", ""]
+
+
+@pytest.mark.parametrize("path", ["a\tb.tif", "a\nb.tif", "a\rb.tif"])
+def test_tsv_refuses_a_path_that_would_split_the_row(path: str) -> None:
+    editor = TsvEditor(b"Files\tType\nold.tif\tx\n")
+    with pytest.raises(UsageError, match="tab or line break"):
+        editor.apply(set(), {}, [{"Files": path}])
+    with pytest.raises(UsageError, match="tab or line break"):
+        editor.apply(set(), {"old.tif": path}, [])
+
+
+@pytest.mark.parametrize("attributes", ["5", '"text"', '{"name": "T"}'])
+def test_json_attributes_that_are_no_array_do_not_crash(attributes: str) -> None:
+    editor = JsonEditor(f'[{{"path": "a.tif", "attributes": {attributes}}}]'.encode())
+    assert editor.header == ["Files"]
+    editor.apply(set(), {}, [{"Files": "b.tif"}])
+    assert [editor.path_of(r) for r in editor.rows] == ["a.tif", "b.tif"]
+    assert editor.rows[0]["attributes"] == json.loads(attributes)
+
+
+@pytest.mark.parametrize("cell", ["A3", "C2", "B1"])
+def test_xlsx_with_a_formula_is_not_rewritten(tmp_path: Path, cell: str) -> None:
+    # openpyxl reads a formula as its text ('=...' would look like a stale path and be deleted)
+    # and saves it without the result the archive reads.
+    file = tmp_path / "filelist.xlsx"
+    _styled_workbook(file)
+    wb = openpyxl.load_workbook(file)
+    wb.worksheets[0][cell] = '="masks/"&"b.tif"'
+    wb.save(file)
+    before = file.read_bytes()
+    with pytest.raises(UsageError, match=f"cell {cell} holds a formula"):
+        open_editor(file)
+    assert file.read_bytes() == before
+
+
+def test_xlsx_with_merged_rows_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    file = tmp_path / "filelist.xlsx"
+    _styled_workbook(file)
+    wb = openpyxl.load_workbook(file)
+    wb.worksheets[0].merge_cells("C2:C3")
+    wb.save(file)
+    with pytest.raises(UsageError, match="cells C2:C3 are merged"):
+        open_editor(file)

@@ -24,9 +24,14 @@ class Editor(ABC):
     header: list[str]
     rows: list[Any]
     refs: list[int]  # where each row was when read: TSV line, XLSX row, JSON index
+    name = "the file list"  # for messages: open_editor() sets the file's path
 
     @abstractmethod
     def path_of(self, row: Any) -> str: ...
+
+    def where(self, ref: int) -> str:
+        """A row's place as the user sees it."""
+        return f"line {ref}"
 
     @abstractmethod
     def with_path(self, row: Any, path: str) -> Any: ...
@@ -44,7 +49,19 @@ class Editor(ABC):
     def apply(
         self, removed: set[str], renamed: Mapping[str, str], added: list[Mapping[str, str]]
     ) -> None:
-        """Drop, re-path and add rows, then sort by path (stable: equal paths keep their order)."""
+        """Drop, re-path and add rows, then sort by path (stable: equal paths keep their order).
+
+        A row without a path is never dropped: its other cells are the user's, and only the user
+        knows which file they describe.
+        """
+        for row, ref in zip(self.rows, self.refs, strict=False):
+            path = self.path_of(row)
+            if (not path or path.isspace()) and path in removed:
+                raise UsageError(
+                    f"{self.name}: the row at {self.where(ref)} has no path, so the sync would "
+                    "delete it and its values; write its file's path in the first column (or "
+                    "delete the row yourself), then run the sync again"
+                )
         kept = [
             self.with_path(r, renamed[p]) if (p := self.path_of(r)) in renamed else r
             for r in self.rows
@@ -78,7 +95,10 @@ class TsvEditor(Editor):
             raise UsageError("the file list is empty: write a header line starting with 'Files'")
         self.header = lines[0].split("\t")
         _check_header(self.header)
-        numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if line != ""]
+        # Blank lines (whitespace only) are skipped by the archive, and dropped here.
+        numbered = [
+            (n, line) for n, line in enumerate(lines[1:], start=2) if line and not line.isspace()
+        ]
         self.refs = [n for n, _ in numbered]
         self.rows = [line for _, line in numbered]
 
@@ -87,19 +107,24 @@ class TsvEditor(Editor):
 
     def with_path(self, row: str, path: str) -> str:
         _, tab, rest = row.partition("\t")
-        return path + tab + rest
+        return _one_cell(path) + tab + rest
 
     def new_row(self, values: Mapping[str, str]) -> str:
-        return "\t".join(values.get(h, "") for h in self.header).rstrip("\t")
+        return "\t".join(_one_cell(values.get(h, "")) for h in self.header).rstrip("\t")
 
     def add_column(self, name: str) -> None:
-        if any(row.count("\t") >= len(self.header) for row in self.rows):
-            raise UsageError(
-                f"cannot add the column '{name}': some rows have cells past the last header, "
-                "which the new column would take over; give those cells a header first"
-            )
-        while self.header and self.header[-1] == "":
-            self.header.pop()  # a trailing tab's blank header cell
+        # The new column replaces the blank header cells a trailing tab makes, and takes over the
+        # cells below them: refuse when any of those cells (or one further right) holds a value.
+        width = len(self.header)
+        while width and self.header[width - 1] == "":
+            width -= 1
+        for row, ref in zip(self.rows, self.refs, strict=True):
+            if any(row.split("\t")[width:]):
+                raise UsageError(
+                    f"cannot add the column '{name}': line {ref} has a value past the last header "
+                    "cell, which the new column would take over; give that column a header first"
+                )
+        del self.header[width:]
         self.header.append(name)
 
     def render(self) -> bytes:
@@ -122,7 +147,8 @@ class JsonEditor(Editor):
         self.refs = list(range(len(document)))
         self.header = ["Files"]
         for entry in document:
-            for attribute in entry.get("attributes") or []:
+            attributes = entry.get("attributes")
+            for attribute in attributes if isinstance(attributes, list) else []:
                 name = attribute.get("name") if isinstance(attribute, dict) else None
                 if isinstance(name, str) and name not in self.header:
                     self.header.append(name)
@@ -130,6 +156,9 @@ class JsonEditor(Editor):
     def path_of(self, row: dict[str, Any]) -> str:
         path = row.get("path")
         return path if isinstance(path, str) else ""
+
+    def where(self, ref: int) -> str:
+        return f"entry {ref}"
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
         return {**row, "path": path}
@@ -163,6 +192,9 @@ class XlsxEditor(Editor):
         self.sheet = self.workbook.worksheets[0]
         width = self.sheet.max_column
         header = [self._text(c.value) for c in self.sheet[1]] if self.sheet.max_row else []
+        for c in self.sheet[1] if self.sheet.max_row else ():
+            if c.data_type == "f":
+                _refuse_formula(c.coordinate)
         while header and header[-1] == "":
             header.pop()
         if file is not None:
@@ -170,6 +202,8 @@ class XlsxEditor(Editor):
         self.header = header
         self.width = max(width, len(header))
         self.original_rows = self.sheet.max_row
+        if file is not None:
+            self._check_editable()
         numbered = [(r, self._snapshot(r)) for r in range(2, self.sheet.max_row + 1)]
         numbered = [(r, s) for r, s in numbered if any(c[0] not in (None, "") for c in s["cells"])]
         self.refs = [r for r, _ in numbered]
@@ -186,6 +220,20 @@ class XlsxEditor(Editor):
         editor.original_rows = 1
         return editor
 
+    def _check_editable(self) -> None:
+        """Refuse merged cells below the header: the sync cannot move them (openpyxl refuses
+        to write into a merge)."""
+        for merged in self.sheet.merged_cells.ranges:
+            if merged.max_row >= 2:
+                raise UsageError(
+                    f"cells {merged.coord} are merged, and the sync cannot move merged rows; "
+                    "unmerge them (the archive reads only the first cell of a merge anyway), "
+                    "then run the sync again"
+                )
+
+    def where(self, ref: int) -> str:
+        return f"row {ref}"
+
     @staticmethod
     def _text(value: Any) -> str:
         return "" if value is None else str(value)
@@ -194,6 +242,8 @@ class XlsxEditor(Editor):
         cells = []
         for col in range(1, self.width + 1):
             cell = self.sheet.cell(row=row, column=col)
+            if cell.data_type == "f":
+                _refuse_formula(cell.coordinate)
             cells.append((cell.value, _style_of(cell), cell.comment, cell.hyperlink))
         height = self.sheet.row_dimensions[row].height
         # "origin": the row it was read from; a row that ends up there again is not rewritten.
@@ -258,6 +308,26 @@ class XlsxEditor(Editor):
         write_atomic(file, buffer.getvalue())
 
 
+def _refuse_formula(cell: str) -> None:
+    # openpyxl reads a formula as its text (a path '=A1&...' the sync would take for a stale row)
+    # and writes it without its saved result, which is what the archive reads.
+    raise UsageError(
+        f"cell {cell} holds a formula; the sync cannot rewrite the workbook without losing its "
+        "saved result, which is what the archive reads; replace the formulas with their values "
+        "(copy, then Paste Special > Values), then run the sync again"
+    )
+
+
+def _one_cell(value: str) -> str:
+    # A tab or line break would split the row or the cell: the list would no longer say the same.
+    if "\t" in value or "\n" in value or "\r" in value:
+        raise UsageError(
+            f"{value!r} holds a tab or line break, which a TSV file list cannot hold in a cell; "
+            "rename the file (bia-hooks fix-names) or change the value"
+        )
+    return value
+
+
 def _check_header(header: list[str]) -> None:
     # Rows are only ever edited under a header the archive reads: nothing else is taken for one.
     if not header or header[0] != "Files":
@@ -290,8 +360,10 @@ def open_editor(file: Path) -> Editor:
     if suffix not in opener:
         raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
     try:
-        return opener[suffix]()
+        editor = opener[suffix]()
     except OSError as e:
         raise UsageError(f"{file}: cannot read: {e.strerror}") from None
     except UsageError as e:
         raise UsageError(f"{file}: {e}") from None
+    editor.name = str(file)
+    return editor
