@@ -42,7 +42,9 @@ def plan_sync(
     member_set = set(members)
     listed_set = set(listed)
     # Set differences first: in a repository in step, nothing below runs on more than a few paths.
-    stale = [p for p in dict.fromkeys(listed) if p not in member_set]  # in list order, once each
+    # In list order, once each. A blank path names no file: it is not the sync's to remove (the
+    # archive refuses it, and validation says so, BIA219), so its row and values stay.
+    stale = [p for p in dict.fromkeys(listed) if p not in member_set and p.strip()]
     members_sorted = sorted(member_set) if stale else []
     plan = SyncPlan()
     for path in stale:
