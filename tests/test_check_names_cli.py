@@ -98,6 +98,8 @@ def test_json_report(repo: Path, tmp_path: Path) -> None:
         (["ok.tif"], ["--root", "no-such-folder"], 2),
         (["ok.tif"], ["--config", "missing.yaml"], 2),
         (["ok.tif"], ["--format", "xml"], 2),
+        (["ok.tif"], ["--max-per-code", "-1"], 2),
+        (["ok.tif"], ["--max-per-code", "many"], 2),
     ],
 )
 def test_exit_status(repo: Path, files: list[str], args: list[str], status: int) -> None:
@@ -106,6 +108,16 @@ def test_exit_status(repo: Path, files: list[str], args: list[str], status: int)
     result = run_cli("check-names", *args, cwd=repo)
     assert result.returncode == status, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("report", [".", "masks", "a#.tif/report.json"])
+def test_a_report_that_cannot_be_written_is_one_message(repo: Path, report: str) -> None:
+    write(repo, "a#.tif", "masks/b.tif")
+    git(repo, "add", "-A")
+    result = run_cli("check-names", "--report", report, cwd=repo)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--report {report}: cannot write the report" in result.stderr
+    assert (repo / "a#.tif").is_file() and (repo / "masks/b.tif").is_file()
 
 
 def test_many_findings_of_one_code_are_capped_in_text(repo: Path) -> None:

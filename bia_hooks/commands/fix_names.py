@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bia_hooks import tree
 from bia_hooks.commands.check_names import expand_paths, name_findings
-from bia_hooks.commands.common import config_of, relative_to_root
+from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.errors import UsageError
 from bia_hooks.renames import plan_renames, renamed_codes
 
@@ -21,8 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--apply", action="store_true", help="rename the files (git mv in a repository)"
     )
-    parser.add_argument("--root", type=Path, default=Path("."), help="the dataset root")
-    parser.add_argument("--config", type=Path, help="configuration file")
+    add_root_and_config(parser)
 
 
 def run(args: argparse.Namespace) -> int:
