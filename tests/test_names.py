@@ -118,6 +118,13 @@ def test_no_collision(checked: list[str], everything: list[str]) -> None:
     assert check_collisions(checked, everything) == []
 
 
+def test_collisions_of_paths_given_as_iterators() -> None:
+    findings = check_collisions(iter(["Masks/x.tif"]), iter(["masks/y.tif"]))
+    assert [f.message[:21] for f in findings] == ["'Masks' and 'masks' d"]
+    everything = iter(["a.tif", "A.tif"])
+    assert len(check_collisions(everything, everything)) == 1
+
+
 def test_a_collision_is_reported_once() -> None:
     everything = ["Masks/a.tif", "Masks/b.tif", "masks/c.tif"]
     findings = check_names(everything, everything, NameSettings())
