@@ -66,6 +66,8 @@ class TextReporter:
             counts = count_levels(list(findings))
             kinds = Counter(KIND_TEXT[f.kind] for f in findings if f.level.value == "error")
             out.write(f"{counts['error']:,} error(s), {counts['warning']:,} warning(s)")
+            if counts["info"]:
+                out.write(f", {counts['info']:,} note(s)")
             if kinds:
                 out.write(" — " + "; ".join(f"{n:,}: {k}" for k, n in kinds.most_common()))
             out.write("\n")

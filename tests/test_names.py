@@ -181,6 +181,18 @@ def test_severity_raises_lowers_and_turns_off(repo: Path) -> None:
     assert found == {("BIA103", "error"), ("BIA101", "warning")}
 
 
+def test_findings_made_notes_are_counted_as_notes(repo: Path) -> None:
+    write(repo, "a b.tif")
+    git(repo, "add", "-A")
+    status, out, _ = check(repo, "severity:\n  BIA103: info\n", "--fail-on", "warning")
+    assert status == 0
+    assert out.splitlines() == [
+        "a b.tif: info BIA103 the path holds a space; the archive's help page allows only letters,"
+        " digits and ! - _ . * ' ( ) -> use '_' instead of spaces",
+        "0 error(s), 0 warning(s), 1 note(s)",
+    ]
+
+
 def test_warnings_only_pass_unless_fail_on_warning(repo: Path) -> None:
     write(repo, "a b.tif")
     git(repo, "add", "-A")
