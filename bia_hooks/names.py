@@ -20,7 +20,6 @@ __all__ = [
     "check_names",
     "check_path",
     "fold",
-    "with_folders",
 ]
 
 # Made by the operating system, not data; compared ignoring case, as Windows and macOS do.
@@ -131,21 +130,6 @@ def _risky(
         message = f"'{name}' is a file the operating system made, not data"
         fix = "remove it from the repository (git rm --cached) and add it to .gitignore"
         yield Finding("BIA110", path, message, fix=fix)
-
-
-def with_folders(paths: Iterable[str]) -> set[str]:
-    """The paths and every folder above them."""
-    out: set[str] = set()
-    for path in paths:
-        out.add(path)
-        cut = path.rfind("/")
-        while cut > 0:
-            folder = path[:cut]
-            if folder in out:
-                break
-            out.add(folder)
-            cut = path.rfind("/", 0, cut)
-    return out
 
 
 def _suspects(paths: list[str]) -> list[str]:

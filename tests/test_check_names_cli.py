@@ -37,10 +37,12 @@ def test_a_deleted_but_staged_file_still_counts(repo: Path) -> None:
 
 
 def test_plain_folder_walk(tmp_path: Path) -> None:
-    write(tmp_path, "a/b#.tif", "a/ok.tif", ".git-not/x.tif")
+    write(tmp_path, "a/b#.tif", "a/ok.tif", ".git-not/x#.tif", ".git/y#.tif")
     result = run_cli("check-names", "--root", str(tmp_path), cwd=PROJECT.parent)
     assert result.returncode == 1
     assert "a/b#.tif: error BIA101" in result.stdout and "ok.tif" not in result.stdout
+    # Only git's own folder is skipped, not a folder whose name starts the same.
+    assert ".git-not/x#.tif: error BIA101" in result.stdout and "y#.tif" not in result.stdout
 
 
 def test_explicit_paths_and_folders(tmp_path: Path) -> None:
@@ -49,6 +51,12 @@ def test_explicit_paths_and_folders(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "masks/a#.tif" in result.stdout and "new name.tif" in result.stdout
     assert "points" not in result.stdout
+
+
+def test_the_root_with_a_name_to_be(tmp_path: Path) -> None:
+    write(tmp_path, "masks/a#.tif")
+    result = run_cli("check-names", ".", "new name.tif", cwd=tmp_path)
+    assert "masks/a#.tif" in result.stdout and "new name.tif: warning BIA103" in result.stdout
 
 
 def test_explicit_paths_from_a_subfolder(repo: Path) -> None:
