@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from bia_hooks import __version__
 from bia_hooks.errors import UsageError
@@ -54,7 +55,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _module(module_name: str):  # type: ignore[no-untyped-def]
+def _module(module_name: str) -> ModuleType:
     return importlib.import_module(f"bia_hooks.commands.{module_name}")
 
 

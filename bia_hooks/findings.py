@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from bia_hooks.codes import CODES, Kind, Level
@@ -60,7 +61,7 @@ class Finding:
         return (self.level.rank, self.path, self.line or 0, self.code, self.column or "")
 
 
-def count_levels(findings: list[Finding]) -> dict[str, int]:
+def count_levels(findings: Iterable[Finding]) -> dict[str, int]:
     counts = {level.value: 0 for level in Level}
     for f in findings:
         counts[f.level.value] += 1

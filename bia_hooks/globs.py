@@ -28,20 +28,35 @@ def _translate(pattern: str) -> str:
             i += 1
         elif pattern[i] == "[":
             end = pattern.find("]", i + 1)
-            if end < 0:
+            char_class = _char_class(pattern[i + 1 : end]) if end > 0 else None
+            if char_class is None:  # no closing ']', or nothing a class can hold: a plain '['
                 out.append(re.escape("["))
                 i += 1
             else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
+                out.append(char_class)
                 i = end + 1
         else:
             out.append(re.escape(pattern[i]))
             i += 1
     # A pattern naming a folder matches everything below it too.
     return "".join(out) + "(?:/.*)?"
+
+
+def _char_class(body: str) -> str | None:
+    """``[abc]``, ``[a-z]``, ``[!a-z]`` (or ``[^a-z]``) as a regular expression, never matching
+    '/'; None when the text makes no valid class (``[]``, ``[z-a]``): its '[' is then literal."""
+    negated = body[:1] in ("!", "^")
+    body = body[1:] if negated else body
+    if not body:
+        return None
+    # Every character literal but the range dash: '[', '\\', '&&', '~~' mean nothing special here.
+    escaped = "".join(c if c == "-" else re.escape(c) for c in body)
+    regex = f"[^/{escaped}]" if negated else f"[{escaped}]"
+    try:
+        re.compile(regex)
+    except re.error:  # a range backwards, such as z-a
+        return None
+    return regex
 
 
 @functools.lru_cache(maxsize=256)

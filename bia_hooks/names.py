@@ -20,7 +20,6 @@ __all__ = [
     "check_names",
     "check_path",
     "fold",
-    "with_folders",
 ]
 
 # Made by the operating system, not data; compared ignoring case, as Windows and macOS do.
@@ -133,21 +132,6 @@ def _risky(
         yield Finding("BIA110", path, message, fix=fix)
 
 
-def with_folders(paths: Iterable[str]) -> set[str]:
-    """The paths and every folder above them."""
-    out: set[str] = set()
-    for path in paths:
-        out.add(path)
-        cut = path.rfind("/")
-        while cut > 0:
-            folder = path[:cut]
-            if folder in out:
-                break
-            out.add(folder)
-            cut = path.rfind("/", 0, cut)
-    return out
-
-
 def _suspects(paths: list[str]) -> list[str]:
     """The paths that may have a finding besides collisions, found from their distinct names:
     a dataset of a million files has only a few thousand different file and folder names."""
@@ -174,15 +158,29 @@ def _folders_of(path: str) -> list[str]:
     return out
 
 
+def _dataset_index(checked: list[str], everything: Iterable[str]) -> PathIndex:
+    """The dataset's paths and the checked ones not among them (a name not yet created), each
+    once: a path counted twice would hide the usual case, no two paths that fold together."""
+    if checked is everything:
+        return PathIndex(checked)
+    everything = everything if isinstance(everything, list) else list(everything)
+    known = set(everything)
+    new = [p for p in checked if p not in known]
+    return PathIndex(everything, new) if new else PathIndex(everything)
+
+
 def check_collisions(
     checked: Iterable[str], everything: Iterable[str], index: PathIndex | None = None
 ) -> list[Finding]:
     """Checked paths (or their folders) equal to another path or folder but for case or Unicode
     form. ``everything`` is the whole dataset; the checked paths count as part of it. ``index``:
     a ``PathIndex`` of the same paths, when the caller has one."""
+    if checked is not everything:
+        checked = list(checked)
+    elif not isinstance(checked, list):
+        checked = everything = list(checked)
     if index is None:
-        index = PathIndex(everything if checked is everything else [*everything, *checked])
-    checked = list(checked)
+        index = _dataset_index(checked, everything)
     index.build()
     names = index.files + index.folders
     keys = index.file_keys + index.folder_keys
@@ -226,9 +224,10 @@ def check_names(
     """All name findings for ``checked``, against the full set of paths in the dataset."""
     if checked is not everything:
         checked = list(dict.fromkeys(checked))
-    checked = checked if isinstance(checked, list) else list(checked)
+    elif not isinstance(checked, list):
+        checked = everything = list(checked)
     # The dataset's paths and their folded keys, computed once for new names and collisions.
-    index = PathIndex(everything if checked is everything else [*everything, *checked])
+    index = _dataset_index(checked, everything)
     taken = Taken(index=index)  # loaded only if a new name is suggested
     findings = [f for p in _suspects(checked) for f in check_path(p, settings, taken)]
     findings.extend(check_collisions(checked, everything, index))

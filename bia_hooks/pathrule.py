@@ -126,9 +126,10 @@ def sanitize_component(name: str, *, no_spaces: bool = False) -> str:
         out = out.replace(" ", "_")
     if out == "":
         return "_"
-    stem = out.split(".", 1)[0]
-    if stem.upper() in WINDOWS_RESERVED:
-        out = f"{stem}_{out[len(stem) :]}"
+    # Windows ignores spaces before the extension too: 'aux .tif' is the device AUX.
+    device = out.split(".", 1)[0].rstrip(" ")
+    if device.upper() in WINDOWS_RESERVED:
+        out = f"{device}_{out[len(device) :]}"
     return out
 
 
@@ -243,9 +244,10 @@ class Taken:
 
 
 def _numbered(name: str, n: int) -> str:
-    """``a.ome.tif`` -> ``a-1.ome.tif``; a name starting with a dot keeps its dot in front."""
-    stem, dot, ext = name.partition(".") if not name.startswith(".") else (name, "", "")
-    return f"{stem}-{n}{dot}{ext}"
+    """``a.ome.tif`` -> ``a-1.ome.tif``; ``.a.tif`` -> ``.a-1.tif``: the extension is kept."""
+    lead = "." if name.startswith(".") else ""
+    stem, dot, ext = name[len(lead) :].partition(".")
+    return f"{lead}{stem}-{n}{dot}{ext}"
 
 
 def suggest_path(

@@ -63,9 +63,11 @@ class TextReporter:
                     f"({total:,} in all; --format json lists every one)\n"
                 )
         if findings:
-            counts = count_levels(list(findings))
+            counts = count_levels(findings)
             kinds = Counter(KIND_TEXT[f.kind] for f in findings if f.level.value == "error")
             out.write(f"{counts['error']:,} error(s), {counts['warning']:,} warning(s)")
+            if counts["info"]:
+                out.write(f", {counts['info']:,} note(s)")
             if kinds:
                 out.write(" — " + "; ".join(f"{n:,}: {k}" for k, n in kinds.most_common()))
             out.write("\n")
@@ -85,7 +87,7 @@ def to_json(findings: Sequence[Finding], extra: dict[str, Any] | None = None) ->
             if (value := getattr(f, key)) is not None:
                 item[key] = value
         items.append(item)
-    counts = count_levels(list(findings))
+    counts = count_levels(findings)
     report: dict[str, Any] = {
         "version": REPORT_VERSION,
         "tool": {"name": "bia-hooks", "version": __version__},
@@ -189,7 +191,7 @@ class GithubReporter:
         shown = pick_annotations(findings, self.per_level)
         for f in shown:
             out.write(github_command(f, self.path_prefix) + "\n")
-        counts = count_levels(list(findings))
+        counts = count_levels(findings)
         line = f"bia-hooks: {counts['error']:,} error(s), {counts['warning']:,} warning(s)"
         if counts["info"]:
             line += f", {counts['info']:,} note(s)"

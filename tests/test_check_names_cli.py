@@ -37,10 +37,12 @@ def test_a_deleted_but_staged_file_still_counts(repo: Path) -> None:
 
 
 def test_plain_folder_walk(tmp_path: Path) -> None:
-    write(tmp_path, "a/b#.tif", "a/ok.tif", ".git-not/x.tif")
+    write(tmp_path, "a/b#.tif", "a/ok.tif", ".git-not/x#.tif", ".git/y#.tif")
     result = run_cli("check-names", "--root", str(tmp_path), cwd=PROJECT.parent)
     assert result.returncode == 1
     assert "a/b#.tif: error BIA101" in result.stdout and "ok.tif" not in result.stdout
+    # Only git's own folder is skipped, not a folder whose name starts the same.
+    assert ".git-not/x#.tif: error BIA101" in result.stdout and "y#.tif" not in result.stdout
 
 
 def test_explicit_paths_and_folders(tmp_path: Path) -> None:
@@ -49,6 +51,12 @@ def test_explicit_paths_and_folders(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "masks/a#.tif" in result.stdout and "new name.tif" in result.stdout
     assert "points" not in result.stdout
+
+
+def test_the_root_with_a_name_to_be(tmp_path: Path) -> None:
+    write(tmp_path, "masks/a#.tif")
+    result = run_cli("check-names", ".", "new name.tif", cwd=tmp_path)
+    assert "masks/a#.tif" in result.stdout and "new name.tif: warning BIA103" in result.stdout
 
 
 def test_explicit_paths_from_a_subfolder(repo: Path) -> None:
@@ -98,6 +106,8 @@ def test_json_report(repo: Path, tmp_path: Path) -> None:
         (["ok.tif"], ["--root", "no-such-folder"], 2),
         (["ok.tif"], ["--config", "missing.yaml"], 2),
         (["ok.tif"], ["--format", "xml"], 2),
+        (["ok.tif"], ["--max-per-code", "-1"], 2),
+        (["ok.tif"], ["--max-per-code", "many"], 2),
     ],
 )
 def test_exit_status(repo: Path, files: list[str], args: list[str], status: int) -> None:
@@ -106,6 +116,16 @@ def test_exit_status(repo: Path, files: list[str], args: list[str], status: int)
     result = run_cli("check-names", *args, cwd=repo)
     assert result.returncode == status, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("report", [".", "masks", "a#.tif/report.json"])
+def test_a_report_that_cannot_be_written_is_one_message(repo: Path, report: str) -> None:
+    write(repo, "a#.tif", "masks/b.tif")
+    git(repo, "add", "-A")
+    result = run_cli("check-names", "--report", report, cwd=repo)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--report {report}: cannot write the report" in result.stderr
+    assert (repo / "a#.tif").is_file() and (repo / "masks/b.tif").is_file()
 
 
 def test_many_findings_of_one_code_are_capped_in_text(repo: Path) -> None:

@@ -31,6 +31,20 @@ def test_nothing_to_fix(repo: Path) -> None:
     git(repo, "add", "-A")
     result = run_cli("fix-names", "--apply", cwd=repo)
     assert result.returncode == 0 and "Nothing to rename" in result.stdout
+    # What no rename fixes is still pointed at, not passed over in silence.
+    assert (
+        "1 path(s) still have findings no rename fixes; see bia-hooks check-names" in result.stdout
+    )
+
+
+def test_nothing_at_all_to_fix(repo: Path) -> None:
+    write(repo, "ok.tif")
+    git(repo, "add", "-A")
+    result = run_cli("fix-names", cwd=repo)
+    assert (result.returncode, result.stdout) == (
+        0,
+        "Nothing to rename: every name is one the archive accepts.\n",
+    )
 
 
 def test_apply_in_git_renames_stages_and_keeps_history(repo: Path) -> None:
@@ -80,6 +94,17 @@ def test_never_overwrites_an_untracked_file(repo: Path) -> None:
     assert (repo / "a-.tif").read_text() == "untracked, precious\n"
     assert (repo / "a#.tif").read_text() == "tracked\n"
     assert (repo / "b#.tif").exists()  # all of the plan, or nothing
+
+
+def test_an_untracked_file_where_a_new_folder_goes_stops_before_any_rename(repo: Path) -> None:
+    write(repo, "a#.tif", "d#/x.tif")
+    git(repo, "add", "-A")
+    write(repo, "d-", content="untracked, precious\n")
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "'d-' already exists; rename 'd#/x.tif' by hand. Nothing was renamed." in result.stderr
+    assert result.stdout == ""
+    assert files(repo) == {"a#.tif", "d#/x.tif", "d-"}
 
 
 def test_never_overwrites_a_tracked_file(repo: Path) -> None:

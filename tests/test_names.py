@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 from conftest import git, run_cli, write
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bia_hooks.findings import Finding
 from bia_hooks.names import NameSettings, check_collisions, check_names, check_path
+from bia_hooks.renames import plan_renames, renamed_codes
 
 E, W = "error", "warning"
 
@@ -115,6 +118,13 @@ def test_no_collision(checked: list[str], everything: list[str]) -> None:
     assert check_collisions(checked, everything) == []
 
 
+def test_collisions_of_paths_given_as_iterators() -> None:
+    findings = check_collisions(iter(["Masks/x.tif"]), iter(["masks/y.tif"]))
+    assert [f.message[:21] for f in findings] == ["'Masks' and 'masks' d"]
+    everything = iter(["a.tif", "A.tif"])
+    assert len(check_collisions(everything, everything)) == 1
+
+
 def test_a_collision_is_reported_once() -> None:
     everything = ["Masks/a.tif", "Masks/b.tif", "masks/c.tif"]
     findings = check_names(everything, everything, NameSettings())
@@ -128,6 +138,26 @@ def test_collisions_between_tracked_paths_not_checked_are_not_this_commits() -> 
 def test_suggested_names_avoid_every_path_of_the_dataset() -> None:
     (f,) = check_names(["a#.tif"], ["a#.tif", "a-.tif", "A--1.TIF"], NameSettings())
     assert f.fix == "rename to 'a--2.tif'"
+
+
+name_text = st.lists(
+    st.sampled_from(["a", "aux", "CON", " ", ".", "..", "", "#", ".tif", "x y", "é", "/", "  "]),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=name_text, spaces=st.sampled_from(["warn", "error"]))
+@example(path="aux .tif", spaces="warn")  # a device name for Windows, despite the space
+def test_a_finding_fixed_by_a_new_name_gets_a_different_name(path: str, spaces: str) -> None:
+    # What check-names tells to rename, fix-names renames: never "rename to" the same name.
+    name_settings = NameSettings(spaces=spaces)
+    findings = check_path(path, name_settings)
+    if any(f.code in renamed_codes(name_settings) for f in findings):
+        ((old, new),) = plan_renames([path], [path], name_settings)
+        assert old == path and new != path
+    for f in findings:
+        assert f.fix != f"rename to '{path}'"
 
 
 # --- configuration: per-code severity, ignore globs, bad files ---
@@ -149,6 +179,18 @@ def test_severity_raises_lowers_and_turns_off(repo: Path) -> None:
 
     found = {(f["code"], f["level"]) for f in json.loads(out)["findings"]}
     assert found == {("BIA103", "error"), ("BIA101", "warning")}
+
+
+def test_findings_made_notes_are_counted_as_notes(repo: Path) -> None:
+    write(repo, "a b.tif")
+    git(repo, "add", "-A")
+    status, out, _ = check(repo, "severity:\n  BIA103: info\n", "--fail-on", "warning")
+    assert status == 0
+    assert out.splitlines() == [
+        "a b.tif: info BIA103 the path holds a space; the archive's help page allows only letters,"
+        " digits and ! - _ . * ' ( ) -> use '_' instead of spaces",
+        "0 error(s), 0 warning(s), 1 note(s)",
+    ]
 
 
 def test_warnings_only_pass_unless_fail_on_warning(repo: Path) -> None:

@@ -158,6 +158,7 @@ def test_replacement(char: str, replacement: str) -> None:
         ("...", "_"),
         ("CON.tif", "CON_.tif"),  # a Windows device name is not proposed
         ("nul", "nul_"),
+        ("aux .tif", "aux_ .tif"),  # Windows ignores the space: still the device AUX
         ("x\udcff.tif", "x.tif"),
     ],
 )
@@ -196,6 +197,7 @@ def test_sanitize_path_without_spaces() -> None:
         ("d#/x.tif", ["d-/y.tif"], "d-/x.tif"),  # an existing folder may receive it
         ("d#/x.tif", ["D-/y.tif"], "d--1/x.tif"),  # but not a case twin of it
         (".a#", [".a-"], ".a--1"),
+        (".a#.tif", [".a-.tif"], ".a--1.tif"),  # the extension stays the extension
         ("ok.tif", ["ok.tif"], "ok.tif"),  # a good path is its own suggestion
     ],
 )
@@ -273,7 +275,7 @@ def test_sanitize_is_idempotent_and_safe(path: str) -> None:
     assert sanitize_path(safe) == safe
     for part in safe.split("/"):
         assert part and part == part.strip(" ") and not part.endswith(".") and "  " not in part
-        assert part.split(".", 1)[0].upper() not in pathrule.WINDOWS_RESERVED
+        assert part.split(".", 1)[0].rstrip(" ").upper() not in pathrule.WINDOWS_RESERVED
 
 
 @settings(max_examples=200, deadline=None)

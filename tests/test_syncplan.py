@@ -64,7 +64,9 @@ from bia_hooks.syncplan import new_row_values, place_values, plan_sync
             id="row inside a one-object folder is kept",
         ),
         pytest.param(["a.tif", "a.tif"], ["a.tif"], {}, [], [], {}, id="duplicate rows kept"),
-        pytest.param(["", "  ", "a.tif"], ["a.tif"], {}, [], [], {}, id="blank paths are no removal"),
+        pytest.param(
+            ["", "  ", "a.tif"], ["a.tif"], {}, [], [], {}, id="blank paths are no removal"
+        ),
     ],
 )
 def test_plan(

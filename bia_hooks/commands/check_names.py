@@ -25,10 +25,11 @@ def expand_paths(root: Path, paths: list[str], everything: list[str]) -> list[st
                and not os.path.islink(os.path.join(root, p))]  # fmt: skip
     if not folders:  # the hook's case: files only, no need to scan the dataset
         return paths
-    if "." in folders:
-        return everything
-    prefixes = tuple(f + "/" for f in folders)
-    below = [p for p in everything if p.startswith(prefixes)]
+    if "." in folders:  # the root: every file
+        below = everything
+    else:
+        prefixes = tuple(f + "/" for f in folders)
+        below = [p for p in everything if p.startswith(prefixes)]
     return [p for p in paths if p not in folders] + below
 
 

@@ -18,7 +18,7 @@ from bia_hooks.reporters import FORMATS, github_path_prefix, make_reporter
 FAIL_ON = ("error", "warning", "never")
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
+def add_root_and_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root",
         type=Path,
@@ -28,6 +28,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, help="configuration file (default: ROOT/.bia-hooks.yaml, if present)"
     )
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    add_root_and_config(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
     parser.add_argument("--report", type=Path, help="also write the JSON report to this file")
     parser.add_argument(
@@ -38,11 +42,22 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-per-code",
-        type=int,
+        type=_count,
         default=50,
         metavar="N",
         help="text format: show at most N findings per code (0: all)",
     )
+
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more (argparse turns the error into a usage message, exit 2)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 0 or more")
+    return n
 
 
 def config_of(args: argparse.Namespace) -> Config:
@@ -86,7 +101,12 @@ def finish(
         buffer = io.StringIO()
         make_reporter("json").report(findings, buffer, extra)
         # A name that is not UTF-8 is written as a \udcXX escape, not refused.
-        write_atomic(args.report, buffer.getvalue().encode("utf-8", "backslashreplace"))
+        try:
+            write_atomic(args.report, buffer.getvalue().encode("utf-8", "backslashreplace"))
+        except OSError as e:
+            raise UsageError(
+                f"--report {args.report}: cannot write the report: {e.strerror}"
+            ) from None
     return exit_status(findings, args.fail_on)
 
 

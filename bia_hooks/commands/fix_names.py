@@ -9,9 +9,10 @@ from pathlib import Path
 
 from bia_hooks import tree
 from bia_hooks.commands.check_names import expand_paths, name_findings
-from bia_hooks.commands.common import config_of, relative_to_root
+from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError
+from bia_hooks.pathrule import all_folders
 from bia_hooks.renames import plan_renames, renamed_codes
 
 
@@ -22,8 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--apply", action="store_true", help="rename the files (git mv in a repository)"
     )
-    parser.add_argument("--root", type=Path, default=Path("."), help="the dataset root")
-    parser.add_argument("--config", type=Path, help="configuration file")
+    add_root_and_config(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,13 +41,16 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_renames(needing, everything, config.names)
     if not plan:
         print("Nothing to rename: every name is one the archive accepts.")
+        left = len({f.path for f in findings})
+        if left:  # letter-case twins, junk files, spaces: a person decides
+            print(f"{left} path(s) still have findings no rename fixes; see bia-hooks check-names.")
         return 0
     if args.apply:
         _check_plan(config.root, plan)  # before anything moves: all of the plan, or nothing
     for old, new in plan:
-        print(f"{'renamed' if args.apply else 'would rename'} '{old}' -> '{new}'")
         if args.apply:
             _rename(config.root, old, new, in_git)
+        print(f"{'renamed' if args.apply else 'would rename'} '{old}' -> '{new}'")
     if not args.apply:
         print(f"{len(plan)} file(s) to rename; run again with --apply to rename them.")
     else:
@@ -88,11 +91,14 @@ def _check_plan(root: Path, plan: list[tuple[str, str]]) -> None:
     for old, new in plan:
         if not os.path.lexists(os.path.join(root, old)):
             raise UsageError(f"'{old}' is in the index but not on disk; restore or remove it first")
-        # Never overwrite, not even a file git does not know (the plan only knows tracked ones).
-        if os.path.lexists(os.path.join(root, new)):
-            raise UsageError(
-                f"'{new}' already exists; rename '{old}' by hand. Nothing was renamed."
-            )
+        # Never overwrite, not even a file git does not know (the plan only knows tracked ones),
+        # and never stop halfway on a file where a new folder must go.
+        for path in [new, *sorted(all_folders([new]))]:
+            target = os.path.join(root, path)
+            if os.path.lexists(target) and (path == new or not os.path.isdir(target)):
+                raise UsageError(
+                    f"'{path}' already exists; rename '{old}' by hand. Nothing was renamed."
+                )
 
 
 def _rename(root: Path, old: str, new: str, in_git: bool) -> None:
