@@ -13,6 +13,7 @@ from bia_hooks.config import Config, FileListConfig
 from bia_hooks.coverage import Coverage, assign
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import Editor, open_editor
+from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
 
@@ -60,7 +61,18 @@ NO_FILELIST_HELP = (
 
 
 def share_out(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], Coverage]:
+    """The file lists and the files each covers. Every configured path is checked first, so that
+    a bad one stops the run before any list is written."""
     filelists, configured = filelists_of(config, paths)
+    seen: set[str] = set()
+    for filelist in filelists:
+        ensure_inside(config.root, filelist)
+        if filelist.path in seen:
+            raise UsageError(
+                f"file list {filelist.path}: named twice under 'filelists' in .bia-hooks.yaml; "
+                "keep one entry (its include globs can name several folders)"
+            )
+        seen.add(filelist.path)
     coverage = assign(paths, filelists, config.ignore, nearest_wins=not configured)
     return filelists, coverage
 
@@ -112,12 +124,10 @@ def check_one(
     filelist: FileListConfig,
     members: list[str],
     renames: Mapping[str, str],
-    listed: Sequence[str] | None,
-    refs: Sequence[int] | None,
+    table: Table | None,
 ) -> tuple[ListSync, list[Finding]]:
-    """What a sync would change, as findings. ``listed`` and ``refs`` are the file list's paths
-    and their rows as the archive reads them (None when it cannot read the list: its format
-    findings say why)."""
+    """What a sync would change, as findings. ``table`` is the file list as the archive reads
+    it (None when it does not exist or cannot be read: its format findings say why)."""
     if not (config.root / filelist.path).exists():
         finding = Finding(
             "BIA424",
@@ -126,13 +136,11 @@ def check_one(
             fix="run 'bia-hooks sync' to create it, and stage it",
         )
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
-    if listed is None:
+    if table is None:
         return ListSync(filelist, SyncPlan(), rows=0), []
-    plan = plan_sync(listed, members, renames)
-    outcome = ListSync(filelist, plan, rows=len(listed))
-    return outcome, _drift_findings(
-        filelist.path, dict(zip(listed, refs or (), strict=False)), plan
-    )
+    plan = plan_sync(table.paths, members, renames)
+    outcome = ListSync(filelist, plan, rows=len(table.rows))
+    return outcome, _drift_findings(filelist.path, table, plan)
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -170,12 +178,15 @@ def _key(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[Finding]:
+def _drift_findings(name: str, table: Table, plan: SyncPlan) -> list[Finding]:
     fix = (
         "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) "
         "and stage the file list"
     )
     findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
+    if not (plan.removed or plan.renamed):
+        return findings  # a list in step: no map of its rows (a million of them) is needed
+    refs = dict(zip(table.paths, table.refs, strict=False))
     line_kind = "pointer" if name.endswith(".json") else "line"
     for path in plan.removed:
         findings.append(
@@ -275,6 +286,12 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
 
 
 def ensure_inside(root: Path, filelist: FileListConfig) -> None:
+    """A configured file list's path must be a plain path inside the dataset, as git writes it."""
     normalized = posixpath.normpath(filelist.path)
-    if normalized.startswith("../") or normalized.startswith("/"):
+    if normalized.startswith("../") or normalized.startswith("/") or normalized == "..":
         raise UsageError(f"file list {filelist.path}: must be inside the dataset root")
+    if normalized != filelist.path:
+        raise UsageError(
+            f"file list {filelist.path}: write it as '{normalized}' in .bia-hooks.yaml "
+            "(from the dataset root, without './' or '//')"
+        )

@@ -316,3 +316,38 @@ def test_annexed_files_moved_keep_their_rows(repo: Path) -> None:
             "by 3",
         ],
     ]
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ("../outside.tsv", "must be inside the dataset root"),
+        ("./b/filelist.tsv", "write it as 'b/filelist.tsv'"),
+        ("a/filelist.tsv", "named twice under 'filelists'"),
+    ],
+)
+@pytest.mark.parametrize("command", [["sync"], ["sync", "--check"], ["check"]])
+def test_a_bad_filelist_path_stops_before_any_write(
+    repo: Path, second: str, message: str, command: list[str]
+) -> None:
+    (repo / ".bia-hooks.yaml").write_text(
+        f"filelists:\n  - path: a/filelist.tsv\n    include: ['a/**']\n  - path: {second}\n"
+    )
+    write(repo, "a/x.tif", "b/y.tif")
+    (repo / "a/filelist.tsv").write_text("Files\n")
+    git(repo, "add", "-A")
+    result = run_cli(*command, cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert (repo / "a/filelist.tsv").read_text() == "Files\n"  # the first list is untouched
+
+
+@pytest.mark.parametrize("command", [["sync", "--check"], ["check"]])
+def test_check_fails_on_a_filelist_it_cannot_read(repo: Path, command: list[str]) -> None:
+    (repo / ".bia-hooks.yaml").write_text("filelists:\n  - path: a/filelist.tsv\n")
+    write(repo, "a/x.tif")
+    (repo / "a/filelist.tsv").write_bytes("Files\na/x.tif\n".encode("utf-16"))
+    git(repo, "add", "-A")
+    result = run_cli(*command, cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "BIA205" in result.stdout  # sync --check passed it before: the list is unreadable
