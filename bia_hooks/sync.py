@@ -138,9 +138,10 @@ def check_one(
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
     if table is None:
         return ListSync(filelist, SyncPlan(), rows=0), []
-    plan = plan_sync(table.paths, members, renames)
-    outcome = ListSync(filelist, plan, rows=len(table.rows))
-    return outcome, _drift_findings(filelist.path, table, plan)
+    listed = table.paths
+    plan = plan_sync(listed, members, renames)
+    outcome = ListSync(filelist, plan, rows=len(listed))
+    return outcome, _drift_findings(filelist.path, listed, table.refs, plan)
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -178,7 +179,9 @@ def _key(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def _drift_findings(name: str, table: Table, plan: SyncPlan) -> list[Finding]:
+def _drift_findings(
+    name: str, listed: Sequence[str], refs: Sequence[int], plan: SyncPlan
+) -> list[Finding]:
     fix = (
         "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) "
         "and stage the file list"
@@ -186,7 +189,7 @@ def _drift_findings(name: str, table: Table, plan: SyncPlan) -> list[Finding]:
     findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
     if not (plan.removed or plan.renamed):
         return findings  # a list in step: no map of its rows (a million of them) is needed
-    refs = dict(zip(table.paths, table.refs, strict=False))
+    line_of = dict(zip(listed, refs, strict=False))
     line_kind = "pointer" if name.endswith(".json") else "line"
     for path in plan.removed:
         findings.append(
@@ -196,7 +199,7 @@ def _drift_findings(name: str, table: Table, plan: SyncPlan) -> list[Finding]:
                 f"lists '{path}', which is not in the dataset",
                 value=path,
                 fix=fix,
-                **_where(line_kind, refs.get(path)),
+                **_where(line_kind, line_of.get(path)),
             )
         )
     for old, new in plan.renamed.items():
@@ -207,7 +210,7 @@ def _drift_findings(name: str, table: Table, plan: SyncPlan) -> list[Finding]:
                 f"lists '{old}', which was renamed to '{new}'",
                 value=old,
                 fix=fix + "; the row keeps its values",
-                **_where(line_kind, refs.get(old)),
+                **_where(line_kind, line_of.get(old)),
             )
         )
     return findings

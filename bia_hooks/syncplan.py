@@ -42,7 +42,7 @@ def plan_sync(
     member_set = set(members)
     listed_set = set(listed)
     # Set differences first: in a repository in step, nothing below runs on more than a few paths.
-    stale = [p for p in dict.fromkeys(listed) if p not in member_set]  # in list order, once each
+    stale = list(dict.fromkeys([p for p in listed if p not in member_set]))  # list order, once
     members_sorted = sorted(member_set) if stale else []
     plan = SyncPlan()
     for path in stale:
@@ -54,7 +54,8 @@ def plan_sync(
             listed_set.add(new)
         else:
             plan.removed.append(path)
-    covered = listed_set.difference(plan.removed)
+    listed_set.difference_update(plan.removed)  # in place: no copy of a million paths
+    covered = listed_set
     unlisted = member_set - covered
     # A one-object folder whose inside is listed row by row is covered too.
     covered_sorted = sorted(covered) if unlisted else []
