@@ -39,6 +39,8 @@ def plan_sync(
     inside a one-object folder (``a.zarr/0/0`` when ``a.zarr`` is the entry) is kept as it is.
     ``renames`` (old -> new path) lets a row follow its file and keep every cell.
     """
+    if listed == members:  # in step and sorted, as a sync leaves it: one comparison, no sets
+        return SyncPlan()
     member_set = set(members)
     listed_set = set(listed)
     # Set differences first: in a repository in step, nothing below runs on more than a few paths.
