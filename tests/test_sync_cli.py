@@ -351,3 +351,23 @@ def test_check_fails_on_a_filelist_it_cannot_read(repo: Path, command: list[str]
     result = run_cli(*command, cwd=repo)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "BIA205" in result.stdout  # sync --check passed it before: the list is unreadable
+
+
+def test_check_report_counts_rows_per_annotation_type(repo: Path) -> None:
+    write(repo, "a/1.tif", "a/2.tif", "a/3.tif", "a/4.tif")
+    (repo / "a/filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\n"
+        "a/1.tif\tsegmentation_mask\tx.tif\n"
+        "a/2.tif\ttracks, point_annotations\tx.tif\n"
+        "a/3.tif\tsegmentation_mask\tx.tif\n"
+        "a/4.tif\n"  # a short row: no type
+    )
+    git(repo, "add", "-A")
+    run_cli("check", "--report", "report.json", cwd=repo)
+    (filelist,) = json.loads((repo / "report.json").read_text())["filelists"]
+    assert filelist["rows"] == 4
+    assert filelist["annotation_types"] == {
+        "segmentation_mask": 2,
+        "tracks": 1,
+        "point_annotations": 1,
+    }
