@@ -88,12 +88,20 @@ def _types(counts: object) -> str:
     return ", ".join(f"{_code(name, 80)} {_int(n) or 0:,}" for name, n in ordered)
 
 
-def _paths_block(title: str, paths: list[object]) -> list[str]:
+def _paths_block(title: str, paths: list[object], count: int) -> list[str]:
     lines = [f"<details><summary>{title}</summary>", ""]
     lines += [f"- {_code(p)}" for p in paths[:MAX_PATHS]]
-    if len(paths) > MAX_PATHS:
-        lines.append(f"- … and {len(paths) - MAX_PATHS:,} more (every one is in the JSON report)")
+    shown = min(len(paths), MAX_PATHS)
+    if count > shown:
+        lines.append(f"- … and {count - shown:,} more (every one is in the JSON report)")
     return [*lines, "", "</details>", ""]
+
+
+def _paths_and_count(fl: Mapping[str, Any], key: str) -> tuple[list[object], int]:
+    """The paths the report lists (it caps them) and how many there are in all."""
+    paths = [p for p in fl.get(key) or [] if p is not None]
+    count = _int(fl.get(f"{key}_count"))
+    return paths, max(count or 0, len(paths))
 
 
 def _filelists(filelists: list[Mapping[str, Any]]) -> list[str]:
@@ -109,19 +117,19 @@ def _filelists(filelists: list[Mapping[str, Any]]) -> list[str]:
     for fl in filelists[:MAX_FILELISTS]:
         path = fl.get("path", "?")
         rows = _int(fl.get("rows"))
-        unlisted = [p for p in fl.get("unlisted") or [] if p is not None]
-        missing = [p for p in fl.get("missing") or [] if p is not None]
+        unlisted, n_unlisted = _paths_and_count(fl, "unlisted")
+        missing, n_missing = _paths_and_count(fl, "missing")
         lines.append(
             f"| {_code(path)} | {_text(fl.get('format') or '—')} | "
             f"{'—' if rows is None else f'{rows:,}'} | {_types(fl.get('annotation_types'))} | "
-            f"{len(unlisted):,} | {len(missing):,} |"
+            f"{n_unlisted:,} | {n_missing:,} |"
         )
-        if unlisted:
-            title = f"{_code(path, 100)}: {_n(len(unlisted), 'dataset file')} not in the list"
-            details += _paths_block(title, unlisted)
-        if missing:
-            title = f"{_code(path, 100)}: {_n(len(missing), 'listed path')} not in the dataset"
-            details += _paths_block(title, missing)
+        if n_unlisted:
+            title = f"{_code(path, 100)}: {_n(n_unlisted, 'dataset file')} not in the list"
+            details += _paths_block(title, unlisted, n_unlisted)
+        if n_missing:
+            title = f"{_code(path, 100)}: {_n(n_missing, 'listed path')} not in the dataset"
+            details += _paths_block(title, missing, n_missing)
     lines.append("")
     if len(filelists) > MAX_FILELISTS:
         hidden = len(filelists) - MAX_FILELISTS

@@ -13,6 +13,7 @@ from bia_hooks.config import Config, FileListConfig
 from bia_hooks.coverage import Coverage, assign
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import Editor, open_editor
+from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
 
@@ -63,7 +64,18 @@ NO_FILELIST_HELP = (
 
 
 def share_out(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], Coverage]:
+    """The file lists and the files each covers. Every configured path is checked first, so that
+    a bad one stops the run before any list is written."""
     filelists, configured = filelists_of(config, paths)
+    seen: set[str] = set()
+    for filelist in filelists:
+        ensure_inside(config.root, filelist)
+        if filelist.path in seen:
+            raise UsageError(
+                f"file list {filelist.path}: named twice under 'filelists' in .bia-hooks.yaml; "
+                "keep one entry (its include globs can name several folders)"
+            )
+        seen.add(filelist.path)
     coverage = assign(paths, filelists, config.ignore, nearest_wins=not configured)
     return filelists, coverage
 
@@ -142,12 +154,10 @@ def check_one(
     filelist: FileListConfig,
     members: list[str],
     renames: Mapping[str, str],
-    listed: Sequence[str] | None,
-    refs: Sequence[int] | None,
+    table: Table | None,
 ) -> tuple[ListSync, list[Finding]]:
-    """What a sync would change, as findings. ``listed`` and ``refs`` are the file list's paths
-    and their rows as the archive reads them (None when it cannot read the list: its format
-    findings say why)."""
+    """What a sync would change, as findings. ``table`` is the file list as the archive reads
+    it (None when it does not exist or cannot be read: its format findings say why)."""
     if not (config.root / filelist.path).exists():
         finding = Finding(
             "BIA424",
@@ -156,13 +166,12 @@ def check_one(
             fix="run 'bia-hooks sync' to create it, and stage it",
         )
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
-    if listed is None:
+    if table is None:
         return ListSync(filelist, SyncPlan(), rows=0), []
+    listed = table.paths
     plan = plan_sync(listed, members, renames)
     outcome = ListSync(filelist, plan, rows=len(listed))
-    return outcome, _drift_findings(
-        filelist.path, dict(zip(listed, refs or (), strict=False)), plan
-    )
+    return outcome, _drift_findings(filelist.path, listed, table.refs, plan)
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -200,12 +209,17 @@ def _key(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[Finding]:
+def _drift_findings(
+    name: str, listed: Sequence[str], refs: Sequence[int], plan: SyncPlan
+) -> list[Finding]:
     fix = (
         "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) "
         "and stage the file list"
     )
     findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
+    if not (plan.removed or plan.renamed):
+        return findings  # a list in step: no map of its rows (a million of them) is needed
+    line_of = dict(zip(listed, refs, strict=False))
     line_kind = "pointer" if name.endswith(".json") else "line"
     for path in plan.removed:
         findings.append(
@@ -215,7 +229,7 @@ def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[
                 f"lists '{path}', which is not in the dataset",
                 value=path,
                 fix=fix,
-                **_where(line_kind, refs.get(path)),
+                **_where(line_kind, line_of.get(path)),
             )
         )
     for old, new in plan.renamed.items():
@@ -226,7 +240,7 @@ def _drift_findings(name: str, refs: Mapping[str, int], plan: SyncPlan) -> list[
                 f"lists '{old}', which was renamed to '{new}'",
                 value=old,
                 fix=fix + "; the row keeps its values",
-                **_where(line_kind, refs.get(old)),
+                **_where(line_kind, line_of.get(old)),
             )
         )
     return findings
@@ -305,6 +319,12 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
 
 
 def ensure_inside(root: Path, filelist: FileListConfig) -> None:
+    """A configured file list's path must be a plain path inside the dataset, as git writes it."""
     normalized = posixpath.normpath(filelist.path)
-    if normalized.startswith("../") or normalized.startswith("/"):
+    if normalized.startswith("../") or normalized.startswith("/") or normalized == "..":
         raise UsageError(f"file list {filelist.path}: must be inside the dataset root")
+    if normalized != filelist.path:
+        raise UsageError(
+            f"file list {filelist.path}: write it as '{normalized}' in .bia-hooks.yaml "
+            "(from the dataset root, without './' or '//')"
+        )

@@ -39,12 +39,14 @@ def plan_sync(
     inside a one-object folder (``a.zarr/0/0`` when ``a.zarr`` is the entry) is kept as it is.
     ``renames`` (old -> new path) lets a row follow its file and keep every cell.
     """
+    if listed == members:  # in step and sorted, as a sync leaves it: one comparison, no sets
+        return SyncPlan()
     member_set = set(members)
     listed_set = set(listed)
     # Set differences first: in a repository in step, nothing below runs on more than a few paths.
     # In list order, once each. A blank path names no file: it is not the sync's to remove (the
     # archive refuses it, and validation says so, BIA219), so its row and values stay.
-    stale = [p for p in dict.fromkeys(listed) if p not in member_set and p.strip()]
+    stale = list(dict.fromkeys([p for p in listed if p not in member_set and p.strip()]))
     members_sorted = sorted(member_set) if stale else []
     plan = SyncPlan()
     for path in stale:
@@ -56,7 +58,8 @@ def plan_sync(
             listed_set.add(new)
         else:
             plan.removed.append(path)
-    covered = listed_set.difference(plan.removed)
+    listed_set.difference_update(plan.removed)  # in place: no copy of a million paths
+    covered = listed_set
     unlisted = member_set - covered
     # A one-object folder whose inside is listed row by row is covered too.
     covered_sorted = sorted(covered) if unlisted else []

@@ -124,6 +124,16 @@ def test_long_path_lists_are_capped_and_counted() -> None:
     assert "25 dataset files not in the list" in text
 
 
+def test_counts_past_the_reports_cap_are_the_reports_counts() -> None:
+    # The report lists at most 1,000 paths per kind; its *_count fields hold the true numbers.
+    capped = dict(FILELIST, unlisted=[f"masks/m{i}.tif" for i in range(1000)],
+                  unlisted_count=5000, missing=["gone.tif"], missing_count=1)  # fmt: skip
+    text = render_summary(report(filelists=[capped]))
+    assert rendered(text).rows[1][4:] == ["5,000", "1"]
+    assert "5,000 dataset files not in the list" in text
+    assert f"… and {5000 - MAX_PATHS:,} more" in text
+
+
 def test_findings_are_counted_by_code_with_what_the_code_means() -> None:
     findings = [finding(), finding("b.tif"), finding("c d.tif", "BIA103", "warning")]
     rows = rendered(render_summary(report(findings))).rows

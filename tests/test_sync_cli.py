@@ -327,3 +327,58 @@ def test_rows_of_files_on_disk_but_not_staged_are_kept(dataset: Path) -> None:
     assert "which is on disk but not staged" in result.stdout
     assert "git add 'annotations/masks/plate1_A02_mask.tif'" in result.stdout
     assert read_rows(filelist_of(dataset)) == before
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ("../outside.tsv", "must be inside the dataset root"),
+        ("./b/filelist.tsv", "write it as 'b/filelist.tsv'"),
+        ("a/filelist.tsv", "named twice under 'filelists'"),
+    ],
+)
+@pytest.mark.parametrize("command", [["sync"], ["sync", "--check"], ["check"]])
+def test_a_bad_filelist_path_stops_before_any_write(
+    repo: Path, second: str, message: str, command: list[str]
+) -> None:
+    (repo / ".bia-hooks.yaml").write_text(
+        f"filelists:\n  - path: a/filelist.tsv\n    include: ['a/**']\n  - path: {second}\n"
+    )
+    write(repo, "a/x.tif", "b/y.tif")
+    (repo / "a/filelist.tsv").write_text("Files\n")
+    git(repo, "add", "-A")
+    result = run_cli(*command, cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert (repo / "a/filelist.tsv").read_text() == "Files\n"  # the first list is untouched
+
+
+@pytest.mark.parametrize("command", [["sync", "--check"], ["check"]])
+def test_check_fails_on_a_filelist_it_cannot_read(repo: Path, command: list[str]) -> None:
+    (repo / ".bia-hooks.yaml").write_text("filelists:\n  - path: a/filelist.tsv\n")
+    write(repo, "a/x.tif")
+    (repo / "a/filelist.tsv").write_bytes("Files\na/x.tif\n".encode("utf-16"))
+    git(repo, "add", "-A")
+    result = run_cli(*command, cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "BIA205" in result.stdout  # sync --check passed it before: the list is unreadable
+
+
+def test_check_report_counts_rows_per_annotation_type(repo: Path) -> None:
+    write(repo, "a/1.tif", "a/2.tif", "a/3.tif", "a/4.tif")
+    (repo / "a/filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\n"
+        "a/1.tif\tsegmentation_mask\tx.tif\n"
+        "a/2.tif\ttracks, point_annotations\tx.tif\n"
+        "a/3.tif\tsegmentation_mask\tx.tif\n"
+        "a/4.tif\n"  # a short row: no type
+    )
+    git(repo, "add", "-A")
+    run_cli("check", "--report", "report.json", cwd=repo)
+    (filelist,) = json.loads((repo / "report.json").read_text())["filelists"]
+    assert filelist["rows"] == 4
+    assert filelist["annotation_types"] == {
+        "segmentation_mask": 2,
+        "tracks": 1,
+        "point_annotations": 1,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -99,3 +100,21 @@ def test_row_without_mandatory_values_fails_validation(
     refused = commit(dataset, pre_commit_home)
     assert refused.returncode == 1
     assert "annotations/filelist.tsv:3: [Annotation type] error BIA303" in output(refused)
+
+
+def test_commit_all_syncs_the_index_git_commits(dataset: Path, pre_commit_home: Path) -> None:
+    # `git commit -a` stages into a temporary index (GIT_INDEX_FILE): the hook must read that one.
+    write(dataset, "annotations/masks/b.tif", content="b\n")
+    git(dataset, "add", "annotations/masks/b.tif")
+    assert commit(dataset, pre_commit_home).returncode == 1
+    git(dataset, "add", "annotations/filelist.tsv")
+    assert commit(dataset, pre_commit_home).returncode == 0
+    (dataset / "annotations/masks/a.tif").unlink()  # deleted, not staged: -a stages it
+
+    env = dict(os.environ, PRE_COMMIT_HOME=str(pre_commit_home), PRE_COMMIT_COLOR="never")
+    env.pop("PYTHONPATH", None)
+    refused = subprocess.run(["git", "commit", "-a", "-m", "all"], cwd=dataset,
+                             capture_output=True, text=True, env=env)  # fmt: skip
+    assert refused.returncode == 1, output(refused)
+    assert "- annotations/masks/a.tif" in output(refused)
+    assert "annotations/masks/a.tif" not in (dataset / "annotations/filelist.tsv").read_text()

@@ -132,3 +132,13 @@ def test_place_values_uses_the_headers_spelling() -> None:
     )
     assert placed == {"Annotation Type": "tracks", "source_image": "x.tif", "annotator": "AB"}
     assert missing == ["annotator"]
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [["b.tif", "a.tif"], ["a.tif", "b.tif", "b.tif"], ("a.tif", "b.tif")],
+    ids=["unsorted", "duplicate", "a tuple"],
+)
+def test_a_list_in_step_is_in_step_however_it_is_ordered(listed: list[str]) -> None:
+    # Equal to the members, sorted, is a shortcut; every other list in step takes the long way.
+    assert not plan_sync(listed, ["a.tif", "b.tif"], {}).changed

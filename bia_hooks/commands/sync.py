@@ -30,7 +30,6 @@ def run(args: argparse.Namespace) -> int:
     changed = False
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     for filelist in filelists:
-        sync.ensure_inside(config.root, filelist)
         members = sync.members_of(coverage, filelist)
         if args.check:
             findings += config.apply_severity(
@@ -54,10 +53,8 @@ def _check(
 ) -> list[Finding]:
     from bia_hooks.filelist.read import read_filelist
 
-    table = (
-        read_filelist(config.root, filelist.path)[0]
-        if (config.root / filelist.path).exists()
-        else None
-    )
-    listed, refs = (table.paths, table.refs) if table is not None else (None, None)
-    return sync.check_one(config, filelist, members, renames, listed, refs)[1]
+    exists = (config.root / filelist.path).exists()
+    table, problems = read_filelist(config.root, filelist.path) if exists else (None, [])
+    drift = sync.check_one(config, filelist, members, renames, table)[1]
+    # A list the archive cannot read is not in step either: say why, or --check would pass it.
+    return drift if table is not None else problems + drift
