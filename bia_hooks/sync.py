@@ -32,6 +32,7 @@ class ListSync:
     created: bool = False
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> new rows lacking it
     new_columns: list[str] = field(default_factory=list)
+    arrived: dict[str, str] = field(default_factory=dict)  # new path -> the list it came from
     unstaged: list[str] = field(
         default_factory=list
     )  # rows kept: their file is on disk, not staged
@@ -97,10 +98,48 @@ def coverage_findings(coverage: Coverage, filelists: Sequence[FileListConfig]) -
     return findings
 
 
+def rows_moving_out(
+    config: Config, filelists: Sequence[FileListConfig], coverage: Coverage,
+    renames_of: Callable[[FileListConfig], dict[str, str]],
+) -> dict[str, tuple[str, dict[str, str]]]:  # fmt: skip
+    """Rows whose file moved into another file list's files: new path -> (old list, values).
+
+    Within one list a rename re-paths the row; across lists the old list loses the row and the
+    new one gains it, and these values go with it, so that a move between annotation sections
+    keeps every cell.
+    """
+    member_of: dict[str, str] = {}  # path -> its list, built only when some file left a list
+    moving: dict[str, tuple[str, dict[str, str]]] = {}
+    for filelist in filelists:
+        members = set(coverage.members.get(filelist.path, ()))
+        out = {old: new for old, new in renames_of(filelist).items() if new not in members}
+        file = config.root / filelist.path
+        if not out or not file.exists():
+            continue
+        if not member_of:
+            member_of = {p: fl.path for fl in filelists for p in coverage.members.get(fl.path, ())}
+        out = {old: new for old, new in out.items() if new in member_of}
+        if not out:
+            continue
+        editor = open_editor(file)
+        for row in editor.rows:
+            new = out.get(editor.path_of(row))
+            if new is not None:
+                moving[new] = (filelist.path, editor.values_of(row))
+    return moving
+
+
 def sync_one(
-    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str]
+    config: Config,
+    filelist: FileListConfig,
+    members: list[str],
+    renames: Mapping[str, str],
+    arriving: Mapping[str, tuple[str, dict[str, str]]] | None = None,
 ) -> ListSync:
-    """Bring one file list in line with ``members``, writing it only when something changes."""
+    """Bring one file list in line with ``members``, writing it only when something changes.
+
+    ``arriving``: values of rows whose files moved here from another list (``rows_moving_out``).
+    """
     file = config.root / filelist.path
     created = not file.exists()
     if not created and file.suffix == ".xlsx":
@@ -118,7 +157,7 @@ def sync_one(
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
     outcome.unstaged = _keep_unstaged(config.root, plan)
     if plan.changed or created:
-        _apply(editor, filelist, plan, outcome)
+        _apply(editor, filelist, plan, outcome, arriving or {})
         editor.save(file)
         outcome.rows = len(editor.rows)
     return outcome
@@ -188,10 +227,21 @@ def _new_editor(filelist: FileListConfig) -> Editor:
     return editor
 
 
-def _apply(editor: Editor, filelist: FileListConfig, plan: SyncPlan, outcome: ListSync) -> None:
+def _apply(
+    editor: Editor,
+    filelist: FileListConfig,
+    plan: SyncPlan,
+    outcome: ListSync,
+    arriving: Mapping[str, tuple[str, dict[str, str]]],
+) -> None:
     added: list[Mapping[str, str]] = []
     for path in plan.added:
-        values, missing = place_values(editor.header, new_row_values(path, filelist))
+        carried = arriving.get(path)
+        if carried is not None:
+            outcome.arrived[path] = carried[0]
+        # The user's values, where the row came from another list; else the configured defaults.
+        proposed = {**new_row_values(path, filelist), **(carried[1] if carried else {})}
+        values, missing = place_values(editor.header, proposed)
         for column in missing:
             editor.add_column(column)
             outcome.new_columns.append(column)
@@ -300,7 +350,11 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
     head = f"{name}: created, " if outcome.created else f"{name}: "
     lines = [head + plan.describe()]
     for sign, items in (("+", plan.added), ("-", plan.removed)):
-        lines += [f"  {sign} {p}" for p in items[:limit]]
+        lines += [
+            f"  {sign} {p}" + (f" (its row and values moved here from {outcome.arrived[p]})"
+                               if p in outcome.arrived else "")
+            for p in items[:limit]
+        ]  # fmt: skip
         if len(items) > limit:
             lines.append(f"  {sign} ... and {len(items) - limit:,} more")
     renamed = list(plan.renamed.items())
@@ -308,7 +362,7 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
     if len(renamed) > limit:
         lines.append(f"  ~ ... and {len(renamed) - limit:,} more")
     for column in outcome.new_columns:
-        lines.append(f"  column '{column}' added (named by the defaults in .bia-hooks.yaml)")
+        lines.append(f"  column '{column}' added, for the values of new rows")
     for column, rows in outcome.incomplete.items():
         shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
         lines.append(

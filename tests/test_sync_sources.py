@@ -144,3 +144,31 @@ def test_dvc_folder_without_the_cache_is_one_row_and_a_warning(dvc_dataset: Path
     assert "BIA401" in result.stdout and "dvc fetch" in result.stdout
     # A second run finds the list in step.
     assert run_cli("sync", "--check", cwd=dvc_dataset).returncode == 0
+
+
+def test_a_file_moved_to_another_lists_folder_takes_its_values_along(repo: Path) -> None:
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n"
+        "  - path: masks.tsv\n    include: ['masks/**']\n"
+        "  - path: points.tsv\n    include: ['points/**']\n"
+    )
+    write(repo, "masks/a.tif", content="a\n")
+    write(repo, "points/p.csv", content="p\n")
+    (repo / "masks.tsv").write_text(
+        "Files\tAnnotation type\tSource image\tannotator\n"
+        "masks/a.tif\tpoint_annotations\tS-BIAD1/a.tif\tAB\n"
+    )
+    (repo / "points.tsv").write_text(HEADER + "points/p.csv\tpoint_annotations\tS-BIAD1/p.tif\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "mv", "masks/a.tif", "points/a.tif")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "+ points/a.tif (its row and values moved here from masks.tsv)" in result.stdout
+    assert "column 'annotator' added" in result.stdout
+    assert listed(repo / "masks.tsv") == []
+    assert (repo / "points.tsv").read_text().splitlines() == [
+        "Files\tAnnotation type\tSource image\tannotator",
+        "points/a.tif\tpoint_annotations\tS-BIAD1/a.tif\tAB",
+        "points/p.csv\tpoint_annotations\tS-BIAD1/p.tif",
+    ]

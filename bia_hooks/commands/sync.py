@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
     renames_of = sync.rename_finder(config)
     changed = False
+    arriving = {} if args.check else sync.rows_moving_out(config, filelists, coverage, renames_of)
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     for filelist in filelists:
         members = sync.members_of(coverage, filelist)
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
                 _check(config, filelist, members, renames_of(filelist))
             )
             continue
-        outcome = sync.sync_one(config, filelist, members, renames_of(filelist))
+        outcome = sync.sync_one(config, filelist, members, renames_of(filelist), arriving)
         findings += config.apply_severity(sync.unstaged_findings(outcome))
         if outcome.plan.changed or outcome.created:
             changed = True

@@ -37,6 +37,10 @@ class Editor(ABC):
     def with_path(self, row: Any, path: str) -> Any: ...
 
     @abstractmethod
+    def values_of(self, row: Any) -> dict[str, str]:
+        """The row's non-empty values by column, its path (``Files``) left out."""
+
+    @abstractmethod
     def new_row(self, values: Mapping[str, str]) -> Any:
         """A row with ``values`` keyed by header names; the path is under ``Files``."""
 
@@ -109,6 +113,10 @@ class TsvEditor(Editor):
         _, tab, rest = row.partition("\t")
         return _one_cell(path) + tab + rest
 
+    def values_of(self, row: str) -> dict[str, str]:
+        cells = row.split("\t")[1 : len(self.header)]
+        return {h: c for h, c in zip(self.header[1:], cells, strict=False) if h and c}
+
     def new_row(self, values: Mapping[str, str]) -> str:
         return "\t".join(_one_cell(values.get(h, "")) for h in self.header).rstrip("\t")
 
@@ -162,6 +170,14 @@ class JsonEditor(Editor):
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
         return {**row, "path": path}
+
+    def values_of(self, row: dict[str, Any]) -> dict[str, str]:
+        attributes = row.get("attributes")
+        return {
+            a["name"]: a["value"]
+            for a in (attributes if isinstance(attributes, list) else [])
+            if isinstance(a, dict) and isinstance(a.get("name"), str) and a.get("value")
+        }
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
         attributes = [
@@ -256,6 +272,10 @@ class XlsxEditor(Editor):
         _, style, comment, link = row["cells"][0]
         cells = [(path, style, comment, link), *row["cells"][1:]]
         return {**row, "cells": cells, "origin": None}
+
+    def values_of(self, row: dict[str, Any]) -> dict[str, str]:
+        named = zip(self.header[1:], row["cells"][1:], strict=False)
+        return {h: self._text(cell[0]) for h, cell in named if h and cell[0] not in (None, "")}
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
         # A new row looks like the last data row (fonts, fills, borders), with no comments.
