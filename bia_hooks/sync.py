@@ -330,7 +330,9 @@ def rename_finder(config: Config) -> Callable[[FileListConfig], dict[str, str]]:
     def renames(filelist: FileListConfig) -> dict[str, str]:
         if not in_git:
             return {}
-        log = git(config.root, "log", "-1", "--format=%H", "--", filelist.path, check=False)
+        log = git(
+            config.root, "log", "-1", "--format=%H", "--", f":(literal){filelist.path}", check=False
+        )
         rev = log.stdout.decode().strip() or "HEAD"
         if rev not in found:
             found[rev] = renames_since(config.root, rev, config.objects)
