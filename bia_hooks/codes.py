@@ -116,6 +116,7 @@ CODES: dict[str, Code] = {
         Code("BIA307", _E, _G, "the same path listed twice"),
         Code("BIA308", _E, _S, "folder listed together with a file inside it (circular reference)"),
         Code("BIA309", _E, _G, "value breaks a rule of the dataset's extra schema"),
+        Code("BIA310", _E, _G, "source image not in the image dataset's file list"),
         # --- the dataset and its file lists in step ---
         Code(
             "BIA401",

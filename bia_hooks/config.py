@@ -32,6 +32,12 @@ class SourceImageRule:
 
 
 @dataclass(frozen=True)
+class ImageDataset:
+    filelist: str
+    accession: str | None = None
+
+
+@dataclass(frozen=True)
 class FileListConfig:
     path: str
     schema: str = "annotations"
@@ -40,6 +46,7 @@ class FileListConfig:
     exclude: tuple[str, ...] = ()
     defaults: tuple[Default, ...] = ()
     source_image: SourceImageRule | None = None
+    image_dataset: ImageDataset | None = None
 
 
 @dataclass(frozen=True)
@@ -166,5 +173,8 @@ def _filelist(data: dict[str, Any]) -> FileListConfig:
         defaults=tuple(Default(d["match"], dict(d["values"])) for d in data.get("defaults", ())),
         source_image=SourceImageRule(source["format"], re.compile(pattern) if pattern else None)
         if source
+        else None,
+        image_dataset=ImageDataset(images["filelist"], images.get("accession"))
+        if (images := data.get("image_dataset"))
         else None,
     )

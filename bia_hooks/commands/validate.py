@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Sequence
 
 from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
-from bia_hooks.config import Config, FileListConfig
+from bia_hooks.config import Config, FileListConfig, ImageDataset
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding, Level
@@ -63,6 +63,8 @@ def validate_filelist(config: Config, path: str,
     table, findings = read_filelist(config.root, path)
     if table is not None:
         content = validate_table(table, schema_name, extra)
+        if entry is not None and entry.image_dataset is not None:
+            content += _source_images(config, table, entry.image_dataset)
         findings = findings + _not_said_before(content, findings)
         if not table.rows and not any(f.code == "BIA204" for f in findings):
             message = "the archive refuses it: 'A file list should contain at least one file'"
@@ -70,6 +72,22 @@ def validate_filelist(config: Config, path: str,
     if schema_name == "general":
         findings = general_levels(findings)
     return table, config.apply_severity(findings)
+
+
+def _source_images(config: Config, table: Table, images: ImageDataset) -> list[Finding]:
+    """Source images checked against the image dataset's own file list."""
+    from bia_hooks.filelist.read import read_filelist
+    from bia_hooks.filelist.validate import source_image_findings
+
+    image_table, problems = read_filelist(config.root, images.filelist)
+    if image_table is None:
+        why = "; ".join(f.message for f in problems[:3])
+        raise UsageError(
+            f"image_dataset.filelist {images.filelist}: cannot be read ({why}); it is the image "
+            "dataset's file list, which the source images are checked against"
+        )
+    known = set(image_table.paths)
+    return source_image_findings(table, known, images.filelist, images.accession)
 
 
 def _row_of(f: Finding) -> tuple[int | None, str | None]:

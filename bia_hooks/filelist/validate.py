@@ -8,6 +8,7 @@ a file inside it) and §3 (what the ingest and curators need: the annotation col
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -349,3 +350,74 @@ def _circular_references(paths: Column, listed: set[str | None], table: Table,
                 fix=f"list either the folder '{entry}' or the files inside it, not both",
                 **at.cell(i, FILES),
             )  # fmt: skip
+
+
+# Where a source image may be written as the archive's file address (domain.md §3).
+ARCHIVE_FILES = "https://www.ebi.ac.uk/biostudies/files/"
+_ACCESSION = re.compile(r"(S-[A-Z]+[0-9]+)/(.*)", re.DOTALL)
+
+
+def image_reference(cell: str) -> tuple[str | None, str]:
+    """(study accession or None, path) of one source image: ``path``, ``S-BIAD123/path`` or
+    ``https://www.ebi.ac.uk/biostudies/files/S-BIAD123/path``."""
+    ref = cell.strip()
+    if ref.startswith(ARCHIVE_FILES):
+        ref = ref[len(ARCHIVE_FILES) :]
+    match = _ACCESSION.fullmatch(ref)
+    return (match.group(1), match.group(2)) if match else (None, ref)
+
+
+def source_image_findings(
+    table: Table, images: set[str], image_list: str, accession: str | None = None
+) -> list[Finding]:
+    """Source images that are not in the image dataset's file list ``images`` (its paths).
+
+    Each distinct cell is looked at once: a million rows often name a few thousand images.
+    """
+    columns = resolve(table.header)
+    index = columns.first.get(SOURCE_IMAGE)
+    if index is None:
+        return []  # the missing column is reported on its own
+    at = _Locator(table, columns)
+    folded = {p.casefold(): p for p in images}
+    verdicts: dict[str, tuple[str, str | None] | None] = {}  # cell -> (problem, fix) or None
+    findings = []
+    for row_number, row in enumerate(table.rows):
+        cell = row[index] if index < len(row) else ""
+        if cell not in verdicts:
+            verdicts[cell] = _source_problem(cell, images, folded, image_list, accession)
+        problem = verdicts[cell]
+        if problem is not None:
+            findings.append(
+                Finding(
+                    "BIA310",
+                    table.path,
+                    problem[0],
+                    column=SOURCE_IMAGE,
+                    value=cell,
+                    fix=problem[1],
+                    **at.cell(row_number, SOURCE_IMAGE),
+                )
+            )
+    return findings
+
+
+def _source_problem(
+    cell: str, images: set[str], folded: dict[str, str], image_list: str, accession: str | None
+) -> tuple[str, str | None] | None:
+    for part in (p for p in cell.split(",") if p.strip()):
+        study, path = image_reference(part)
+        if accession is not None and study is not None and study != accession:
+            return (
+                f"'{part.strip()}' names the study {study}, but the image dataset is {accession}",
+                f"write it as '{accession}/{path}', or fix image_dataset.accession",
+            )
+        if path not in images:
+            twin = folded.get(path.casefold())
+            return (
+                f"'{path}' is not in the image dataset's file list {image_list}",
+                f"write '{twin}' (paths are case-sensitive)"
+                if twin
+                else "check the path against the image dataset's file list",
+            )
+    return None
