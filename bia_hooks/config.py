@@ -138,6 +138,10 @@ def _explain(error: Any) -> str:
     if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{error.message}; the keys allowed here are: {allowed}"
+    description = error.schema.get("description")
+    if error.validator == "pattern" and description:
+        # A regular expression tells a person less than what the value is for.
+        return f"{error.instance!r} is not what belongs here: {description}"
     return str(error.message)
 
 

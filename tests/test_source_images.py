@@ -86,3 +86,15 @@ def test_an_unreadable_image_file_list_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("validate", cwd=tmp_path)
     assert result.returncode == 2
     assert "image_dataset.filelist images/filelist.tsv: cannot be read" in result.stderr
+
+
+def test_a_malformed_accession_is_explained_not_shown_as_a_regex(tmp_path: Path) -> None:
+    (tmp_path / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: a.tsv\n    image_dataset: {filelist: i.tsv, accession: BIAD1}\n"
+    )
+    result = run_cli("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        "filelists[0].image_dataset.accession: 'BIAD1' is not what belongs here: "
+        "The image study's accession (S-BIAD123)" in result.stderr
+    )
