@@ -225,3 +225,15 @@ def test_xlsx_with_merged_rows_is_refused_not_a_traceback(tmp_path: Path) -> Non
     wb.save(file)
     with pytest.raises(UsageError, match="cells C2:C3 are merged"):
         open_editor(file)
+
+
+@pytest.mark.parametrize("indent", [None, 2, 4, "\t"])
+def test_json_keeps_its_layout(tmp_path: Path, indent: int | str | None) -> None:
+    entries = [{"path": "b.tif", "attributes": [{"name": "Type", "value": "x"}], "type": "file"}]
+    file = tmp_path / "list.json"
+    file.write_text(json.dumps(entries, indent=indent) + "\n")
+    editor = open_editor(file)
+    editor.apply(set(), {}, [{"Files": "a.tif", "Type": "y"}])
+    editor.save(file)
+    new = {"path": "a.tif", "attributes": [{"name": "Type", "value": "y"}], "type": "file"}
+    assert file.read_text() == json.dumps([new, *entries], indent=indent) + "\n"

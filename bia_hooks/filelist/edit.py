@@ -145,6 +145,10 @@ class TsvEditor(Editor):
 
 class JsonEditor(Editor):
     def __init__(self, data: bytes) -> None:
+        text = data.decode("utf-8-sig", "replace")
+        # Written back in the user's layout (indent width, or one line), so the diff stays small.
+        indent = re.search(r"\n([ \t]+)\S", text)
+        self.indent: str | None = indent.group(1) if indent else None
         try:
             document = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -189,7 +193,8 @@ class JsonEditor(Editor):
         self.header.append(name)
 
     def save(self, file: Path) -> None:
-        write_atomic(file, json.dumps(self.rows, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(self.rows, indent=self.indent, ensure_ascii=False)
+        write_atomic(file, text + "\n")
 
 
 class XlsxEditor(Editor):
