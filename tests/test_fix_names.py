@@ -190,3 +190,16 @@ def test_renamed_files_keep_their_rows_in_the_file_list(tmp_path: Path, in_git: 
     if in_git:
         git(root, "add", "-A")
     assert run_cli("sync", "--check", cwd=root).returncode == 0
+
+
+def test_a_file_list_that_cannot_be_edited_stops_before_anything_moves(tmp_path: Path) -> None:
+    root = tmp_path / "dataset"
+    write(root, "masks/cell #1.tif")
+    (root / ".bia-hooks.yaml").write_text("filelists:\n  - path: masks/filelist.tsv\n")
+    (root / "masks/filelist.tsv").write_bytes(
+        "Files\tAnnotation type\nmasks/cell #1.tif\tsegmentation_mask\n".encode("utf-16")
+    )
+    result = run_cli("fix-names", "--apply", cwd=root)
+    assert result.returncode == 2
+    assert "not UTF-8 text" in result.stderr
+    assert (root / "masks/cell #1.tif").exists()

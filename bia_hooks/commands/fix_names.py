@@ -12,6 +12,7 @@ from bia_hooks.commands.check_names import expand_paths, name_findings
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError
+from bia_hooks.filelist.edit import Editor
 from bia_hooks.pathrule import all_folders
 from bia_hooks.renames import plan_renames, renamed_codes
 
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.apply:
         _check_plan(config.root, plan)  # before anything moves: all of the plan, or nothing
+        opened = rows_to_carry(config, dict(plan))
     for old, new in plan:
         if args.apply:
             _rename(config.root, old, new, in_git)
@@ -55,13 +57,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(plan)} file(s) to rename; run again with --apply to rename them.")
     else:
         print(f"{len(plan)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
-        for line in carry_rows(config, dict(plan)):
+        for line in carry_rows(config, dict(plan), opened):
             print(line)
     return 1
 
 
-def carry_rows(config: Config, renamed: dict[str, str]) -> list[str]:
-    """Re-path the renamed files' rows in every file list, keeping every cell of them.
+def rows_to_carry(config: Config, renamed: dict[str, str]) -> list[tuple[str, Editor, int]]:
+    """The file lists that list renamed files, opened (so a list that cannot be edited stops
+    fix-names before anything moves), with how many of their rows move.
 
     The sync would find most renames by itself, but not before the first commit nor in a plain
     folder: there, a row whose file was renamed would be dropped and a blank one added.
@@ -70,20 +73,29 @@ def carry_rows(config: Config, renamed: dict[str, str]) -> list[str]:
     from bia_hooks.filelist.edit import open_editor
 
     filelists, _ = sync.filelists_of(config, tree.dataset_paths(config.root))
-    lines = []
+    opened = []
     for filelist in filelists:
         file = config.root / filelist.path
-        if not file.exists():
-            continue
-        editor = open_editor(file)
-        moved = sum(editor.path_of(row) in renamed for row in editor.rows)
-        if moved:
-            editor.apply(set(), renamed, [])
-            editor.save(file)
-            lines.append(
-                f"{filelist.path}: {moved} row(s) follow their renamed file, every value kept; "
-                f"review and stage it (git add {filelist.path})"
-            )
+        if file.exists():
+            editor = open_editor(file)
+            moved = sum(editor.path_of(row) in renamed for row in editor.rows)
+            if moved:
+                opened.append((filelist.path, editor, moved))
+    return opened
+
+
+def carry_rows(
+    config: Config, renamed: dict[str, str], opened: list[tuple[str, Editor, int]]
+) -> list[str]:
+    """Re-path the renamed files' rows, keeping every cell of them; lines that say so."""
+    lines = []
+    for name, editor, moved in opened:
+        editor.apply(set(), renamed, [])
+        editor.save(config.root / name)
+        lines.append(
+            f"{name}: {moved} row(s) follow their renamed file, every value kept; "
+            f"review and stage it (git add {name})"
+        )
     return lines
 
 
