@@ -129,14 +129,17 @@ def rows_moving_out(
     return moving
 
 
-def sync_one(
+def prepare_sync(
     config: Config,
     filelist: FileListConfig,
     members: list[str],
     renames: Mapping[str, str],
     arriving: Mapping[str, tuple[str, dict[str, str]]] | None = None,
-) -> ListSync:
-    """Bring one file list in line with ``members``, writing it only when something changes.
+) -> tuple[ListSync, Editor | None]:
+    """One file list brought in line with ``members``, in memory: the editor to save, or None
+    when nothing changes. Saving is the caller's, after every list was prepared: a list that
+    cannot be edited then stops the sync before any list is written (a row moving between two
+    lists is never removed from one without being added to the other).
 
     ``arriving``: values of rows whose files moved here from another list (``rows_moving_out``).
     """
@@ -151,16 +154,16 @@ def sync_one(
             plan = plan_sync(table.paths, members, renames)
             unstaged = _keep_unstaged(config.root, plan)
             if not plan.changed:
-                return ListSync(filelist, plan, rows=len(table.rows), unstaged=unstaged)
+                return ListSync(filelist, plan, rows=len(table.rows), unstaged=unstaged), None
     editor = _new_editor(filelist) if created else open_editor(file)
     plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
     outcome.unstaged = _keep_unstaged(config.root, plan)
-    if plan.changed or created:
-        _apply(editor, filelist, plan, outcome, arriving or {})
-        editor.save(file)
-        outcome.rows = len(editor.rows)
-    return outcome
+    if not (plan.changed or created):
+        return outcome, None
+    _apply(editor, filelist, plan, outcome, arriving or {})
+    outcome.rows = len(editor.rows)
+    return outcome, editor
 
 
 def _keep_unstaged(root: Path, plan: SyncPlan) -> list[str]:

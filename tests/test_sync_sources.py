@@ -172,3 +172,19 @@ def test_a_file_moved_to_another_lists_folder_takes_its_values_along(repo: Path)
         "points/a.tif\tpoint_annotations\tS-BIAD1/a.tif\tAB",
         "points/p.csv\tpoint_annotations\tS-BIAD1/p.tif",
     ]
+
+
+def test_a_list_that_cannot_be_edited_stops_the_sync_before_any_write(repo: Path) -> None:
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n"
+        "  - path: masks.tsv\n    include: ['masks/**']\n"
+        "  - path: points.tsv\n    include: ['points/**']\n"
+    )
+    write(repo, "masks/new.tif", "points/p.csv")
+    (repo / "masks.tsv").write_text(HEADER)
+    (repo / "points.tsv").write_bytes((HEADER + "points/p.csv\n").encode("utf-16"))
+    git(repo, "add", ".")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 2
+    assert "points.tsv" in result.stderr and "not UTF-8 text" in result.stderr
+    assert (repo / "masks.tsv").read_text() == HEADER  # untouched: all lists, or none

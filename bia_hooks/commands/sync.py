@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     changed = False
     arriving = {} if args.check else sync.rows_moving_out(config, filelists, coverage, renames_of)
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
+    prepared = []
     for filelist in filelists:
         members = sync.members_of(coverage, filelist)
         if args.check:
@@ -37,9 +38,14 @@ def run(args: argparse.Namespace) -> int:
                 _check(config, filelist, members, renames_of(filelist))
             )
             continue
-        outcome = sync.sync_one(config, filelist, members, renames_of(filelist), arriving)
+        outcome, editor = sync.prepare_sync(
+            config, filelist, members, renames_of(filelist), arriving
+        )
         findings += config.apply_severity(sync.unstaged_findings(outcome))
-        if outcome.plan.changed or outcome.created:
+        prepared.append((outcome, editor))
+    for outcome, editor in prepared:  # every list could be edited: now write them
+        if editor is not None:
+            editor.save(config.root / outcome.config.path)
             changed = True
             print("\n".join(sync.describe(outcome)), file=out)
     status = finish(args, findings)
