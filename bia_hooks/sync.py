@@ -33,9 +33,8 @@ class ListSync:
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> new rows lacking it
     new_columns: list[str] = field(default_factory=list)
     arrived: dict[str, str] = field(default_factory=dict)  # new path -> the list it came from
-    unstaged: list[str] = field(
-        default_factory=list
-    )  # rows kept: their file is on disk, not staged
+    # Rows kept although their file is not in the dataset: it is on disk, only not staged.
+    unstaged: list[str] = field(default_factory=list)
 
 
 def find_filelists(root: Path, paths: Sequence[str]) -> list[FileListConfig]:
@@ -111,10 +110,13 @@ def rows_moving_out(
     member_of: dict[str, str] = {}  # path -> its list, built only when some file left a list
     moving: dict[str, tuple[str, dict[str, str]]] = {}
     for filelist in filelists:
-        members = set(coverage.members.get(filelist.path, ()))
-        out = {old: new for old, new in renames_of(filelist).items() if new not in members}
+        renames = renames_of(filelist)
         file = config.root / filelist.path
-        if not out or not file.exists():
+        if not renames or not file.exists():
+            continue
+        members = set(coverage.members.get(filelist.path, ()))
+        out = {old: new for old, new in renames.items() if new not in members}
+        if not out:
             continue
         if not member_of:
             member_of = {p: fl.path for fl in filelists for p in coverage.members.get(fl.path, ())}
