@@ -38,12 +38,14 @@ def index_files(root: Path) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def walk_files(root: Path) -> list[str]:
-    """Every file (and symlink) below ``root``, '/'-separated, without version-control folders."""
-    out: list[str] = []
-    skip = {".git", ".dvc", ".pre-commit-cache"}
+_NOT_DATA_FOLDERS = frozenset({".git", ".dvc", ".pre-commit-cache"})
 
-    def visit(folder: str, prefix: str) -> None:
+
+def _scan(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(path from root, entry) of every file and symlink below ``root``, depth first, without
+    version-control folders; an unreadable folder is one clear error."""
+
+    def visit(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         try:
             entries = os.scandir(folder)
         except OSError as e:
@@ -52,14 +54,17 @@ def walk_files(root: Path) -> list[str]:
             for entry in entries:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in skip:
-                        visit(entry.path, rel + "/")
+                    if entry.name not in _NOT_DATA_FOLDERS:
+                        yield from visit(entry.path, rel + "/")
                 else:
-                    out.append(rel)
+                    yield rel, entry
 
-    visit(os.fspath(root), "")
-    out.sort()
-    return out
+    return visit(os.fspath(root), "")
+
+
+def walk_files(root: Path) -> list[str]:
+    """Every file (and symlink) below ``root``, '/'-separated, without version-control folders."""
+    return sorted(rel for rel, _ in _scan(root))
 
 
 def dataset_paths(root: Path) -> list[str]:
@@ -356,37 +361,21 @@ def _missing_object(path: str, oid: str) -> Finding:
 def _list_folder(root: Path, objects: tuple[str, ...]) -> tuple[list[DatasetFile], list[Finding]]:
     files: list[DatasetFile] = []
     dvc: list[tuple[str, bytes | None]] = []
-    skip = {".git", ".dvc", ".pre-commit-cache"}
-
-    def visit(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_symlink():
-                    key = dataset.annex_key_of_link(os.readlink(entry.path))
-                    if key is not None:
-                        files.append(DatasetFile(rel, "annexed", dataset.annex_key_size(key), key,
-                                                 os.path.exists(entry.path)))  # fmt: skip
-                    else:
-                        files.append(
-                            DatasetFile(rel, "file", None, None, os.path.exists(entry.path))
-                        )
-                elif entry.is_dir():
-                    if entry.name not in skip:
-                        visit(entry.path, rel + "/")
-                elif dataset.is_machinery(rel):
-                    files.append(DatasetFile(rel, "machinery"))
-                    if rel.endswith(dvcrepo.DVC_SOURCES):
-                        try:
-                            dvc.append((rel, Path(entry.path).read_bytes()))
-                        except OSError:
-                            dvc.append((rel, None))
-                else:
-                    files.append(
-                        DatasetFile(rel, "file", entry.stat(follow_symlinks=False).st_size)
-                    )
-
-    visit(os.fspath(root), "")
+    for rel, entry in _scan(root):
+        if entry.is_symlink():
+            key = dataset.annex_key_of_link(os.readlink(entry.path))
+            size = dataset.annex_key_size(key) if key is not None else None
+            kind: FileKindT = "annexed" if key is not None else "file"
+            files.append(DatasetFile(rel, kind, size, key, os.path.exists(entry.path)))
+        elif dataset.is_machinery(rel):
+            files.append(DatasetFile(rel, "machinery"))
+            if rel.endswith(dvcrepo.DVC_SOURCES):
+                try:
+                    dvc.append((rel, Path(entry.path).read_bytes()))
+                except OSError:
+                    dvc.append((rel, None))
+        else:
+            files.append(DatasetFile(rel, "file", entry.stat(follow_symlinks=False).st_size))
     files.sort()
     findings: list[Finding] = []
     if dvc:
