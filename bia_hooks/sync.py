@@ -12,14 +12,15 @@ from bia_hooks import tree
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.coverage import Coverage, assign
 from bia_hooks.errors import UsageError
+from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, SOURCE_IMAGE, standard_name
 from bia_hooks.filelist.edit import Editor, open_editor
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
 
 FILELIST_SUFFIXES = (".tsv", ".xlsx", ".json")
-ANNOTATION_COLUMNS = ("Files", "Annotation type", "Source image")
-MANDATORY = ("annotation type", "source image")
+MANDATORY = (ANNOTATION_TYPE, SOURCE_IMAGE)  # besides Files (domain.md §3)
+ANNOTATION_COLUMNS = (FILES, *MANDATORY)
 
 
 @dataclass
@@ -221,7 +222,7 @@ def check_one(
 def _new_editor(filelist: FileListConfig) -> Editor:
     from bia_hooks.filelist.edit import JsonEditor, TsvEditor, XlsxEditor
 
-    columns = ANNOTATION_COLUMNS if filelist.schema == "annotations" else ("Files",)
+    columns = ANNOTATION_COLUMNS if filelist.schema == "annotations" else (FILES,)
     if filelist.path.endswith(".json"):
         editor: Editor = JsonEditor(b"[]")
         editor.header = list(columns)
@@ -253,15 +254,11 @@ def _apply(
         added.append({**values, editor.header[0]: path})
     if filelist.schema == "annotations":
         for wanted in MANDATORY:
-            column = next((h for h in editor.header if _key(h) == wanted), wanted.capitalize())
+            column = next((h for h in editor.header if standard_name(h) == wanted), wanted)
             lacking = [row[editor.header[0]] for row in added if not row.get(column)]
             if lacking:
                 outcome.incomplete[column] = lacking
     editor.apply(set(plan.removed), plan.renamed, added)
-
-
-def _key(name: str) -> str:
-    return " ".join(name.replace("_", " ").split()).casefold()
 
 
 def _drift_findings(
