@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "validate": "validate",
     "export": "export",
     "summary": "summary",
+    "restore": "restore",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -37,6 +38,7 @@ HELP = {
     "validate": "check file lists: what the archive reads, the mandatory columns and values",
     "export": "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it",
     "summary": "print a JSON report (check --report) as a Markdown summary",
+    "restore": "put back the values of a row the sync removed (on the file's new row)",
 }
 
 

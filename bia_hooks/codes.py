@@ -129,8 +129,9 @@ CODES: dict[str, Code] = {
         Code("BIA404", _W, _R, "git object missing: cannot tell whether the file is annexed"),
         Code("BIA420", _E, _G, "file of the dataset missing from its file list"),
         Code("BIA421", _E, _S, "file list names a file that is not in the dataset"),
-        Code("BIA422", _E, _G, "file claimed by two file lists"),
+        Code("BIA422", _E, _G, "file named by two file lists"),
         Code("BIA423", _W, _R, "file covered by no file list"),
+        Code("BIA426", _E, _G, "new file that two file lists could take: the sync adds it to none"),
         Code("BIA424", _E, _G, "configured file list does not exist"),
         Code("BIA425", _E, _G, "dataset without a file list"),
     ]

@@ -71,6 +71,23 @@ class Config:
         return out
 
 
+def find_root(start: Path) -> Path:
+    """The dataset root for a command run in ``start`` without ``--root``, found as git finds its
+    top folder: the nearest folder at or above ``start`` that holds a configuration file, not
+    looking above the git repository; else the repository's top folder; else ``start`` (a plain
+    folder without a configuration)."""
+    from bia_hooks.gitcmd import git_toplevel
+
+    start = start.resolve()
+    top = git_toplevel(start)
+    for folder in (start, *start.parents):
+        if find_config(folder) is not None:
+            return folder
+        if folder == top:
+            return top
+    return start
+
+
 def find_config(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         if (root / name).is_file():

@@ -39,6 +39,19 @@ def is_git_work_tree(root: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == b"true"
 
 
+def git_toplevel(folder: Path) -> Path | None:
+    """The top folder of the git work tree holding ``folder``, or None outside git."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    return Path(result.stdout.decode("utf-8", "surrogateescape").strip()).resolve()
+
+
 def split_z(output: bytes) -> list[str]:
     # Paths are bytes to git; surrogateescape keeps a non-UTF-8 name intact for reporting.
     # Decoding once and splitting is the same (NUL is never inside a UTF-8 sequence) and faster.

@@ -103,11 +103,15 @@ def _dvc_renames(root: Path, old: list[tuple[str, str]], new: list[tuple[str, st
     before, after = outs(old), outs(new)
     gone = {p: o.md5 for p, o in before.items() if p not in after}
     pairs = dataset.pair_by_key(gone, {p: o.md5 for p, o in after.items() if p not in before})
-    if not pairs:
+    changed = [p for p, o in before.items() if o.is_dir and p in after and after[p].is_dir
+               and after[p].md5 != o.md5]  # fmt: skip
+    if not (pairs or changed):
         return {}
     dvc_dir = dvcrepo.dvc_folder(root)
     cache = dvcrepo.cache_folder(dvc_dir) if dvc_dir else None
     renames = dict(pairs)
+    for folder in changed:  # a file renamed inside a tracked folder, then `dvc add FOLDER`
+        renames.update(_inside_dir_renames(cache, folder, before[folder], after[folder]))
     for o, n in pairs.items():
         md5 = before[o].md5
         if before[o].is_dir and md5 is not None:
@@ -115,3 +119,20 @@ def _dvc_renames(root: Path, old: list[tuple[str, str]], new: list[tuple[str, st
             if manifest is not None:
                 renames.update(dataset.expand_dir_renames(o, n, manifest))
     return renames
+
+
+def _inside_dir_renames(
+    cache: Path | None, folder: str, before: dataset.DvcOut, after: dataset.DvcOut
+) -> dict[str, str]:
+    """Files of one DVC-tracked folder that left one name and appeared under another with the
+    same md5, read from the folder's two ``.dir`` manifests (both stay in the local cache)."""
+    old = dvcrepo.read_manifest(cache, before.md5) if before.md5 else None
+    new = dvcrepo.read_manifest(cache, after.md5) if after.md5 else None
+    if old is None or new is None:
+        return {}
+    old_files = {f"{folder}/{rel}": md5 for rel, md5, _ in old}
+    new_files = {f"{folder}/{rel}": md5 for rel, md5, _ in new}
+    return dataset.pair_by_key(
+        {p: m for p, m in old_files.items() if p not in new_files},
+        {p: m for p, m in new_files.items() if p not in old_files},
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +11,6 @@ from typing import Any
 
 from bia_hooks import tree
 from bia_hooks.config import Config, FileListConfig
-from bia_hooks.coverage import Coverage, assign
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, SOURCE_IMAGE, standard_name
 from bia_hooks.filelist.edit import Editor, open_editor
@@ -18,7 +18,8 @@ from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
 
-FILELIST_SUFFIXES = (".tsv", ".xlsx", ".json")
+__all__ = ["Editor", "ListSync", "UntrackedTwins", "describe", "prepare_sync", "rows_moving_in"]
+
 MANDATORY = (ANNOTATION_TYPE, SOURCE_IMAGE)  # besides Files (domain.md §3)
 ANNOTATION_COLUMNS = (FILES, *MANDATORY)
 
@@ -36,99 +37,30 @@ class ListSync:
     arrived: dict[str, str] = field(default_factory=dict)  # new path -> the list it came from
     # Rows kept although their file is not in the dataset: it is on disk, only not staged.
     unstaged: list[str] = field(default_factory=list)
+    # Rows carried to a new path on evidence git did not give: old path -> the evidence.
+    carried: dict[str, str] = field(default_factory=dict)
+    # Removed rows that held values a person typed: path -> every value of the row.
+    lost: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def find_filelists(root: Path, paths: Sequence[str]) -> list[FileListConfig]:
-    """File lists found by themselves: tracked .tsv/.xlsx/.json whose first header is Files."""
-    from bia_hooks.filelist.read import looks_like_filelist
+def rows_moving_in(
+    config: Config, moves: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """The rows of files renamed into another list's files: new path -> (old list, its values).
 
-    return [
-        FileListConfig(path=p)
-        for p in paths
-        if p.endswith(FILELIST_SUFFIXES) and looks_like_filelist(root, p)
-    ]
-
-
-def filelists_of(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], bool]:
-    """The configured file lists, or else the ones found; and whether they were configured."""
-    if config.filelists:
-        return list(config.filelists), True
-    return find_filelists(config.root, paths), False
-
-
-NO_FILELIST_HELP = (
-    "start one: write its header line, e.g. "
-    "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv, "
-    "then run 'bia-hooks sync' to fill in a row per file "
-    "(or name it under 'filelists:' in .bia-hooks.yaml)"
-)
-
-
-def share_out(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], Coverage]:
-    """The file lists and the files each covers. Every configured path is checked first, so that
-    a bad one stops the run before any list is written."""
-    filelists, configured = filelists_of(config, paths)
-    seen: set[str] = set()
-    for filelist in filelists:
-        ensure_inside(config.root, filelist)
-        if filelist.path in seen:
-            raise UsageError(
-                f"file list {filelist.path}: named twice under 'filelists' in .bia-hooks.yaml; "
-                "keep one entry (its include globs can name several folders)"
-            )
-        seen.add(filelist.path)
-    coverage = assign(paths, filelists, config.ignore, nearest_wins=not configured)
-    return filelists, coverage
-
-
-def coverage_findings(coverage: Coverage, filelists: Sequence[FileListConfig]) -> list[Finding]:
-    findings = list(coverage.findings)
-    if not filelists:
-        findings.append(Finding("BIA425", "", "the dataset has no file list", fix=NO_FILELIST_HELP))
-        return findings
-    for path in coverage.unclaimed:
-        findings.append(
-            Finding(
-                "BIA423",
-                path,
-                "no file list covers this file, so it will not be described",
-                fix="add it to a file list's 'include' globs, or to 'ignore' in .bia-hooks.yaml",
-            )
-        )
-    return findings
-
-
-def rows_moving_out(
-    config: Config, filelists: Sequence[FileListConfig], coverage: Coverage,
-    renames_of: Callable[[FileListConfig], dict[str, str]],
-) -> dict[str, tuple[str, dict[str, str]]]:  # fmt: skip
-    """Rows whose file moved into another file list's files: new path -> (old list, values).
-
-    Within one list a rename re-paths the row; across lists the old list loses the row and the
-    new one gains it, and these values go with it, so that a move between annotation sections
-    keeps every cell.
+    Within one list a rename re-paths the row; across lists (``Ownership.moves``) the old list
+    loses the row and the new one gains it with every cell.
     """
-    member_of: dict[str, str] = {}  # path -> its list, built only when some file left a list
     moving: dict[str, tuple[str, dict[str, str]]] = {}
-    for filelist in filelists:
-        renames = renames_of(filelist)
-        file = config.root / filelist.path
-        if not renames or not file.exists():
-            continue
-        members = set(coverage.members.get(filelist.path, ()))
-        out = {old: new for old, new in renames.items() if new not in members}
-        if not out:
-            continue
-        if not member_of:
-            member_of = {p: fl.path for fl in filelists for p in coverage.members.get(fl.path, ())}
-        out = {old: new for old, new in out.items() if new in member_of}
-        if not out:
-            continue
-        editor = open_editor(file)
+    by_list: dict[str, dict[str, str]] = {}  # list -> old path -> new path
+    for new, (name, old) in moves.items():
+        by_list.setdefault(name, {})[old] = new
+    for name, olds in by_list.items():
+        editor = open_editor(config.root / name)
         for row in editor.rows:
-            new = out.get(editor.path_of(row))
-            if new is not None:
-                moving[new] = (filelist.path, editor.values_of(row))
+            target = olds.get(editor.path_of(row))
+            if target is not None:
+                moving[target] = (name, editor.values_of(row))
     return moving
 
 
@@ -138,35 +70,147 @@ def prepare_sync(
     members: list[str],
     renames: Mapping[str, str],
     arriving: Mapping[str, tuple[str, dict[str, str]]] | None = None,
+    untracked: UntrackedTwins | None = None,
+    table: Table | None = None,
 ) -> tuple[ListSync, Editor | None]:
     """One file list brought in line with ``members``, in memory: the editor to save, or None
     when nothing changes. Saving is the caller's, after every list was prepared: a list that
     cannot be edited then stops the sync before any list is written (a row moving between two
     lists is never removed from one without being added to the other).
 
-    ``arriving``: values of rows whose files moved here from another list (``rows_moving_out``).
+    ``arriving``: values of rows whose files moved here from another list (``rows_moving_in``).
+    ``untracked``: finds files not added to git that hold a removed row's content.
+    ``table``: the list as already read, which spares a workbook's slow opening when in step.
     """
     file = config.root / filelist.path
-    created = not file.exists()
-    if not created and file.suffix == ".xlsx":
-        # Opening a workbook for editing takes seconds: plan on the fast reading first.
-        from bia_hooks.filelist.read import read_filelist
-
-        table = read_filelist(config.root, filelist.path)[0]
-        if table is not None:
-            plan = plan_sync(table.paths, members, renames)
-            unstaged = _keep_unstaged(config.root, plan)
-            if not plan.changed:
-                return ListSync(filelist, plan, rows=len(table.rows), unstaged=unstaged), None
+    created = not file.exists() and not file.is_symlink()
+    if table is not None:
+        plan = plan_sync(table.paths, members, renames)
+        unstaged = _keep_unstaged(config.root, plan)
+        if not plan.changed:
+            return ListSync(filelist, plan, rows=len(table.rows), unstaged=unstaged), None
+    if file.is_symlink():
+        raise UsageError(_annexed_list(filelist.path))
     editor = _new_editor(filelist) if created else open_editor(file)
     plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
     outcome.unstaged = _keep_unstaged(config.root, plan)
+    if plan.removed:
+        _carry_typed_rows(editor, filelist, outcome, untracked)
     if not (plan.changed or created):
         return outcome, None
     _apply(editor, filelist, plan, outcome, arriving or {})
     outcome.rows = len(editor.rows)
     return outcome, editor
+
+
+def _annexed_list(name: str) -> str:
+    return (
+        f"{name} is in git-annex (a symlink to its content), and the sync does not rewrite "
+        "annexed files. Keep file lists in git: "
+        f"echo '{posixpath.basename(name)} annex.largefiles=nothing' >> .gitattributes, then "
+        f"git annex unannex '{name}' && git add .gitattributes '{name}'"
+    )
+
+
+def typed_values(editor: Editor, row: Any, filelist: FileListConfig) -> dict[str, str]:
+    """A row's values a person typed: those the configured defaults would not write."""
+    defaults, _ = place_values(editor.header, new_row_values(editor.path_of(row), filelist))
+    return {c: v for c, v in editor.values_of(row).items() if defaults.get(c) != v}
+
+
+def _carry_typed_rows(
+    editor: Editor, filelist: FileListConfig, outcome: ListSync, untracked: UntrackedTwins | None
+) -> None:
+    """Rows with typed values that the plan removes: carried to a new path where evidence pairs
+    them with one (git saw no rename), else kept in ``outcome.lost`` to be printed and saved."""
+    plan = outcome.plan
+    gone = set(plan.removed)
+    rows = {editor.path_of(r): r for r in editor.rows if editor.path_of(r) in gone}
+    typed = {p: row for p, row in rows.items() if typed_values(editor, row, filelist)}
+    if not typed:
+        return
+    pairs: dict[str, tuple[str, str]] = {}
+    if untracked is not None:
+        pairs.update(
+            (old, (new, f"identical content; '{new}' is not added to git yet (did you forget "
+                   f"git add '{new}'?)"))
+            for old, new in untracked.find(list(typed)).items()
+        )  # fmt: skip
+    for old, (new, why) in pairs.items():
+        plan.removed.remove(old)
+        if new in plan.added:
+            plan.added.remove(new)
+        else:
+            outcome.unstaged.append(new)
+        plan.renamed[old] = new
+        outcome.carried[old] = why
+    outcome.lost = {p: editor.values_of(row) for p, row in typed.items() if p not in pairs}
+
+
+class UntrackedTwins:
+    """Files on disk that git does not track, matched by content to paths the last commit had.
+
+    ``mv a b && git commit -am ...`` stages the removal of ``a`` but not ``b``: the row of ``a``
+    follows ``b`` when ``b`` holds what ``a`` held (the same git blob; for a locked annexed file,
+    the same key).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def find(self, olds: Sequence[str]) -> dict[str, str]:
+        from bia_hooks import dataset, gitobjects
+        from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
+
+        if not olds or not is_git_work_tree(self.root) or not has_commit(self.root, "HEAD"):
+            return {}
+        listing = git(self.root, "ls-tree", "-z", "HEAD", "--", *olds, check=False).stdout
+        before: dict[str, tuple[str, str]] = {}  # old -> (mode, blob)
+        for record in split_z(listing):
+            meta, _, path = record.partition("\t")
+            mode, _, oid = meta.split(" ")
+            before[path] = (mode, oid)
+        if not before:
+            return {}
+        others = split_z(git(self.root, "ls-files", "-z", "--others", "--exclude-standard").stdout)
+        if not others:
+            return {}
+        links = {o: oid for o, (mode, oid) in before.items() if mode == "120000"}
+        files = {o: oid for o, (mode, oid) in before.items() if mode.startswith("100")}
+        found: dict[str, str] = {}
+        if links:
+            targets = gitobjects.read_blobs(self.root, links.values())
+            by_key: dict[str, str] = {}
+            for old, oid in links.items():
+                key = dataset.annex_key_of_link((targets.get(oid) or b"").decode(errors="replace"))
+                if key:
+                    by_key.setdefault(key, old)
+            for path in others:
+                full = self.root / path
+                if full.is_symlink():
+                    key = dataset.annex_key_of_link(os.readlink(full))
+                    if key in by_key:
+                        found.setdefault(by_key.pop(key), path)
+        if files:
+            sizes = gitobjects.blob_sizes(self.root, files.values())
+            wanted = {sizes.get(oid) for oid in files.values()}
+            same_size = [p for p in others if _size(self.root / p) in wanted]
+            if same_size:
+                out = git(self.root, "hash-object", "--no-filters", "--stdin-paths",
+                          input="\n".join(same_size).encode()).stdout.decode().split()  # fmt: skip
+                by_oid = dict(zip(out, same_size, strict=False))
+                for old, oid in files.items():
+                    if oid in by_oid and old not in found:
+                        found[old] = by_oid.pop(oid)
+        return found
+
+
+def _size(file: Path) -> int | None:
+    try:
+        return None if file.is_symlink() else file.stat().st_size
+    except OSError:
+        return None
 
 
 def _keep_unstaged(root: Path, plan: SyncPlan) -> list[str]:
@@ -343,10 +387,6 @@ def rename_finder(config: Config) -> Callable[[FileListConfig], dict[str, str]]:
     return renames
 
 
-def members_of(coverage: Coverage, filelist: FileListConfig) -> list[str]:
-    return coverage.members.get(filelist.path, [])
-
-
 def describe(outcome: ListSync, limit: int = 20) -> list[str]:
     """Lines a person reads after a sync: what changed, and what is left to fill in."""
     plan = outcome.plan
@@ -362,9 +402,19 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
         if len(items) > limit:
             lines.append(f"  {sign} ... and {len(items) - limit:,} more")
     renamed = list(plan.renamed.items())
-    lines += [f"  ~ {old} -> {new}" for old, new in renamed[:limit]]
+    lines += [
+        f"  ~ {old} -> {new}" + (f" (carried: {outcome.carried[old]})" if old in outcome.carried
+                                 else "")
+        for old, new in renamed[:limit]
+    ]  # fmt: skip
     if len(renamed) > limit:
         lines.append(f"  ~ ... and {len(renamed) - limit:,} more")
+    for path, values in outcome.lost.items():
+        shown = "; ".join(f"{c}={v}" for c, v in values.items())
+        lines.append(
+            f"  ! the removed row of {path} held values a person typed: {shown}. They are saved: "
+            f"'bia-hooks restore {_quoted(path)} NEW_PATH' puts them on the file's new row"
+        )
     for column in outcome.new_columns:
         lines.append(f"  column '{column}' added, for the values of new rows")
     for column, rows in outcome.incomplete.items():
@@ -376,13 +426,7 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
     return lines
 
 
-def ensure_inside(root: Path, filelist: FileListConfig) -> None:
-    """A configured file list's path must be a plain path inside the dataset, as git writes it."""
-    normalized = posixpath.normpath(filelist.path)
-    if normalized.startswith("../") or normalized.startswith("/") or normalized == "..":
-        raise UsageError(f"file list {filelist.path}: must be inside the dataset root")
-    if normalized != filelist.path:
-        raise UsageError(
-            f"file list {filelist.path}: write it as '{normalized}' in .bia-hooks.yaml "
-            "(from the dataset root, without './' or '//')"
-        )
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)

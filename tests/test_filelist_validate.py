@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bia_hooks.commands.validate import validate_filelist
+from bia_hooks.validation import validate_filelist
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.filelist.columns import standard_name
 from bia_hooks.filelist.rowschemas import builtin_schema

@@ -174,17 +174,42 @@ def test_a_file_moved_to_another_lists_folder_takes_its_values_along(repo: Path)
     ]
 
 
-def test_a_list_that_cannot_be_edited_stops_the_sync_before_any_write(repo: Path) -> None:
+def test_a_list_the_archive_cannot_read_is_left_alone_and_reported(repo: Path) -> None:
     (repo / ".bia-hooks.yaml").write_text(
         "filelists:\n"
         "  - path: masks.tsv\n    include: ['masks/**']\n"
         "  - path: points.tsv\n    include: ['points/**']\n"
     )
-    write(repo, "masks/new.tif", "points/p.csv")
+    write(repo, "masks/new.tif", "points/p.csv", "points/q.csv")
     (repo / "masks.tsv").write_text(HEADER)
-    (repo / "points.tsv").write_bytes((HEADER + "points/p.csv\n").encode("utf-16"))
+    utf16 = (HEADER + "points/p.csv\n").encode("utf-16")
+    (repo / "points.tsv").write_bytes(utf16)
     git(repo, "add", ".")
     result = run_cli("sync", cwd=repo)
-    assert result.returncode == 2
-    assert "points.tsv" in result.stderr and "not UTF-8 text" in result.stderr
+    assert result.returncode == 1
+    assert "points.tsv:1: error BIA205" in result.stdout
+    assert (repo / "points.tsv").read_bytes() == utf16  # never rewritten on a guess
+    assert (repo / "masks.tsv").read_text() == HEADER + "masks/new.tif\n"
+
+
+def test_a_list_that_cannot_be_edited_stops_the_sync_before_any_write(repo: Path) -> None:
+    import openpyxl
+
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n"
+        "  - path: masks.tsv\n    include: ['masks/**']\n"
+        "  - path: points.xlsx\n    include: ['points/**']\n"
+    )
+    write(repo, "masks/new.tif", "points/p.csv", "points/q.csv")
+    (repo / "masks.tsv").write_text(HEADER)
+    book = openpyxl.Workbook()
+    book.active.append(["Files", "Annotation type", "Source image"])
+    book.active.append(["points/p.csv", "point_annotations", "=CONCAT(\"a\",\"b\")"])
+    book.save(repo / "points.xlsx")
+    before = (repo / "points.xlsx").read_bytes()
+    git(repo, "add", ".")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "points.xlsx" in result.stderr and "formula" in result.stderr
     assert (repo / "masks.tsv").read_text() == HEADER  # untouched: all lists, or none
+    assert (repo / "points.xlsx").read_bytes() == before

@@ -7,13 +7,12 @@ import argparse
 from collections import Counter
 from typing import Any
 
-from bia_hooks import sync
 from bia_hooks.commands.check_names import name_findings
 from bia_hooks.commands.common import add_common, config_of, finish
-from bia_hooks.commands.validate import validate_filelist
 from bia_hooks.filelist.table import Table
-from bia_hooks.findings import Finding
+from bia_hooks.session import open_session
 from bia_hooks.syncplan import SyncPlan
+from bia_hooks.validation import validate_filelist
 
 LISTED_PATHS_IN_REPORT = 1000  # per list and kind; the counts are always complete
 
@@ -24,20 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    paths, data, findings = sync.dataset_files(config)
-    findings += name_findings(config, paths, paths)
-    filelists, coverage = sync.share_out(config, data)
-    findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
-    renames_of = sync.rename_finder(config)
+    session = open_session(config, reader=validate_filelist)
+    findings = session.findings + name_findings(config, session.paths, session.paths)
+    findings += session.coverage_findings()
     summaries = []
-    for filelist in filelists:
-        table: Table | None = None
-        content: list[Finding] = []
-        if (config.root / filelist.path).exists():
-            table, content = validate_filelist(config, filelist.path)
-        members = sync.members_of(coverage, filelist)
-        outcome, drift = sync.check_one(config, filelist, members, renames_of(filelist), table)
-        findings += content + config.apply_severity(drift)
+    for filelist in session.filelists:
+        table = session.tables[filelist.path]
+        outcome, drift = session.drift_findings(filelist)
+        findings += session.read_findings[filelist.path] + drift
         summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
     return finish(args, findings, {"filelists": summaries})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bia_hooks.atomic import write_atomic
-from bia_hooks.config import Config, load_config
+from bia_hooks.config import Config, find_root, load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding, Level
 from bia_hooks.reporters import FORMATS, github_path_prefix, make_reporter
@@ -22,8 +22,9 @@ def add_root_and_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root",
         type=Path,
-        default=Path("."),
-        help="the dataset's root folder, the root of the upload (default: .)",
+        help="the dataset's root folder, the root of the upload (default: the nearest folder "
+        "above the current one with a .bia-hooks.yaml, else the git repository's top folder, "
+        "else the current folder)",
     )
     parser.add_argument(
         "--config", type=Path, help="configuration file (default: ROOT/.bia-hooks.yaml, if present)"
@@ -61,6 +62,9 @@ def _count(text: str) -> int:
 
 
 def config_of(args: argparse.Namespace) -> Config:
+    """The dataset's configuration; ``args.root`` is set to the dataset root it belongs to."""
+    if args.root is None:
+        args.root = find_root(Path.cwd())
     root = args.root.resolve()
     if not root.is_dir():
         raise UsageError(f"--root {args.root}: no such folder")

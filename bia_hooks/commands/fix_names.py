@@ -69,10 +69,10 @@ def rows_to_carry(config: Config, renamed: dict[str, str]) -> list[tuple[str, Ed
     The sync would find most renames by itself, but not before the first commit nor in a plain
     folder: there, a row whose file was renamed would be dropped and a blank one added.
     """
-    from bia_hooks import sync
     from bia_hooks.filelist.edit import open_editor
+    from bia_hooks.session import filelists_of
 
-    filelists, _ = sync.filelists_of(config, tree.dataset_paths(config.root))
+    filelists, _ = filelists_of(config, tree.dataset_paths(config.root))
     opened = []
     for filelist in filelists:
         file = config.root / filelist.path

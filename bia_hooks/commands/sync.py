@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
 
-from bia_hooks import sync
+from bia_hooks import rowlog, sync
 from bia_hooks.commands.common import add_common, config_of, finish
-from bia_hooks.config import Config, FileListConfig
 from bia_hooks.findings import Finding
+from bia_hooks.session import Session, open_session
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,26 +22,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    _, data, findings = sync.dataset_files(config)
-    filelists, coverage = sync.share_out(config, data)
-    findings += config.apply_severity(sync.coverage_findings(coverage, filelists))
-    renames_of = sync.rename_finder(config)
-    changed = False
-    arriving = {} if args.check else sync.rows_moving_out(config, filelists, coverage, renames_of)
+    session = open_session(config)
+    findings = session.findings + session.coverage_findings()
+    if args.check:
+        for filelist in session.filelists:
+            table = session.tables[filelist.path]
+            drift = session.drift_findings(filelist)[1]
+            # A list the archive cannot read is not in step either: say why, or --check passes it.
+            findings += drift if table is not None else session.read_findings[filelist.path] + drift
+        return finish(args, findings)
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
-    prepared = []
-    for filelist in filelists:
-        members = sync.members_of(coverage, filelist)
-        if args.check:
-            findings += config.apply_severity(
-                _check(config, filelist, members, renames_of(filelist))
-            )
-            continue
-        outcome, editor = sync.prepare_sync(
-            config, filelist, members, renames_of(filelist), arriving
-        )
+    prepared = session.prepare()
+    findings += _unreadable(session)
+    for outcome, _ in prepared:
         findings += config.apply_severity(sync.unstaged_findings(outcome))
-        prepared.append((outcome, editor))
+    for outcome, editor in prepared:  # values about to be removed are saved before any write
+        if editor is not None and outcome.lost:
+            rowlog.save(config.root, outcome.config.path, outcome.lost)
+    changed = False
     for outcome, editor in prepared:  # every list could be edited: now write them
         if editor is not None:
             editor.save(config.root / outcome.config.path)
@@ -55,13 +52,11 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _check(
-    config: Config, filelist: FileListConfig, members: list[str], renames: Mapping[str, str]
-) -> list[Finding]:
-    from bia_hooks.filelist.read import read_filelist
-
-    exists = (config.root / filelist.path).exists()
-    table, problems = read_filelist(config.root, filelist.path) if exists else (None, [])
-    drift = sync.check_one(config, filelist, members, renames, table)[1]
-    # A list the archive cannot read is not in step either: say why, or --check would pass it.
-    return drift if table is not None else problems + drift
+def _unreadable(session: Session) -> list[Finding]:
+    """Lists the sync leaves alone because the archive cannot read them: their errors say why."""
+    return [
+        f
+        for fl in session.filelists
+        if session.tables[fl.path] is None
+        for f in session.read_findings[fl.path]
+    ]

@@ -124,35 +124,57 @@ def read_filelist(
     return table, findings + more
 
 
-_JSON_START = re.compile(r'\s*\[\s*(?:\]|\{[^{}]*?"path"\s*:)')
-
-
 def looks_like_filelist(root: Path, path: str) -> bool:
-    """Cheap guess for auto-discovery: a table whose first header is Files, or a JSON array of
-    objects with ``path``. Lists with a refused extension (``.TSV``, ``.csv``) count too, so that
-    they are found and reported."""
+    """Is this file a file list, for discovery without configuration?
+
+    A table (TSV, XLSX) whose header row holds a 'Files' cell, first or not (a list whose 'Files'
+    column is elsewhere is found, and validation says to move the column); a JSON file only in the
+    archive's own form, a non-empty array whose first entry has a 'path' string and an
+    'attributes' array. Annotation data (a JSON of points with a "path", an empty array) is never
+    taken for a file list: the sync would rewrite it. Refused extensions (``.TSV``, ``.csv``)
+    count, so that such lists are found and reported. A symlink (a list in git-annex) counts when
+    its content is here.
+    """
     file = root / path
     ext = path.rpartition(".")[2].strip().lower() if "." in path else ""
     try:
-        if not file.is_file():
+        if ext not in ("tsv", "csv", "txt", "json", "xlsx") or not file.is_file():
             return False
-        if ext in ("tsv", "csv", "txt"):
-            with file.open("rb") as f:
-                head = f.read(4096)
-            first = re.split(
-                r"[\t,;\r\n]", head.decode("utf-8", "replace").lstrip("\ufeff"), maxsplit=1
-            )[0]
-            return first.strip().strip("\"'").lower() == "files"
-        if ext == "json":
-            with file.open("rb") as f:
-                head = f.read(65536)
-            text = head.decode(json.detect_encoding(head), "replace").lstrip("\ufeff")
-            return _JSON_START.match(text) is not None
         if ext == "xlsx":
-            from bia_hooks.filelist.xlsx import first_cell
+            from bia_hooks.filelist.xlsx import first_row
 
-            a1 = first_cell(file)
-            return a1 is not None and a1.strip().lower() == "files"
+            return _has_files_cell(first_row(file))
+        with file.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+        if ext == "json":
+            return _archive_json_entry(head)
+        first_line = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
+        return bool(first_line) and _has_files_cell(re.split(r"[\t,;]", first_line[0]))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, UnicodeError):
         return False
-    return False
+
+
+_HEAD_BYTES = 1 << 20  # the first entry of a JSON list, or a header line, is well within this
+
+
+def _has_files_cell(cells: list[str]) -> bool:
+    return any(c.strip().strip("\"'").lower() == "files" for c in cells)
+
+
+def _archive_json_entry(head: bytes) -> bool:
+    """Does this JSON start as the archive's file list: ``[{"path": "...", "attributes": [...]``?"""
+    text = head.decode(json.detect_encoding(head), "replace").lstrip("\ufeff").lstrip()
+    if not text.startswith("["):
+        return False
+    text = text[1:].lstrip()
+    if not text.startswith("{"):
+        return False  # an empty array, or an array of something else
+    try:
+        entry, _ = json.JSONDecoder().raw_decode(text)
+    except ValueError:  # the first entry does not end within the head: no file list entry
+        return False
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("path"), str)
+        and isinstance(entry.get("attributes"), list)
+    )

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.findings import Finding, Level
 
 # Java's BufferedReader.readLine: only CR, LF and CRLF end a line (not VT, FF, U+2028, ...).
@@ -220,6 +220,11 @@ def table_from_lines(
     return Table(path, fmt, header, rows, row_refs), findings
 
 
+def _files_column(header: Sequence[str]) -> int | None:
+    """The index of a 'Files' header cell that is not the first, or None."""
+    return next((i for i, h in enumerate(header) if i and h.strip() == FILES), None)
+
+
 def _header_findings(
     path: str,
     fmt: str,
@@ -247,6 +252,24 @@ def _header_findings(
                     **locate(ref(0), 0),
                     fix="save it as UTF-8 without BOM, or run "
                     f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
+                )
+            )
+        elif (column := _files_column(header)) is not None:
+            # Real workbooks keep the paths in another column (domain.md §7): the columns before
+            # it are the user's data, so the fix moves the column, never deletes the others.
+            name = f"column {column_letters(column)}" if fmt == "xlsx" else f"column {column + 1}"
+            findings.append(
+                Finding(
+                    "BIA208",
+                    path,
+                    f"the 'Files' column is {name}, not the first: the archive reads the first "
+                    "column as the paths and refuses the list: 'First header value should be "
+                    "Files'",
+                    value=first,
+                    **locate(ref(0), 0),
+                    fix="move the 'Files' column to the first place"
+                    + (" (cut it and insert it before column A)" if fmt == "xlsx" else "")
+                    + ", keeping every other column",
                 )
             )
         elif files_at or (found and found > 0) or is_blank(lines[0]) or first.startswith("#"):

@@ -25,7 +25,7 @@ from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.filelist.tsv import LINE_END, table_from_lines
 from bia_hooks.findings import Finding
 
-__all__ = ["Sheet", "column_letters", "first_cell", "load_sheet", "read_xlsx", "sheet_to_table"]
+__all__ = ["Sheet", "column_letters", "first_row", "load_sheet", "read_xlsx", "sheet_to_table"]
 
 INT_MAX = 2147483647
 INT_MIN = -2147483648
@@ -396,12 +396,12 @@ def _join(texts: list[str]) -> str:
     return "\t".join(texts)
 
 
-def first_cell(file: Path) -> str | None:
-    """The text of A1 in the first sheet, or None (cheap: stops after the first row)."""
+def first_row(file: Path) -> list[str]:
+    """The cells of row 1 of the first sheet, [] when it has none (cheap: stops after row 1)."""
     sheet = load_sheet(file, max_rows=1)
     if not sheet.rows or sheet.rows[0][0] != 1:
-        return None
-    return sheet.rows[0][1].split("\t", 1)[0]
+        return []
+    return sheet.rows[0][1].split("\t")
 
 
 def sheet_lines(sheet: Sheet) -> tuple[list[str], list[int]]:

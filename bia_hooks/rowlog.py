@@ -1,0 +1,82 @@
+"""Rows the sync removed with values a person typed: saved where ``bia-hooks restore`` finds them.
+
+In a git repository the log lives in the git directory (never committed, never uploaded); in a
+plain folder, in the user's cache folder, keyed by the dataset's path. One JSON object a line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bia_hooks.errors import UsageError
+
+LOG_NAME = "removed-rows.jsonl"
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    filelist: str
+    path: str
+    values: dict[str, str]
+    time: str
+
+
+def log_file(root: Path) -> Path:
+    from bia_hooks.gitcmd import git, is_git_work_tree
+
+    if is_git_work_tree(root):
+        out = git(root, "rev-parse", "--path-format=absolute", "--git-dir").stdout
+        return Path(out.decode("utf-8", "surrogateescape").strip()) / "bia-hooks" / LOG_NAME
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
+    return Path(cache) / "bia-hooks" / key / LOG_NAME
+
+
+def save(root: Path, filelist: str, lost: Mapping[str, Mapping[str, str]]) -> Path:
+    """Append the removed rows of ``filelist``; the log's path. A log that cannot be written is
+    a UsageError before any list is written (the caller saves first)."""
+    file = log_file(root)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    lines = "".join(
+        json.dumps({"filelist": filelist, "path": p, "values": dict(v), "time": stamp},
+                   ensure_ascii=False) + "\n"
+        for p, v in lost.items()
+    )  # fmt: skip
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with open(file, "a", encoding="utf-8", errors="surrogateescape") as log:
+            log.write(lines)
+            log.flush()
+            os.fsync(log.fileno())
+    except OSError as e:
+        raise UsageError(
+            f"cannot save the removed rows' values to {file}: {e.strerror}; nothing was written"
+        ) from None
+    return file
+
+
+def read(root: Path) -> list[RemovedRow]:
+    """Every saved row, oldest first (a damaged line is skipped: the others stay readable)."""
+    file = log_file(root)
+    try:
+        text = file.read_text(encoding="utf-8", errors="surrogateescape")
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        raise UsageError(f"cannot read {file}: {e.strerror}") from None
+    rows = []
+    for line in text.splitlines():
+        try:
+            data = json.loads(line)
+            rows.append(RemovedRow(str(data["filelist"]), str(data["path"]),
+                                   {str(k): str(v) for k, v in data["values"].items()},
+                                   str(data.get("time", ""))))  # fmt: skip
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return rows

@@ -1,0 +1,177 @@
+"""One run over a dataset: list its files once, find and read its file lists once, share the files
+out, detect renames, and plan each list. ``check``, ``sync`` and ``sync --check`` use this flow
+rather than wiring the steps by hand; what a plan does to one list is ``sync``'s."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bia_hooks import ownership, sync
+from bia_hooks.config import Config, FileListConfig
+from bia_hooks.errors import UsageError
+from bia_hooks.filelist.table import Table
+from bia_hooks.findings import Finding
+
+FILELIST_SUFFIXES = (".tsv", ".xlsx", ".json")
+
+# Reads one file list: its Table (None when the archive cannot read one) and its findings.
+Reader = Callable[[Config, str], tuple[Table | None, list[Finding]]]
+
+NO_FILELIST_HELP = (
+    "start one: write its header line, e.g. "
+    "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv, "
+    "then run 'bia-hooks sync' to fill in a row per file "
+    "(or name it under 'filelists:' in .bia-hooks.yaml)"
+)
+
+
+@dataclass
+class Session:
+    config: Config
+    paths: list[str]  # every path of the dataset, repository files included
+    data: list[str]  # the files file lists name
+    findings: list[Finding]  # what listing the dataset found amiss, at the configured levels
+    filelists: list[FileListConfig]
+    configured: bool
+    tables: dict[str, Table | None] = field(default_factory=dict)
+    read_findings: dict[str, list[Finding]] = field(default_factory=dict)
+    renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    owners: ownership.Ownership = field(default_factory=ownership.Ownership)
+
+    def members(self, filelist: FileListConfig) -> list[str]:
+        return self.owners.members.get(filelist.path, [])
+
+    def coverage_findings(self) -> list[Finding]:
+        """Files nobody lists, or that two lists name, at the configured levels."""
+        findings = list(self.owners.findings)
+        if not self.filelists:
+            findings.append(
+                Finding("BIA425", "", "the dataset has no file list", fix=NO_FILELIST_HELP)
+            )
+        for path in self.owners.unclaimed:
+            findings.append(_unclaimed(path, self.configured))
+        return self.config.apply_severity(findings)
+
+    def drift_findings(self, filelist: FileListConfig) -> tuple[sync.ListSync, list[Finding]]:
+        """What a sync would change in one list, as findings; a list the archive cannot read is
+        not in step either (its read findings say why: the caller reports them)."""
+        outcome, drift = sync.check_one(
+            self.config,
+            filelist,
+            self.members(filelist),
+            self.renames.get(filelist.path, {}),
+            self.tables.get(filelist.path),
+        )
+        return outcome, self.config.apply_severity(drift)
+
+    def prepare(self) -> list[tuple[sync.ListSync, sync.Editor | None]]:
+        """Every list brought in line in memory; nothing is written. A list that cannot be edited
+        stops the run here, before any list is written."""
+        arriving = sync.rows_moving_in(self.config, self.owners.moves)
+        untracked = sync.UntrackedTwins(self.config.root)
+        prepared = []
+        for filelist in self.filelists:
+            table = self.tables.get(filelist.path)
+            if table is None and (self.config.root / filelist.path).exists():
+                continue  # the archive cannot read it: its findings say what to fix first
+            outcome, editor = sync.prepare_sync(
+                self.config,
+                filelist,
+                self.members(filelist),
+                self.renames.get(filelist.path, {}),
+                arriving,
+                untracked,
+                table,
+            )
+            for old in self.owners.same_name.get(filelist.path, {}):
+                if old in outcome.plan.renamed:
+                    outcome.carried[old] = "the only new file with the same name"
+            prepared.append((outcome, editor))
+        return prepared
+
+
+def open_session(config: Config, reader: Reader | None = None) -> Session:
+    """The dataset at ``config.root``, listed once, with every file list read by ``reader``
+    (default: as the archive reads it) and the files shared out among the lists."""
+    paths, data, findings = sync.dataset_files(config)
+    filelists, configured = filelists_of(config, data)
+    session = Session(config, paths, data, findings, filelists, configured)
+    read = reader or _read
+    listed: dict[str, Sequence[str] | None] = {}
+    for filelist in filelists:
+        table: Table | None = None
+        found: list[Finding] = []
+        if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
+            table, found = read(config, filelist.path)
+            listed[filelist.path] = table.paths if table is not None else None
+        else:
+            listed[filelist.path] = []  # a configured list not written yet: it takes its files
+        session.tables[filelist.path] = table
+        session.read_findings[filelist.path] = found
+    renames_of = sync.rename_finder(config)
+    session.renames = {fl.path: renames_of(fl) for fl in filelists}
+    session.owners = ownership.share_out(data, filelists, listed, session.renames, config.ignore)
+    for name, pairs in session.owners.same_name.items():
+        session.renames[name] = {**session.renames[name], **pairs}
+    return session
+
+
+def _read(config: Config, path: str) -> tuple[Table | None, list[Finding]]:
+    from bia_hooks.filelist.read import read_filelist
+
+    table, found = read_filelist(config.root, path)
+    return table, config.apply_severity(found)
+
+
+def filelists_of(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], bool]:
+    """The configured file lists, checked, or else the ones found; and whether configured."""
+    if not config.filelists:
+        return find_filelists(config.root, paths), False
+    seen: set[str] = set()
+    for filelist in config.filelists:
+        ensure_inside(config.root, filelist)
+        if filelist.path in seen:
+            raise UsageError(
+                f"file list {filelist.path}: named twice under 'filelists' in .bia-hooks.yaml; "
+                "keep one entry (its include globs can name several folders)"
+            )
+        seen.add(filelist.path)
+    return list(config.filelists), True
+
+
+def find_filelists(root: Path, paths: Sequence[str]) -> list[FileListConfig]:
+    """File lists found by themselves (no configuration): see ``looks_like_filelist``."""
+    from bia_hooks.filelist.read import looks_like_filelist
+
+    return [
+        FileListConfig(path=p)
+        for p in paths
+        if p.endswith(FILELIST_SUFFIXES) and looks_like_filelist(root, p)
+    ]
+
+
+def ensure_inside(root: Path, filelist: FileListConfig) -> None:
+    """A configured file list's path must be a plain path inside the dataset, as git writes it."""
+    normalized = posixpath.normpath(filelist.path)
+    if normalized.startswith("../") or normalized.startswith("/") or normalized == "..":
+        raise UsageError(f"file list {filelist.path}: must be inside the dataset root")
+    if normalized != filelist.path:
+        raise UsageError(
+            f"file list {filelist.path}: write it as '{normalized}' in .bia-hooks.yaml "
+            "(from the dataset root, without './' or '//')"
+        )
+
+
+def _unclaimed(path: str, configured: bool) -> Finding:
+    fix = (
+        "add it to a file list's 'include' globs, or to 'ignore' in .bia-hooks.yaml"
+        if configured
+        else "add its row to the file list it belongs to (the sync then keeps it), or put a "
+        "file list in a folder above it"
+    )
+    return Finding(
+        "BIA423", path, "no file list covers this file, so it will not be described", fix=fix
+    )

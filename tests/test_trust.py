@@ -1,0 +1,219 @@
+"""The sync's promise: what a list names it owns, nothing is written on a guess, and no value a
+person typed disappears without being carried or saved where `bia-hooks restore` finds it.
+
+Each case of issue 8 as the user meets it: real git (and git-annex, DVC), the CLI as a process,
+the file lists checked on disk afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import git, run_cli, write
+
+HEADER = "Files\tAnnotation type\tSource image\tAnnotator\n"
+
+
+def rows(file: Path) -> list[list[str]]:
+    return [line.split("\t") for line in file.read_text().splitlines()[1:]]
+
+
+def run(repo: Path, *args: str) -> str:
+    env = dict(os.environ, DVC_NO_ANALYTICS="1")
+    done = subprocess.run(args, cwd=repo, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def upload(repo: Path) -> Path:
+    """The archive's usual layout: three lists at the root, naming files in shared folders."""
+    write(repo, "images/a.tif", "images/b.tif", "masks/a.tif", "masks/b.tif", "gt/a.tif")
+    (repo / "images.tsv").write_text(
+        HEADER + "images/a.tif\tother\tS-BIAD1/a.tif\tAnn\nimages/b.tif\tother\tS-BIAD1/b.tif\tBo\n"
+    )
+    (repo / "masks.tsv").write_text(
+        HEADER + "gt/a.tif\tsegmentation_mask\timages/a.tif\tCy\n"
+        "masks/a.tif\tsegmentation_mask\timages/a.tif\tDi\n"
+        "masks/b.tif\tsegmentation_mask\timages/b.tif\tEd\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "upload")
+    return repo
+
+
+def test_lists_side_by_side_at_the_root_are_clean(upload: Path) -> None:
+    result = run_cli("check", "--format", "json", cwd=upload)
+    codes = [f["code"] for f in json.loads(result.stdout)["findings"]]
+    assert not {"BIA420", "BIA421", "BIA422", "BIA423", "BIA426"} & set(codes), result.stdout
+    before = {p: (upload / p).read_bytes() for p in ("images.tsv", "masks.tsv")}
+    assert run_cli("sync", cwd=upload).returncode == 0
+    assert {p: (upload / p).read_bytes() for p in before} == before  # no foreign row copied
+
+
+def test_a_new_file_two_lists_could_take_is_written_to_neither(upload: Path) -> None:
+    write(upload, "masks/c.tif")
+    git(upload, "add", "masks/c.tif")
+    before = {p: (upload / p).read_bytes() for p in ("images.tsv", "masks.tsv")}
+    result = run_cli("sync", cwd=upload)
+    assert result.returncode == 1
+    assert "masks/c.tif: error BIA426" in result.stdout
+    assert "images.tsv, masks.tsv" in result.stdout and "include" in result.stdout
+    assert {p: (upload / p).read_bytes() for p in before} == before
+    # The user chooses with an include glob: then the sync adds it there, and only there.
+    (upload / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: images.tsv\n    include: ['images/**']\n"
+        "  - path: masks.tsv\n    include: ['masks/**', 'gt/**']\n"
+    )
+    assert run_cli("sync", cwd=upload).returncode == 1
+    assert [r[0] for r in rows(upload / "masks.tsv")][-1] == "masks/c.tif"
+    assert (upload / "images.tsv").read_bytes() == before["images.tsv"]
+
+
+def test_a_file_named_by_two_lists_is_reported_and_kept_in_both(upload: Path) -> None:
+    with (upload / "images.tsv").open("a") as f:
+        f.write("masks/a.tif\tother\timages/a.tif\tFe\n")
+    git(upload, "add", ".")
+    result = run_cli("sync", "--check", cwd=upload)
+    assert result.returncode == 1
+    assert "masks/a.tif: error BIA422 named by 2 file lists: images.tsv, masks.tsv" in result.stdout
+    assert "BIA420" not in result.stdout and "BIA421" not in result.stdout
+
+
+def test_renamed_deleted_and_restored_in_a_multi_list_upload(upload: Path) -> None:
+    git(upload, "mv", "masks/a.tif", "masks/a_v2.tif")
+    git(upload, "rm", "-q", "masks/b.tif")
+    result = run_cli("sync", cwd=upload)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert rows(upload / "masks.tsv") == [
+        ["gt/a.tif", "segmentation_mask", "images/a.tif", "Cy"],
+        ["masks/a_v2.tif", "segmentation_mask", "images/a.tif", "Di"],
+    ]
+    # The deleted file's row held typed values: printed, and saved for `bia-hooks restore`.
+    assert "masks/b.tif held values a person typed" in result.stdout
+    assert "Annotator=Ed" in result.stdout
+    assert "bia-hooks restore masks/b.tif NEW_PATH" in result.stdout
+    git(upload, "add", "masks.tsv")
+    assert run_cli("sync", "--check", cwd=upload).returncode == 0
+    # It was a mistake: the file comes back under another name, and its values with it.
+    write(upload, "masks/b_fixed.tif")
+    git(upload, "add", "masks/b_fixed.tif")
+    assert run_cli("sync", cwd=upload).returncode == 1
+    restored = run_cli("restore", "masks/b.tif", "masks/b_fixed.tif", cwd=upload)
+    assert restored.returncode == 0, restored.stderr
+    assert ["masks/b_fixed.tif", "segmentation_mask", "images/b.tif", "Ed"] in rows(
+        upload / "masks.tsv"
+    )
+    assert run_cli("restore", "--list", cwd=upload).stdout.count("masks/b.tif") == 1
+
+
+def test_sync_from_a_subfolder_uses_the_dataset_root(upload: Path) -> None:
+    (upload / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: images.tsv\n    include: ['images/**']\n"
+        "  - path: masks.tsv\n    include: ['masks/**', 'gt/**']\n"
+    )
+    git(upload, "add", ".")
+    before = (upload / "masks.tsv").read_bytes()
+    result = run_cli("sync", cwd=upload / "masks")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (upload / "masks.tsv").read_bytes() == before
+    assert not (upload / "masks" / "masks.tsv").exists()
+    write(upload, "masks/c.tif")
+    git(upload, "add", ".")
+    assert run_cli("sync", cwd=upload / "masks").returncode == 1
+    assert rows(upload / "masks.tsv")[-1][0] == "masks/c.tif"
+
+
+def test_annotation_json_is_never_taken_for_a_file_list(repo: Path) -> None:
+    points = json.dumps([{"path": "S-BIAD1/a.tif", "x": 1, "y": 2}])
+    write(repo, "points/a.json", content=points)
+    write(repo, "points/empty.json", content="[]")
+    write(repo, "filelist.tsv", content="Files\tAnnotation type\tSource image\n")
+    git(repo, "add", ".")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1
+    assert (repo / "points/a.json").read_text() == points
+    assert (repo / "points/empty.json").read_text() == "[]"
+    assert [r[0] for r in rows(repo / "filelist.tsv")] == ["points/a.json", "points/empty.json"]
+
+
+def test_a_workbook_with_files_in_another_column_is_found_and_not_rewritten(repo: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["Plate", "Well", "Files", "Annotation type", "Source image"])
+    book.active.append(["p1", "A01", "masks/a.tif", "segmentation_mask", "S-BIAD1/a.tif"])
+    book.save(repo / "masks.xlsx")
+    write(repo, "masks/a.tif", "masks/b.tif")
+    git(repo, "add", ".")
+    before = (repo / "masks.xlsx").read_bytes()
+    result = run_cli("check", cwd=repo)
+    assert "the dataset has no file list" not in result.stdout
+    assert "masks.xlsx:A1: error BIA208 the 'Files' column is column C" in result.stdout
+    assert "move the 'Files' column to the first place" in result.stdout
+    assert run_cli("sync", cwd=repo).returncode == 1
+    assert (repo / "masks.xlsx").read_bytes() == before  # the user's columns are left alone
+
+
+def test_a_corrected_mask_moved_under_the_same_name_keeps_its_row(upload: Path) -> None:
+    (upload / "masks/b.tif").write_text("corrected, all different\n" * 50)
+    git(upload, "add", "masks/b.tif")
+    git(upload, "mv", "masks/b.tif", "gt/b.tif")
+    result = run_cli("sync", cwd=upload)
+    assert "carried: the only new file with the same name" in result.stdout
+    assert ["gt/b.tif", "segmentation_mask", "images/b.tif", "Ed"] in rows(upload / "masks.tsv")
+
+
+def test_a_rename_git_was_not_told_of_carries_the_row_and_asks_for_git_add(upload: Path) -> None:
+    os.rename(upload / "masks/a.tif", upload / "masks/a_renamed.tif")
+    git(upload, "add", "-u")  # what `git commit -am` stages: the removal only
+    result = run_cli("sync", cwd=upload)
+    assert result.returncode == 1
+    assert "did you forget git add 'masks/a_renamed.tif'" in result.stdout
+    assert ["masks/a_renamed.tif", "segmentation_mask", "images/a.tif", "Di"] in rows(
+        upload / "masks.tsv"
+    )
+    git(upload, "add", ".")
+    assert run_cli("sync", "--check", cwd=upload).returncode == 0
+
+
+def test_a_file_renamed_inside_a_dvc_folder_keeps_its_row(repo: Path) -> None:
+    run(repo, "dvc", "init", "-q")
+    write(repo, "masks/x.tif", content="x\n")
+    write(repo, "masks/y.tif", content="y\n")
+    run(repo, "dvc", "add", "-q", "masks")
+    (repo / "filelist.tsv").write_text(
+        HEADER + "masks/x.tif\tsegmentation_mask\tS-BIAD1/x.tif\tAnn\n"
+        "masks/y.tif\tsegmentation_mask\tS-BIAD1/y.tif\tBo\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "dvc")
+    os.rename(repo / "masks/x.tif", repo / "masks/x_renamed.tif")
+    run(repo, "dvc", "add", "-q", "masks")
+    git(repo, "add", "masks.dvc")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert rows(repo / "filelist.tsv") == [
+        ["masks/x_renamed.tif", "segmentation_mask", "S-BIAD1/x.tif", "Ann"],
+        ["masks/y.tif", "segmentation_mask", "S-BIAD1/y.tif", "Bo"],
+    ]
+
+
+def test_an_annexed_file_list_is_not_rewritten(repo: Path) -> None:
+    run(repo, "git", "annex", "init", "-q", "test")
+    write(repo, "masks/a.tif", "masks/b.tif")
+    (repo / "filelist.tsv").write_text(HEADER + "masks/a.tif\tsegmentation_mask\tS-BIAD1/a\tAnn\n")
+    run(repo, "git", "annex", "add", "-q", ".")
+    assert (repo / "filelist.tsv").is_symlink()
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 2
+    assert "filelist.tsv is in git-annex" in result.stderr
+    assert "annex.largefiles=nothing" in result.stderr
+    assert (repo / "filelist.tsv").is_symlink()
+    # The list is still read and validated where it is.
+    check = run_cli("validate", "filelist.tsv", cwd=repo)
+    assert "1 file list(s), 1 row(s) checked" in check.stdout, check.stdout + check.stderr
