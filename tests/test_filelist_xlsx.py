@@ -179,9 +179,14 @@ def test_not_a_workbook(tmp_path: Path) -> None:
         ("a.tsv", b"\xef\xbb\xbfFiles\n", True),
         ("a.csv", b"Files,Type\n", True),
         ("a.tsv", b"path\tType\n", False),
-        ("a.json", b'[{"path": "a.tif"}]', True),
+        ("a.tsv", b"Plate\tWell\tFiles\n", True),  # found; validation says to move the column
+        # JSON only in the archive's own form: annotation data with a "path" is not a file list
+        ("a.json", b'[{"path": "a.tif"}]', False),
+        ("a.json", b'[{"path": "S-BIAD1/a.tif", "x": 1, "y": 2}]', False),
         ("a.json", b'  [\n  {"attributes": [], "path": "a.tif"}]', True),
-        ("a.json", b"[]", True),
+        ("a.json", b'[{"path": "a.tif", "attributes": [{"name": "x", "value": "1"}]}]', True),
+        ("a.json", b'[{"path": "a.tif", "attributes": null}]', False),
+        ("a.json", b"[]", False),
         ("a.json", b'{"path": "a.tif"}', False),
         ("a.json", b'[{"name": "x"}]', False),
         ("a.txt", b"", False),
