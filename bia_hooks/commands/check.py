@@ -8,11 +8,11 @@ from collections import Counter
 from typing import Any
 
 from bia_hooks import sync
-from bia_hooks.commands.check_names import name_findings
 from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.commands.validate import validate_filelist
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
+from bia_hooks.namecheck import name_findings
 from bia_hooks.syncplan import SyncPlan
 
 LISTED_PATHS_IN_REPORT = 1000  # per list and kind; the counts are always complete
