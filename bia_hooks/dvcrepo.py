@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,17 @@ def merge_dvc(root: Path, files: list[DatasetFile], sources: list[tuple[str, byt
     prefixes = tuple(p + "/" for p in replaced)
     kept = [f for f in files if f.path not in replaced and not f.path.startswith(prefixes)]
     return sorted(kept + tracked)
+
+
+def outs_on_disk(root: Path, paths: Iterable[str]) -> list[dataset.DvcOut]:
+    """The outputs the ``.dvc`` files and ``dvc.lock`` files among ``paths`` track, as the files
+    on disk say (what ``dvc`` commands act on); a file that cannot be read tracks nothing here."""
+    outs: list[dataset.DvcOut] = []
+    for path in paths:
+        if path.endswith(DVC_SOURCES) and dataset.is_machinery(path):
+            try:
+                content: bytes | None = (root / path).read_bytes()
+            except OSError:
+                content = None
+            outs.extend(read_dvc_outs(path, content)[0])
+    return outs

@@ -352,11 +352,10 @@ def dataset_files(config: Config) -> tuple[list[str], list[str], list[Finding]]:
     """Every path of the dataset; the data files among them (what file lists name, without the
     repository's own files); and what listing them found amiss.
 
-    Only paths: annex keys are read by the rename detection, for the few paths a change touches.
+    ``tree.dataset_files`` says what they are. Only paths: annex keys are read by the rename
+    detection, for the few paths a change touches.
     """
-    entries, findings = tree.list_dataset(config.root, config.objects, detail=False)
-    paths = [e.path for e in entries]
-    data = [e.path for e in entries if e.kind != "machinery"]
+    paths, data, findings = tree.dataset_files(config.root, config.objects)
     return paths, data, config.apply_severity(findings)
 
 

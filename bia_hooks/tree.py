@@ -1,4 +1,5 @@
-"""Which files the dataset holds: the git index (the staged state) or, outside git, the folder."""
+"""The files of the dataset: the git index (the staged state) or, outside git, the folder, with
+what git-annex and DVC know about them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import operator
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from bia_hooks import dataset, dvcrepo, gitobjects
 from bia_hooks.config import DEFAULT_OBJECTS
@@ -17,25 +19,16 @@ from bia_hooks.dataset import DatasetFile
 from bia_hooks.dataset import FileKind as FileKindT
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
-from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
+from bia_hooks.gitcmd import git, has_commit, is_git_work_tree
 
 __all__ = [
     "DatasetFile",
-    "dataset_paths",
+    "DatasetFiles",
+    "dataset_files",
     "git",
-    "index_files",
     "is_git_work_tree",
     "list_dataset",
-    "split_z",
-    "walk_files",
 ]
-
-
-def index_files(root: Path) -> list[str]:
-    """Every path in the git index below ``root``, relative to it: what the next commit records."""
-    paths = split_z(git(root, "ls-files", "-z", "--cached").stdout)
-    # During a merge an unresolved path is listed once per side; it is one path.
-    return list(dict.fromkeys(paths))
 
 
 _NOT_DATA_FOLDERS = frozenset({".git", ".dvc", ".pre-commit-cache"})
@@ -62,16 +55,27 @@ def _scan(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
     return visit(os.fspath(root), "")
 
 
-def walk_files(root: Path) -> list[str]:
-    """Every file (and symlink) below ``root``, '/'-separated, without version-control folders."""
-    return sorted(rel for rel, _ in _scan(root))
+class DatasetFiles(NamedTuple):
+    """The files of the dataset: the one answer every command works from."""
+
+    paths: list[str]  # every entry, sorted: the files to deposit and the repository's own
+    data: list[str]  # the files to deposit, what file lists name: ``paths`` without machinery
+    findings: list[Finding]  # what stopped a full listing (BIA401-BIA404)
 
 
-def dataset_paths(root: Path) -> list[str]:
-    """The dataset's files: from the git index in a repository, else from the folder."""
-    if not root.is_dir():
-        raise UsageError(f"{root}: no such folder")
-    return index_files(root) if is_git_work_tree(root) else walk_files(root)
+def dataset_files(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> DatasetFiles:
+    """The files of the dataset at ``root``, as the archive receives them.
+
+    One entry per file: the git index (annexed files too, present or not) or, outside git, the
+    folder; the files DVC tracks in place of their git-ignored paths (a tracked folder's files
+    from its cache manifest); each folder matching ``objects`` (a zarr store) as one entry,
+    never its chunks. Repository machinery (``.gitignore``, ``*.dvc``, ...) is in ``paths`` and
+    set apart from ``data``. Paths only: no annex key is read (``list_dataset`` has the detail).
+    """
+    entries, findings = list_dataset(root, objects, detail=False)
+    paths = [e.path for e in entries]
+    data = [e.path for e in entries if e.kind != "machinery"]
+    return DatasetFiles(paths, data, findings)
 
 
 # --- the dataset's files, with what git-annex and DVC know about them -------------------------

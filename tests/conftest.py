@@ -32,6 +32,7 @@ def _isolated_git(
     )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("DVC_NO_ANALYTICS", "1")
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
         monkeypatch.delenv(var, raising=False)
 
@@ -50,6 +51,12 @@ def write(root: Path, *paths: str, content: str = "data\n") -> None:
         target = root / p
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
+
+
+def dvc(root: Path, *args: str) -> None:
+    """``dvc ARGS`` in ``root``, as a user runs it."""
+    done = subprocess.run(["dvc", *args], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

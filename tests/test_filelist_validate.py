@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bia_hooks.validation import validate_filelist
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.filelist.columns import standard_name
 from bia_hooks.filelist.rowschemas import builtin_schema
 from bia_hooks.filelist.table import Table
 from bia_hooks.filelist.validate import validate_table
 from bia_hooks.findings import Finding
+from bia_hooks.validation import validate_filelist
 
 HEAD = "Files\tAnnotation type\tSource image\n"
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, run_cli, write
+import yaml
+from conftest import dvc, git, run_cli, write
 
 from bia_hooks.names import NameSettings
 from bia_hooks.renames import plan_renames
@@ -203,3 +207,100 @@ def test_a_file_list_that_cannot_be_edited_stops_before_anything_moves(tmp_path:
     assert result.returncode == 2
     assert "not UTF-8 text" in result.stderr
     assert (root / "masks/cell #1.tif").exists()
+
+
+# --- DVC: the data is renamed through DVC, never lost ---
+
+
+@pytest.fixture
+def dvc_repo(repo: Path) -> Path:
+    """A DVC-tracked folder holding a bad name, and a DVC-tracked file with one, committed."""
+    dvc(repo, "init", "-q")
+    write(repo, "data/a#1.tif", content="pixels of a\n")
+    write(repo, "data/ok.tif", content="pixels of ok\n")
+    write(repo, "b#2.tif", content="pixels of b\n")
+    dvc(repo, "add", "-q", "data", "b#2.tif")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "dvc")
+    return repo
+
+
+def outs(dvc_file: Path) -> list[str]:
+    return [o["path"] for o in yaml.safe_load(dvc_file.read_text())["outs"]]
+
+
+def test_the_plan_names_the_dvc_commands(dvc_repo: Path) -> None:
+    result = run_cli("fix-names", cwd=dvc_repo)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "would rename 'b#2.tif' -> 'b-2.tif' with dvc move 'b#2.tif' b-2.tif",
+        "would rename 'data/a#1.tif' -> 'data/a-1.tif' in the DVC-tracked folder data; "
+        "then dvc add data",
+        "2 file(s) to rename; run again with --apply to rename them.",
+    ]
+    assert (dvc_repo / "b#2.tif").exists() and (dvc_repo / "data/a#1.tif").exists()
+
+
+def test_apply_renames_dvc_data_and_stages_the_dvc_files(dvc_repo: Path) -> None:
+    result = run_cli("fix-names", "--apply", cwd=dvc_repo)
+    assert result.returncode == 1, result.stderr
+    assert "the renames are staged" in result.stdout
+    assert (dvc_repo / "b-2.tif").read_text() == "pixels of b\n"
+    assert (dvc_repo / "data/a-1.tif").read_text() == "pixels of a\n"
+    assert (dvc_repo / "data/ok.tif").read_text() == "pixels of ok\n"
+    assert not (dvc_repo / "b#2.tif").exists() and not (dvc_repo / "data/a#1.tif").exists()
+    assert outs(dvc_repo / "b-2.tif.dvc") == ["b-2.tif"]
+    assert not (dvc_repo / "b#2.tif.dvc").exists()
+    unstaged = git(dvc_repo, "diff", "--name-only")  # what DVC changed is staged
+    assert unstaged == ""
+    assert run_cli("check-names", cwd=dvc_repo).returncode == 0
+    # DVC knows the data under its new names: nothing to commit, nothing missing.
+    status = subprocess.run(["dvc", "status"], cwd=dvc_repo, capture_output=True, text=True)
+    assert status.returncode == 0 and "up to date" in status.stdout
+
+
+def test_dvc_data_in_a_plain_folder(tmp_path: Path) -> None:
+    root = tmp_path / "dataset"
+    root.mkdir()
+    dvc(root, "init", "-q", "--no-scm")
+    write(root, "b#2.tif", content="pixels of b\n")
+    dvc(root, "add", "-q", "b#2.tif")
+    result = run_cli("fix-names", "--apply", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert "git" not in result.stdout
+    assert (root / "b-2.tif").read_text() == "pixels of b\n"
+    assert outs(root / "b-2.tif.dvc") == ["b-2.tif"]
+
+
+def test_a_dvc_file_with_two_outputs_is_renamed_by_hand(repo: Path) -> None:
+    write(repo, "x#.tif", "y.tif")
+    (repo / "pair.dvc").write_text(
+        "outs:\n- path: x#.tif\n  md5: 0123456789abcdef0123456789abcdef\n"
+        "- path: y.tif\n  md5: 0123456789abcdef0123456789abcdee\n"
+    )
+    git(repo, "add", "pair.dvc")
+    plan = run_cli("fix-names", cwd=repo)
+    assert plan.returncode == 1
+    assert "cannot rename 'x#.tif' -> 'x-.tif' for you: pair.dvc tracks several" in plan.stdout
+    assert "1 of them must be renamed by hand" in plan.stdout
+    applied = run_cli("fix-names", "--apply", cwd=repo)
+    assert applied.returncode == 2 and "Nothing was renamed" in applied.stderr
+    assert (repo / "x#.tif").exists()
+
+
+def test_without_the_dvc_command_nothing_moves(repo: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    write(repo, "b#2.tif", "a#.tif")
+    (repo / "b#2.tif.dvc").write_text("outs:\n- path: b#2.tif\n  md5: 0123456789abcdef\n")
+    git(repo, "add", "b#2.tif.dvc", "a#.tif")
+    bin = tmp_path / "bin"
+    bin.mkdir()
+    git_exe = shutil.which("git")
+    assert git_exe is not None
+    os.symlink(git_exe, bin / "git")
+    monkeypatch.setenv("PATH", str(bin))
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 2, result.stderr
+    assert "needs the dvc command" in result.stderr
+    assert "dvc move 'b#2.tif' b-2.tif" in result.stderr
+    assert (repo / "b#2.tif").exists() and (repo / "a#.tif").exists()

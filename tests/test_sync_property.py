@@ -55,9 +55,7 @@ def test_sync_keeps_lists_in_step_and_every_typed_value(
     repo = Path(tempfile.mkdtemp(prefix="prop-"))
     try:
         git(repo, "init", "-q")
-        paths = sorted(
-            {f"{rnd.choice(FOLDERS)}/f{rnd.randrange(40)}.tif" for _ in range(files)}
-        )
+        paths = sorted({f"{rnd.choice(FOLDERS)}/f{rnd.randrange(40)}.tif" for _ in range(files)})
         names = [f"list{i}.tsv" for i in range(lists)]
         typed: dict[str, str] = {}  # value -> the path it was typed for
         lines: dict[str, list[str]] = {n: [] for n in names}

@@ -204,7 +204,7 @@ def test_a_list_that_cannot_be_edited_stops_the_sync_before_any_write(repo: Path
     (repo / "masks.tsv").write_text(HEADER)
     book = openpyxl.Workbook()
     book.active.append(["Files", "Annotation type", "Source image"])
-    book.active.append(["points/p.csv", "point_annotations", "=CONCAT(\"a\",\"b\")"])
+    book.active.append(["points/p.csv", "point_annotations", '=CONCAT("a","b")'])
     book.save(repo / "points.xlsx")
     before = (repo / "points.xlsx").read_bytes()
     git(repo, "add", ".")

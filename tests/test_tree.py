@@ -13,7 +13,7 @@ import pytest
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.errors import UsageError
 from bia_hooks.moves import renames_since, staged_renames
-from bia_hooks.tree import dataset_paths, list_dataset
+from bia_hooks.tree import dataset_files, list_dataset
 from tests.conftest import git, write
 
 OBJECTS = ("*.zarr", "*.ome.zarr")
@@ -185,10 +185,10 @@ def test_a_plain_folder_is_walked(tmp_path: Path) -> None:
     assert files["masks/a.tif"].size == 5  # 'data\n'
     assert files[".gitignore"].kind == "machinery"
     assert findings == []
-    # the older, paths-only listing still sees every file, chunks and all
-    assert dataset_paths(tmp_path) == [
-        ".gitignore", "img.zarr/.zattrs", "img.zarr/0/0", "link.tif", "masks/a.tif"
-    ]  # fmt: skip
+    # the files every command works from: the same entries, machinery set apart
+    paths, data_paths, problems = dataset_files(tmp_path, OBJECTS)
+    assert paths == [".gitignore", *data_paths]
+    assert (data_paths, problems) == (["img.zarr", "link.tif", "masks/a.tif"], [])
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import argparse
 from collections import Counter
 from typing import Any
 
-from bia_hooks.commands.check_names import name_findings
 from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.filelist.table import Table
+from bia_hooks.namecheck import name_findings
 from bia_hooks.session import open_session
 from bia_hooks.syncplan import SyncPlan
 from bia_hooks.validation import validate_filelist

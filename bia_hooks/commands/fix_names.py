@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-from bia_hooks import tree
-from bia_hooks.commands.check_names import expand_paths, name_findings
+from bia_hooks import dvcrepo, tree
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import Editor
+from bia_hooks.namecheck import checked_paths, name_findings
 from bia_hooks.pathrule import all_folders
-from bia_hooks.renames import plan_renames, renamed_codes
+from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths", nargs="*", metavar="PATH", help="files or folders to fix (default: all)"
     )
     parser.add_argument(
-        "--apply", action="store_true", help="rename the files (git mv in a repository)"
+        "--apply",
+        action="store_true",
+        help="rename the files (git mv in a repository, dvc move for DVC-tracked data)",
     )
     add_root_and_config(parser)
 
@@ -30,12 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     in_git = tree.is_git_work_tree(config.root)
-    everything = tree.dataset_paths(config.root)
-    checked = (
-        expand_paths(config.root, relative_to_root(config.root, args.paths), everything)
-        if args.paths
-        else everything
-    )
+    files = tree.dataset_files(config.root, config.objects)
+    everything = files.paths
+    given = relative_to_root(config.root, args.paths)
+    checked = checked_paths(config.root, given, everything, config.objects) if given else everything
     findings = name_findings(config, checked, everything)
     codes = renamed_codes(config.names)
     needing = sorted({f.path for f in findings if f.code in codes})
@@ -46,23 +49,44 @@ def run(args: argparse.Namespace) -> int:
         if left:  # letter-case twins, junk files, spaces: a person decides
             print(f"{left} path(s) still have findings no rename fixes; see bia-hooks check-names.")
         return 0
-    if args.apply:
-        _check_plan(config.root, plan)  # before anything moves: all of the plan, or nothing
-        opened = rows_to_carry(config, dict(plan))
-    for old, new in plan:
-        if args.apply:
-            _rename(config.root, old, new, in_git)
-        print(f"{'renamed' if args.apply else 'would rename'} '{old}' -> '{new}'")
+    steps = plan_steps(plan, dvcrepo.outs_on_disk(config.root, everything))
     if not args.apply:
-        print(f"{len(plan)} file(s) to rename; run again with --apply to rename them.")
-    else:
-        print(f"{len(plan)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
-        for line in carry_rows(config, dict(plan), opened):
-            print(line)
+        for step in steps:
+            print(_describe(step, done=False))
+        print(f"{len(steps)} file(s) to rename; run again with --apply to rename them.")
+        by_hand = sum(s.how == "by hand" for s in steps)
+        if by_hand:
+            print(f"{by_hand} of them must be renamed by hand: --apply renames nothing until then.")
+        return 1
+    _check_plan(config.root, plan, steps, in_git)  # before anything moves: all of it, or nothing
+    opened = rows_to_carry(config, dict(plan), files.data)
+    _apply(config.root, steps, in_git, set(everything))
+    print(f"{len(steps)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
+    for line in carry_rows(config, dict(plan), opened, in_git):
+        print(line)
     return 1
 
 
-def rows_to_carry(config: Config, renamed: dict[str, str]) -> list[tuple[str, Editor, int]]:
+def _describe(step: Step, done: bool) -> str:
+    verb = "renamed" if done else "would rename"
+    line = f"{verb} '{step.old}' -> '{step.new}'"
+    if step.how == "dvc move":
+        return f"{line} with {_command('dvc', 'move', step.old, step.new)}"
+    if step.how == "dvc add":
+        then = "" if done else f"; then {_command('dvc', 'add', step.out or '')}"
+        return f"{line} in the DVC-tracked folder {step.out}{then}"
+    if step.how == "by hand":
+        return f"cannot rename '{step.old}' -> '{step.new}' for you: {step.why}"
+    return line
+
+
+def _command(*words: str) -> str:
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def rows_to_carry(
+    config: Config, renamed: dict[str, str], data: list[str]
+) -> list[tuple[str, Editor, int]]:
     """The file lists that list renamed files, opened (so a list that cannot be edited stops
     fix-names before anything moves), with how many of their rows move.
 
@@ -72,7 +96,7 @@ def rows_to_carry(config: Config, renamed: dict[str, str]) -> list[tuple[str, Ed
     from bia_hooks.filelist.edit import open_editor
     from bia_hooks.session import filelists_of
 
-    filelists, _ = filelists_of(config, tree.dataset_paths(config.root))
+    filelists, _ = filelists_of(config, data)
     opened = []
     for filelist in filelists:
         file = config.root / filelist.path
@@ -84,25 +108,45 @@ def rows_to_carry(config: Config, renamed: dict[str, str]) -> list[tuple[str, Ed
     return opened
 
 
-def carry_rows(
-    config: Config, renamed: dict[str, str], opened: list[tuple[str, Editor, int]]
-) -> list[str]:
+def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, Editor, int]],
+               in_git: bool) -> list[str]:  # fmt: skip
     """Re-path the renamed files' rows, keeping every cell of them; lines that say so."""
     lines = []
     for name, editor, moved in opened:
         editor.apply(set(), renamed, [])
         editor.save(config.root / name)
-        lines.append(
-            f"{name}: {moved} row(s) follow their renamed file, every value kept; "
-            f"review and stage it (git add {name})"
-        )
+        then = f"review and stage it ({_command('git', 'add', name)})" if in_git else "review it"
+        lines.append(f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}")
     return lines
 
 
-def _check_plan(root: Path, plan: list[tuple[str, str]]) -> None:
+def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_git: bool) -> None:
+    by_hand = [s for s in steps if s.how == "by hand"]
+    if by_hand:
+        names = ", ".join(f"'{s.old}'" for s in by_hand)
+        raise UsageError(
+            f"{names}: {by_hand[0].why}; rename by hand (bia-hooks fix-names without --apply "
+            "prints the plan). Nothing was renamed."
+        )
+    dvc = [s for s in steps if s.how in ("dvc move", "dvc add")]
+    tracked_by_dvc = {old for old, _ in plan if any(_inside(old, s.old) for s in dvc)}
+    if dvc and shutil.which("dvc") is None:
+        commands = "; ".join(_command("dvc", "move", s.old, s.new) for s in dvc
+                             if s.how == "dvc move")  # fmt: skip
+        raise UsageError(
+            "renaming DVC-tracked data needs the dvc command, which is not installed "
+            f"(pip install dvc){': or run ' + commands if commands else ''}. Nothing was renamed."
+        )
     for old, new in plan:
         if not os.path.lexists(os.path.join(root, old)):
-            raise UsageError(f"'{old}' is in the index but not on disk; restore or remove it first")
+            if old in tracked_by_dvc or any(_inside(old, s.out or "") for s in dvc):
+                pull = _command("dvc", "pull", old)
+                raise UsageError(
+                    f"'{old}' is tracked by DVC but not on disk; get it first ({pull}). "
+                    "Nothing was renamed."
+                )
+            where = "in the index" if in_git else "listed"
+            raise UsageError(f"'{old}' is {where} but not on disk; restore or remove it first")
         # Never overwrite, not even a file git does not know (the plan only knows tracked ones),
         # and never stop halfway on a file where a new folder must go.
         for path in [new, *sorted(all_folders([new]))]:
@@ -111,9 +155,64 @@ def _check_plan(root: Path, plan: list[tuple[str, str]]) -> None:
                 raise UsageError(
                     f"'{path}' already exists; rename '{old}' by hand. Nothing was renamed."
                 )
+    for step in dvc:  # DVC makes the new folder or .dvc file: it must not be there yet
+        made = [step.new] if step.how == "dvc move" else []
+        if step.how == "dvc move" and step.new_source != step.source and step.new_source:
+            made.append(step.new_source)
+        for path in made:
+            if os.path.lexists(os.path.join(root, path)):
+                raise UsageError(
+                    f"'{path}' already exists; rename '{step.old}' by hand. Nothing was renamed."
+                )
 
 
-def _rename(root: Path, old: str, new: str, in_git: bool) -> None:
+def _inside(path: str, folder: str) -> bool:
+    return bool(folder) and (path == folder or path.startswith(folder + "/"))
+
+
+def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> None:
+    """Run the steps in order: moves, then each DVC output's move, renames inside DVC folders
+    and one ``dvc add`` per folder; in git, stage what DVC changed (its .dvc and .gitignore
+    files), as git mv stages a move."""
+    changed: set[str] = set()
+    for i, step in enumerate(steps):
+        if step.how == "move":
+            _rename(root, step.old, step.new, in_git)
+        elif step.how == "dvc move":
+            _dvc(root, "move", step.old, step.new)
+            _remove_empty_folders(root, os.path.dirname(step.old))
+            changed.update(filter(None, (step.source, step.new_source)))
+            changed.update((_gitignore(step.old), _gitignore(step.new)))
+        else:
+            _rename(root, step.old, step.new, use_git=False)
+        last_in_folder = i + 1 == len(steps) or steps[i + 1].out != step.out
+        print(_describe(step, done=True))
+        if step.how == "dvc add" and last_in_folder and step.out:
+            _dvc(root, "add", step.out)
+            changed.update(filter(None, (step.source, _gitignore(step.out))))
+            print(f"{_command('dvc', 'add', step.out)}: {step.source} records the new names")
+    if in_git and changed:
+        stage = sorted(p for p in changed if p in tracked or os.path.lexists(os.path.join(root, p)))
+        result = tree.git(root, "add", "-A", "--", *stage, check=False)
+        if result.returncode != 0:
+            sys.stderr.write(result.stderr.decode(errors="replace"))
+            raise UsageError(f"the files were renamed, but {_command('git', 'add', *stage)} failed")
+
+
+def _gitignore(path: str) -> str:
+    """The .gitignore in which DVC lists an output."""
+    folder = os.path.dirname(path)
+    return f"{folder}/.gitignore" if folder else ".gitignore"
+
+
+def _dvc(root: Path, *args: str) -> None:
+    result = subprocess.run(["dvc", *args], cwd=root, capture_output=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr.decode(errors="replace"))
+        raise UsageError(f"{_command('dvc', *args)} failed; the renames printed above are done")
+
+
+def _rename(root: Path, old: str, new: str, use_git: bool) -> None:
     source, target = os.path.join(root, old), os.path.join(root, new)
     if os.path.lexists(target):
         raise UsageError(f"'{new}' already exists; rename '{old}' by hand")
@@ -121,7 +220,7 @@ def _rename(root: Path, old: str, new: str, in_git: bool) -> None:
         os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     except OSError as e:
         raise UsageError(f"cannot make the folder of '{new}': {e.strerror}") from None
-    if in_git:
+    if use_git:
         result = tree.git(root, "mv", "--", old, new, check=False)
         if result.returncode != 0:
             sys.stderr.write(result.stderr.decode(errors="replace"))

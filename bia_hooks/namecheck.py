@@ -1,0 +1,61 @@
+"""The names check of a dataset: which paths to check, against which, with the configuration.
+
+``check``, ``check-names`` and ``fix-names`` all check the entries of ``tree.dataset_files``:
+a DVC-tracked file under its own path, a zarr store as one entry, never its chunks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from bia_hooks import dataset, globs, tree
+from bia_hooks.config import Config
+from bia_hooks.findings import Finding
+from bia_hooks.names import check_names
+
+
+def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
+                  objects: tuple[str, ...]) -> list[str]:  # fmt: skip
+    """The entries of the dataset to check for the paths given on the command line.
+
+    A path inside an object (a zarr chunk, as the pre-commit hook passes it) is the object,
+    checked once; a folder is the entries below it (and itself when it is one entry: an object,
+    or a DVC folder without its manifest); any other path is checked as it is written, even one
+    that does not exist yet. ``everything`` is ``tree.dataset_files(...).paths``, sorted; it is
+    read only when a folder is given.
+    """
+    object_of = dataset.object_root_finder(objects)
+    checked: dict[str, None] = {}
+    folders: list[str] = []
+    for path in given:
+        whole = object_of(path)
+        full = os.path.join(root, path)
+        if whole is not None:
+            checked[whole] = None
+        elif os.path.isdir(full) and not os.path.islink(full):
+            folders.append(path)
+        else:
+            checked[path] = None
+    if "." in folders:  # the root: every entry
+        checked.update(dict.fromkeys(everything))
+    elif folders:
+        prefixes = tuple(f + "/" for f in folders)
+        entries = set(folders)
+        checked.update((p, None) for p in everything if p.startswith(prefixes) or p in entries)
+    return list(checked)
+
+
+def name_findings(config: Config, checked: Sequence[str] | None = None,
+                  everything: Sequence[str] | None = None) -> list[Finding]:  # fmt: skip
+    """Name findings for ``checked`` (default: every entry of the dataset), against every entry
+    (``tree.dataset_files(...).paths``), at the levels the configuration sets."""
+    if everything is None:
+        everything = tree.dataset_files(config.root, config.objects).paths
+    if checked is None:
+        checked = everything
+    if config.name_ignore:
+        ignore = globs.compile_globs(config.name_ignore)
+        checked = [p for p in checked if not ignore.fullmatch(p)]
+    return config.apply_severity(check_names(checked, everything, config.names))
