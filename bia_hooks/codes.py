@@ -111,7 +111,7 @@ CODES: dict[str, Code] = {
         Code("BIA302", _E, _G, "mandatory column missing"),
         Code("BIA303", _E, _G, "mandatory value missing or blank"),
         Code("BIA304", _E, _G, "annotation type not in the archive's controlled list"),
-        Code("BIA305", _W, _R, "column name spelled other than the standard spelling"),
+        Code("BIA305", _W, _R, "column spelling only one of the archive's two ingests reads"),
         Code("BIA306", _E, _G, "the same column under two spellings (Source image, source_image)"),
         Code("BIA307", _E, _G, "the same path listed twice"),
         Code("BIA308", _E, _S, "folder listed together with a file inside it (circular reference)"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import contextlib
 import posixpath
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bia_hooks import globs
 from bia_hooks.config import FileListConfig
+from bia_hooks.filelist.columns import SOURCE_IMAGE, resolve, standard_name
 
 
 @dataclass
@@ -91,27 +91,17 @@ def _covered(path: str, listed: set[str]) -> bool:
     return path in listed or any(folder in listed for folder in _ancestors(path))
 
 
-def _same_column(a: str, b: str) -> bool:
-    return _column_key(a) == _column_key(b)
-
-
-def _column_key(name: str) -> str:
-    return re.sub(r"[\s_]+", " ", name.strip()).casefold()
-
-
 def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:
-    """A new row's values: the config's defaults (first match wins per column), the source image."""
+    """A new row's values by column (standard names, ``columns.standard_name``): the config's
+    defaults (first match wins per column, whatever spelling names it), the source image."""
     values: dict[str, str] = {}
-    seen: set[str] = set()
     for default in config.defaults:
         if not globs.matches(path, [default.match]):
             continue
         for column, value in default.values.items():
-            if _column_key(column) not in seen:
-                seen.add(_column_key(column))
-                values[column] = value
+            values.setdefault(standard_name(column), value)
     rule = config.source_image
-    if rule is not None and "source image" not in seen:
+    if rule is not None and SOURCE_IMAGE not in values:
         parts = {
             "path": path,
             "folder": posixpath.dirname(path),
@@ -125,21 +115,22 @@ def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:
             )
             # A rule naming a part this path lacks gives no value: validation then asks for one.
             with contextlib.suppress(KeyError, IndexError, ValueError):
-                values["Source image"] = rule.format.format(**parts)
+                values[SOURCE_IMAGE] = rule.format.format(**parts)
     return values
 
 
 def place_values(
     header: Sequence[str], values: Mapping[str, str]
 ) -> tuple[dict[str, str], list[str]]:
-    """Values keyed by the header's own spelling, and the columns the header lacks."""
+    """Values keyed by the header's own spelling of their column, and the columns the header
+    lacks (their standard names). Of two values for one column, the later wins."""
+    present = resolve(list(header)).first
     placed: dict[str, str] = {}
     missing: list[str] = []
-    for column, value in values.items():
-        existing = next((h for h in header if _same_column(h, column)), None)
-        if existing is None:
+    for name, value in values.items():
+        column = standard_name(name)
+        index = present.get(column)
+        if index is None and column not in missing:
             missing.append(column)
-            placed[column] = value
-        else:
-            placed[existing] = value
+        placed[header[index] if index is not None else column] = value
     return placed, missing

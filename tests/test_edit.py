@@ -26,7 +26,8 @@ def test_tsv_keeps_bom_line_ends_and_every_cell(tmp_path: Path) -> None:
     )
     editor.save(file)
     assert file.read_bytes().decode() == (
-        "\ufeffFiles\tType\tnote\r\na2.tif\ty\r\nb.tif\tx\tkeep\textra past header\r\nc.tif\t\t\r\n"
+        "\ufeffFiles\tType\tnote\r\na2.tif\ty\t\r\n"  # a new row: as wide as the header
+        "b.tif\tx\tkeep\textra past header\r\nc.tif\t\t\r\n"
     )
 
 
@@ -41,6 +42,18 @@ def test_tsv_new_column_replaces_a_trailing_blank_header() -> None:
     editor.add_column("Source image")
     editor.apply(set(), {}, [{"Files": "b.tif", "Source image": "s.tif"}])
     assert editor.render() == b"Files\tType\tSource image\na.tif\tx\nb.tif\t\ts.tif\n"
+
+
+def test_new_rows_are_as_wide_as_the_header() -> None:
+    # The archive takes a short row too, but a row the sync wrote must not read as cut short.
+    tsv = TsvEditor(b"Files\tType\tnote\n")
+    tsv.apply(set(), {}, [{"Files": "a.tif", "Type": "x"}])
+    assert tsv.render() == b"Files\tType\tnote\na.tif\tx\t\n"
+    json_list = JsonEditor(b'[{"path": "b.tif", "attributes": [{"name": "note", "value": "n"}]}]')
+    json_list.apply(set(), {}, [{"Files": "a.tif"}])
+    assert json_list.rows[0] == {
+        "path": "a.tif", "attributes": [{"name": "note", "value": ""}], "type": "file"
+    }  # fmt: skip
 
 
 def test_json_keeps_unknown_keys_and_attributes() -> None:

@@ -58,6 +58,14 @@ GOOD = [
     pytest.param(
         tsv("a.tif\ti\tgraphs", head="Files\tSource image\tAnnotation type\n"), id="any-order"
     ),
+    pytest.param(
+        tsv("a.tif\tother\ti", head="Files\tAnnotation Type\tSource Image\n"),
+        id="help-page-spellings",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti", head="Files\tannotation_type\tSource Image Association\n"),
+        id="spellings-both-ingests-read",
+    ),
 ]
 
 
@@ -87,10 +95,22 @@ BROKEN = [
         id="source-image-alias",
     ),
     pytest.param(
-        tsv("a.tif\tother\ti", head="Files\tAnnotation Type\tSource image association\n"),
-        ["BIA305", "BIA305"],
+        tsv("a.tif\tother\ti", head="Files\tAnnotation type\tsourceImage\n"),
+        ["BIA305"],
         1,
-        id="both-aliases",
+        id="the-newer-ingests-own-name",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti", head="Files\tAnnotation type\tSOURCE IMAGE\n"),
+        ["BIA305"],
+        1,
+        id="upper-case",
+    ),
+    pytest.param(
+        tsv("a.tif\tother\ti\tj", head=HEAD.strip() + "\tSource Image\n"),
+        ["BIA306"],
+        1,
+        id="source-image-twice-both-read",
     ),
     pytest.param(
         tsv("a.tif\tother\ti\tj", head=HEAD.strip() + "\tsource_image\n"),
@@ -168,6 +188,20 @@ def test_a_missing_column_is_one_finding_however_many_rows(tmp_path: Path) -> No
     rows = [f"f{i}.tif\tother" for i in range(500)]
     findings = run(tmp_path, tsv(*rows, head="Files\tAnnotation type\n"))
     assert [(f.code, f.column, f.line) for f in findings] == [("BIA302", "Source image", 1)]
+
+
+@pytest.mark.parametrize(
+    ("written", "reads", "misses"),
+    [("source_image", "older", "newer"), ("sourceImage", "newer", "older")],
+)
+def test_a_spelling_one_ingest_misses_names_that_ingest(tmp_path: Path, written: str, reads: str,
+                                                        misses: str) -> None:  # fmt: skip
+    head = f"Files\tAnnotation type\t{written}\n"
+    [f] = run(tmp_path, tsv("a.tif\tother\ti", head=head))
+    assert (f.code, f.level.value, f.column, f.line) == ("BIA305", "warning", written, 1)
+    assert f"by the archive's {reads} ingest" in f.message
+    assert f"its {misses} ingest" in f.message and "does not read this spelling" in f.message
+    assert f.fix == "rename the column to 'Source image'"
 
 
 def test_the_near_miss_is_named(tmp_path: Path) -> None:
@@ -292,7 +326,7 @@ def test_json_and_xlsx_locations() -> None:
         ("BIA304", "B3"),
     ]
     missing = validate_table(
-        Table("list.xlsx", "xlsx", ["Files", "Source_Image"], [["a", "b"]], [2])
+        Table("list.xlsx", "xlsx", ["Files", "source_image"], [["a", "b"]], [2])
     )
     assert sorted((f.code, f.cell, f.line) for f in missing) == [
         ("BIA302", None, 1),
@@ -301,9 +335,23 @@ def test_json_and_xlsx_locations() -> None:
 
 
 def test_long_columns_spelled_out_in_spreadsheet_letters() -> None:
-    header = ["Files", *[f"c{i}" for i in range(27)], "source image"]
+    header = ["Files", *[f"c{i}" for i in range(27)], "source_image"]
     [f] = [f for f in validate_table(Table("l.xlsx", "xlsx", header, [], [])) if f.code == "BIA305"]
     assert f.cell == "AC1"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("tsv", "this row ends before the column 'Source image'"),
+        ("xlsx", "the cell of 'Source image' is empty"),  # the archive drops trailing empty cells
+        ("json", "this entry has no attribute 'Source image'"),
+    ],
+)
+def test_a_row_without_a_cell_is_said_as_its_format_shows_it(fmt: str, message: str) -> None:
+    header = ["Files", "Annotation type", "Source image"]
+    [f] = validate_table(Table(f"l.{fmt}", fmt, header, [["a", "other"]], [2]))
+    assert (f.code, f.column, f.message) == ("BIA303", "Source image", message)
 
 
 # --- the annotations schema, column-wise, against jsonschema row by row ---

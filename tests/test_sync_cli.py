@@ -32,7 +32,8 @@ HEADER = ["Files", "Annotation type", "Source image", "annotator"]
 def read_rows(file: Path) -> list[list[str]]:
     """The file list's rows as a person reads them, whatever its format."""
     if file.suffix == ".tsv":
-        return [line.split("\t") for line in file.read_text().splitlines()]
+        lines = [line.split("\t") for line in file.read_text().splitlines()]
+        return [r[: max(i + 1 for i, c in enumerate(r) if c)] for r in lines]
     if file.suffix == ".json":
         rows = [["Files", *HEADER[1:]]]
         for entry in json.loads(file.read_text()):
@@ -169,7 +170,7 @@ def test_new_rows_without_mandatory_values_are_named(repo: Path) -> None:
     assert "created" in result.stdout
     assert "new row(s) need 'Annotation type' filled in: annotations/x/cell.png" in result.stdout
     assert (repo / "annotations/filelist.tsv").read_text() == (
-        "Files\tAnnotation type\tSource image\nannotations/x/cell.png\n"
+        "Files\tAnnotation type\tSource image\nannotations/x/cell.png\t\t\n"
     )
 
 
@@ -179,7 +180,7 @@ def test_found_filelists_without_config(repo: Path) -> None:
     git(repo, "add", "-A")
     result = run_cli("sync", cwd=repo)
     assert result.returncode == 1
-    assert (repo / "masks/filelist.tsv").read_text().splitlines()[1] == "masks/a.tif"
+    assert (repo / "masks/filelist.tsv").read_text().splitlines()[1] == "masks/a.tif\t\t"
     check = run_cli("sync", "--check", cwd=repo)
     assert "points/p.csv" in check.stdout and "BIA423" in check.stdout
 
@@ -382,3 +383,70 @@ def test_check_report_counts_rows_per_annotation_type(repo: Path) -> None:
         "tracks": 1,
         "point_annotations": 1,
     }
+
+
+# --- the sync writes into the columns the list already has, whatever their accepted spelling ---
+
+SPELLED_CONFIG = """\
+filelists:
+  - path: annotations/filelist.{ext}
+    include: ["annotations/**"]
+    defaults:
+      - match: "annotations/masks/**"
+        values: {{annotation type: segmentation_mask}}
+      - match: "annotations/points/**"
+        values: {{Annotation Type: point_annotations, source_image: S-BIAD999/points.tif}}
+    source_image:
+      pattern: '(?P<plate>plate\\d+)_(?P<well>[A-H]\\d\\d)'
+      format: "S-BIAD999/{{plate}}/{{well}}.tif"
+"""
+
+
+def rows_on_disk(file: Path) -> list[list[str | None]]:
+    """Every row exactly as the file holds it: TSV cells, XLSX cell values (None when empty), JSON
+    attribute values in header order (None when the entry has no such attribute)."""
+    if file.suffix == ".tsv":
+        return [line.split("\t") for line in file.read_text().splitlines()]
+    if file.suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(file).worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    entries = json.loads(file.read_text())
+    header = ["Files", *dict.fromkeys(a["name"] for e in entries for a in e["attributes"])]
+    rows: list[list[str | None]] = [list(header)]
+    for entry in entries:
+        attributes = {a["name"]: a["value"] for a in entry["attributes"]}
+        rows.append([entry["path"], *(attributes.get(h) for h in header[1:])])
+    return rows
+
+
+@pytest.mark.parametrize("source", ["source_image_association", "Source Image"])
+@pytest.mark.parametrize("ext", ["tsv", "xlsx", "json"])
+def test_new_rows_fill_the_columns_the_list_has(repo: Path, ext: str, source: str) -> None:
+    (repo / ".bia-hooks.yaml").write_text(SPELLED_CONFIG.format(ext=ext))
+    header = ["Files", "Annotation Type", source, "annotator"]
+    first = ["annotations/masks/plate1_A01_mask.tif", "segmentation_mask", "S-BIAD999/a.tif", "AB"]
+    write(repo, "annotations/masks/plate1_A01_mask.tif")
+    write_filelist(repo / f"annotations/filelist.{ext}", [header, first])
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "start")
+    write(repo, "annotations/masks/plate1_A02_mask.tif", "annotations/points/p.csv")
+    git(repo, "add", "-A")
+
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "column" not in result.stdout and "filled in" not in result.stdout, result.stdout
+
+    empty = None if ext == "xlsx" else ""
+    assert rows_on_disk(repo / f"annotations/filelist.{ext}") == [
+        header,
+        first,
+        ["annotations/masks/plate1_A02_mask.tif", "segmentation_mask", "S-BIAD999/plate1/A02.tif",
+         empty],
+        ["annotations/points/p.csv", "point_annotations", "S-BIAD999/points.tif", empty],
+    ]  # fmt: skip
+
+    check = run_cli("validate", f"annotations/filelist.{ext}", "--format", "json", cwd=repo)
+    found = [(f["code"], f["column"]) for f in json.loads(check.stdout)["findings"]]
+    # The user's own spelling keeps its warning (the newer ingest does not read it); the rows the
+    # sync wrote add nothing: no second column, no short row.
+    assert found == ([("BIA305", source)] if source == "source_image_association" else [])

@@ -24,7 +24,8 @@ def run(repo: Path, *args: str) -> None:
 
 
 def listed(file: Path) -> list[str]:
-    return file.read_text().splitlines()[1:]
+    """The rows, their trailing empty cells left out (a new row has a cell for every column)."""
+    return [line.rstrip("\t") for line in file.read_text().splitlines()[1:]]
 
 
 def configure(repo: Path, *lists: str) -> None:

@@ -93,12 +93,29 @@ def test_defaults_first_match_wins_per_column() -> None:
         ),
     )
     assert new_row_values("annotations/masks/a.tif", config) == {
-        "annotation type": "segmentation_mask",
+        "Annotation type": "segmentation_mask",
         "annotator": "AB",
     }
     assert new_row_values("annotations/points/a.csv", config) == {
-        "annotation type": "other",
+        "Annotation type": "other",
         "annotator": "AB",
+    }
+
+
+def test_defaults_name_a_column_in_any_spelling_once() -> None:
+    # Two spellings of one column in two defaults: the first match still wins, and the source
+    # image given by a default takes the place of the rule's.
+    config = FileListConfig(
+        path="l.tsv",
+        defaults=(
+            Default("masks/**", {"Annotation Type": "segmentation_mask", "source_image": "x.tif"}),
+            Default("**", {"annotation_type": "other", "Source image association": "y.tif"}),
+        ),
+        source_image=SourceImageRule("{stem}.tif", None),
+    )
+    assert new_row_values("masks/a.tif", config) == {
+        "Annotation type": "segmentation_mask",
+        "Source image": "x.tif",
     }
 
 
@@ -125,13 +142,26 @@ def test_source_image_rule(
     assert values.get("Source image") == expected
 
 
-def test_place_values_uses_the_headers_spelling() -> None:
+@pytest.mark.parametrize(
+    "source", ["source_image", "Source Image Association", "sourceImage", "SOURCE IMAGE"]
+)
+def test_place_values_uses_the_headers_spelling(source: str) -> None:
     placed, missing = place_values(
-        ["Files", "Annotation Type", "source_image"],
+        ["Files", "Annotation Type", source],
         {"annotation type": "tracks", "Source image": "x.tif", "annotator": "AB"},
     )
-    assert placed == {"Annotation Type": "tracks", "source_image": "x.tif", "annotator": "AB"}
+    assert placed == {"Annotation Type": "tracks", source: "x.tif", "annotator": "AB"}
     assert missing == ["annotator"]
+
+
+def test_place_values_adds_a_missing_column_once_under_its_standard_name() -> None:
+    # A row carried from another list (source_image_association) over the rule's value.
+    placed, missing = place_values(
+        ["Files", "Annotation type"],
+        {"Source image": "rule.tif", "source_image_association": "carried.tif"},
+    )
+    assert placed == {"Source image": "carried.tif"}
+    assert missing == ["Source image"]
 
 
 @pytest.mark.parametrize(

@@ -1,39 +1,84 @@
-"""Column names of an annotations file list, as the archive's ingest recognises them (domain.md §3).
+"""The columns of an annotations file list: which column a header cell is, and which of the
+archive's two ingests reads it as that column (domain.md §3). Validation and the sync both ask
+``identify``; nothing else decides that two spellings are one column.
 
-The ingest finds the source-image column ignoring case under four spellings; a newer ingest matches
-``Source image``, ``Source Image``, ``Source_Image`` and ``source image`` exactly. ``Source image``
-is the one spelling both accept, so it is the standard. The annotation-type column follows the same
-sentence-case convention (``Annotation type``), the spelling this project writes.
+Checked in bia-integrator:
+
+- the older ingest, bia-ingest (``file_reference.py``, ``get_source_image``), lower-cases a header
+  and looks it up among four spellings of the source image;
+- the newer ingest, ro-crate-ingest (``file_list_generator.py``, ``_normalise_headers``), renames
+  six exact spellings to its own name, ``sourceImage``, which it reads as well.
+
+``Source image`` is read by both, so it is the standard, and what this project writes. Neither
+ingest maps the annotation type by name: the archive's help pages spell it ``Annotation Type``
+and ``annotation_type``, and curators read it in any letter case; this project writes
+``Annotation type``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FILES = "Files"
 SOURCE_IMAGE = "Source image"
 ANNOTATION_TYPE = "Annotation type"
 
-# Lower-cased spelling -> standard spelling.
-ALIASES = {
+OLDER = "bia-ingest"  # the archive's older ingest
+NEWER = "ro-crate-ingest"  # its newer ingest
+
+
+class Identity(NamedTuple):
+    column: str  # the standard name
+    older: bool  # read as that column by the older ingest
+    newer: bool  # read as that column by the newer ingest
+
+
+# The older ingest: lower-cased spelling -> column.
+_OLDER = {
     "source image": SOURCE_IMAGE,
     "source_image": SOURCE_IMAGE,
     "source image association": SOURCE_IMAGE,
     "source_image_association": SOURCE_IMAGE,
-    "annotation type": ANNOTATION_TYPE,
-    "annotation_type": ANNOTATION_TYPE,
 }
+# The newer ingest: exact spelling -> column.
+_NEWER = {
+    "Source image": SOURCE_IMAGE,
+    "Source Image": SOURCE_IMAGE,
+    "source image": SOURCE_IMAGE,
+    "Source_Image": SOURCE_IMAGE,
+    "Source image association": SOURCE_IMAGE,
+    "Source Image Association": SOURCE_IMAGE,
+    "sourceImage": SOURCE_IMAGE,
+}
+# Read by both (the curators, for the annotation type): lower-cased spelling -> column.
+_BOTH = {"annotation type": ANNOTATION_TYPE, "annotation_type": ANNOTATION_TYPE}
+
+
+def identify(name: str) -> Identity | None:
+    """The column the header cell ``name`` is, or None when it is none the archive names."""
+    if name == FILES:
+        return Identity(FILES, True, True)
+    lower = name.lower()
+    if lower in _BOTH:
+        return Identity(_BOTH[lower], True, True)
+    older, newer = _OLDER.get(lower), _NEWER.get(name)
+    column = older or newer
+    return Identity(column, older is not None, newer is not None) if column else None
+
+
+def standard_name(name: str) -> str:
+    """The column a header cell is: its standard name, or the cell itself (a free column)."""
+    identity = identify(name)
+    return identity.column if identity else name
 
 
 def _squash(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
 
 
-# Source-image spellings the newer ingest matches exactly (the older one ignores case).
-NEWER_INGEST = frozenset(["Source image", "Source Image", "Source_Image", "source image"])
-
-# Spellings the ingest does not recognise but a person obviously meant (for the hint only).
+# Spellings no ingest reads but a person obviously meant (for the hint only).
 _NEAR = {
     "sourceimage": SOURCE_IMAGE,
     "sourceimages": SOURCE_IMAGE,
@@ -45,7 +90,7 @@ _NEAR = {
 
 @dataclass(frozen=True)
 class ColumnIssue:
-    kind: str  # "alias" (non-standard spelling) | "duplicate" (same column again)
+    kind: str  # "spelling" (one ingest does not read it) | "duplicate" (same column again)
     index: int  # in the header
     name: str  # as written
     standard: str  # the column it is read as
@@ -61,16 +106,14 @@ class Columns:
     issues: list[ColumnIssue] = field(default_factory=list)
 
 
-def standard_name(name: str) -> str:
-    return ALIASES.get(name.lower(), name)
-
-
 def resolve(header: list[str]) -> Columns:
-    """Standard names for the header, with every non-standard spelling and every duplicate."""
-    columns = Columns(names=[standard_name(h) for h in header])
-    for i, (written, name) in enumerate(zip(header, columns.names, strict=True)):
-        if name != written:
-            columns.issues.append(ColumnIssue("alias", i, written, name))
+    """Standard names for the header, with every spelling one ingest misses and every duplicate."""
+    identities = [identify(h) for h in header]
+    columns = Columns(names=[i.column if i else h for h, i in zip(header, identities, strict=True)])
+    for i, (written, identity) in enumerate(zip(header, identities, strict=True)):
+        name = columns.names[i]
+        if identity is not None and not (identity.older and identity.newer):
+            columns.issues.append(ColumnIssue("spelling", i, written, name))
         if name in columns.first:
             columns.issues.append(ColumnIssue("duplicate", i, written, name, columns.first[name]))
         else:
@@ -79,18 +122,20 @@ def resolve(header: list[str]) -> Columns:
 
 
 def near_miss(header: list[str], wanted: str) -> str | None:
-    """A header cell that was surely meant as ``wanted`` but that the ingest will not recognise."""
+    """A header cell that was surely meant as ``wanted`` but that no ingest reads as it."""
     for h in header:
-        if standard_name(h) != wanted and _NEAR.get(_squash(h)) == wanted:
+        if identify(h) is None and _NEAR.get(_squash(h)) == wanted:
             return h
     return None
 
 
-def spelling_message(written: str, standard: str) -> str:
-    """Why a recognised but non-standard column name deserves a rename."""
-    if standard == SOURCE_IMAGE and written not in NEWER_INGEST:
-        return (
-            f"the column '{written}' is read as '{standard}' by the archive's older ingest, "
-            f"but its newer ingest does not recognise this spelling"
-        )
-    return f"the column '{written}' is read as '{standard}'; '{standard}' is the standard spelling"
+def spelling_message(written: str) -> str:
+    """Which ingest does not read ``written`` (a spelling the other one reads)."""
+    identity = identify(written)
+    assert identity is not None and not (identity.older and identity.newer)
+    reads, misses = (OLDER, NEWER) if identity.older else (NEWER, OLDER)
+    age = {OLDER: "older", NEWER: "newer"}
+    return (
+        f"the column '{written}' is read as '{identity.column}' by the archive's {age[reads]} "
+        f"ingest ({reads}), but its {age[misses]} ingest ({misses}) does not read this spelling"
+    )

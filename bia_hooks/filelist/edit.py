@@ -118,7 +118,8 @@ class TsvEditor(Editor):
         return {h: c for h, c in zip(self.header[1:], cells, strict=False) if h and c}
 
     def new_row(self, values: Mapping[str, str]) -> str:
-        return "\t".join(_one_cell(values.get(h, "")) for h in self.header).rstrip("\t")
+        # A cell for every column, empty ones too: the row is as wide as the header.
+        return "\t".join(_one_cell(values.get(h, "")) for h in self.header)
 
     def add_column(self, name: str) -> None:
         # The new column replaces the blank header cells a trailing tab makes, and takes over the
@@ -184,9 +185,8 @@ class JsonEditor(Editor):
         }
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
-        attributes = [
-            {"name": h, "value": values[h]} for h in self.header[1:] if values.get(h, "") != ""
-        ]
+        # An attribute for every column, empty ones too (the archive takes a string value).
+        attributes = [{"name": h, "value": values.get(h, "")} for h in self.header[1:]]
         return {"path": values["Files"], "attributes": attributes, "type": "file"}
 
     def add_column(self, name: str) -> None:

@@ -131,9 +131,9 @@ class _Locator:
 def _column_findings(table: Table, columns: Columns, at: _Locator,
                      annotations: bool) -> Iterator[Finding]:  # fmt: skip
     for issue in columns.issues:
-        if issue.kind == "alias" and annotations:
+        if issue.kind == "spelling" and annotations:
             yield Finding(
-                "BIA305", table.path, spelling_message(issue.name, issue.standard),
+                "BIA305", table.path, spelling_message(issue.name),
                 column=issue.name, fix=f"rename the column to '{issue.standard}'",
                 **at.header(issue.index),
             )  # fmt: skip
@@ -168,8 +168,7 @@ def _builtin_findings(violations: Sequence[Violation], table: Table,
         elif v.keyword == "required":
             name = column or ""
             yield Finding(
-                "BIA303", table.path,
-                f"this row ends before the column '{name}': it has no {name.lower()}",
+                "BIA303", table.path, _no_cell(table, name),
                 column=column, fix=f"fill in {_WHAT.get(name, 'a value')}", **at.cell(row, column),
             )  # fmt: skip
         elif column == FILES:
@@ -188,13 +187,22 @@ def _builtin_findings(violations: Sequence[Violation], table: Table,
             yield _generic(group, EXTRA_SCHEMA_CODE, table, at)
 
 
+def _no_cell(table: Table, column: str) -> str:
+    """A row without a cell for ``column``, as its format shows it: the archive reads no value."""
+    if table.format == "xlsx":  # the archive drops a row's trailing empty cells
+        return f"the cell of '{column}' is empty"
+    if table.format == "json":
+        return f"this entry has no attribute '{column}'"
+    return f"this row ends before the column '{column}'"
+
+
 def _missing_column(column: str | None, table: Table, at: _Locator) -> Finding:
     name = column or ""
     meant = near_miss(table.header, name)
     if meant is not None:
         return Finding(
             "BIA302", table.path,
-            f"the mandatory column '{name}' is missing: the archive's ingest does not recognise "
+            f"the mandatory column '{name}' is missing: neither of the archive's ingests reads "
             f"the column '{meant}' as it",
             column=name, fix=f"rename the column '{meant}' to '{name}'",
             **at.header(table.header.index(meant)),
@@ -257,7 +265,7 @@ def _generic(group: Sequence[Violation], code: str, table: Table, at: _Locator) 
         message = f"the extra schema refuses every row: {expected}"
         return Finding(code, table.path, message, **at.header(None))
     if v.keyword == "required" and v.column is not None:
-        message = f"this row ends before the column '{v.column}', which the extra schema requires"
+        message = f"{_no_cell(table, v.column)}, which the extra schema requires"
     elif v.column is not None and v.value is not None:
         message = f"'{v.value}' in column '{v.column}': {expected}"
     else:
