@@ -300,11 +300,13 @@ def collapse_objects(files: list[DatasetFile], objects: Sequence[str],
 def pair_by_key(
     removed: Mapping[str, str | None], added: Mapping[str, str | None]
 ) -> dict[str, str]:
-    """old -> new for removed and added paths that share a content key (annex key, DVC md5).
+    """old -> new for removed and added paths that share a content key (annex key, DVC md5, or
+    git blob for identical content).
 
     A move never changes a key, so a removed and an added path with one key are one file renamed,
-    whatever git's similarity score says. When several paths share a key (identical files), the
-    same file name is paired first, then the rest in path order. Paths without a key never pair.
+    whatever git's similarity score says. When several paths share a key (identical files, such
+    as empty masks), only unambiguous pairs are made (``pair_identical``). Paths without a key
+    never pair.
     """
     by_key: dict[str, list[str]] = {}
     for path, key in added.items():
@@ -316,19 +318,35 @@ def pair_by_key(
         if key and key in by_key:
             olds_by_key.setdefault(key, []).append(path)
     for key, olds in olds_by_key.items():
-        news = sorted(by_key[key])
-        olds.sort()
-        if len(olds) == 1 and len(news) == 1:
-            pairs[olds[0]] = news[0]
-            continue
-        for old in list(olds):  # same file name first
-            name = posixpath.basename(old)
-            same = next((n for n in news if posixpath.basename(n) == name), None)
-            if same is not None:
-                pairs[old] = same
-                news.remove(same)
-                olds.remove(old)
-        pairs.update(zip(olds, news, strict=False))
+        pairs.update(pair_identical(olds, by_key[key]))
+    return pairs
+
+
+def pair_identical(olds: Sequence[str], news: Sequence[str]) -> dict[str, str]:
+    """old -> new among paths of identical content, where the pairing is plain: one of each; else
+    the same file name, then the same folder, each only where exactly one path on each side has
+    it. What is left is not paired: which empty mask became which is not a thing to guess."""
+    olds, news = sorted(olds), sorted(news)
+    if len(olds) == 1 and len(news) == 1:
+        return {olds[0]: news[0]}
+    pairs: dict[str, str] = {}
+    for part in (posixpath.basename, posixpath.dirname):
+        left_old = [o for o in olds if o not in pairs]
+        taken = set(pairs.values())
+        left_new = [n for n in news if n not in taken]
+        old_by: dict[str, list[str]] = {}
+        new_by: dict[str, list[str]] = {}
+        for o in left_old:
+            old_by.setdefault(part(o), []).append(o)
+        for n in left_new:
+            new_by.setdefault(part(n), []).append(n)
+        for value, group in old_by.items():
+            if len(group) == 1 and len(new_by.get(value, ())) == 1:
+                pairs[group[0]] = new_by[value][0]
+    left_old = [o for o in olds if o not in pairs]
+    left_new = [n for n in news if n not in set(pairs.values())]
+    if len(left_old) == 1 and len(left_new) == 1:
+        pairs[left_old[0]] = left_new[0]
     return pairs
 
 

@@ -38,6 +38,8 @@ def renames_since(
     added: dict[str, tuple[str, str]] = {}
     dvc_old: list[tuple[str, str]] = []  # (.dvc path, blob id) before and after
     dvc_new: list[tuple[str, str]] = []
+    # old -> (new, blob, old mode, new mode) where git paired two paths of the same content
+    exact: dict[str, tuple[str, str, str, str]] = {}
     tokens = split_z(out)
     i = 0
     while i < len(tokens):
@@ -50,6 +52,8 @@ def renames_since(
             i += 2
         if status[0] == "R":
             renames[old] = new
+            if old_oid == new_oid:
+                exact[old] = (new, old_oid, old_mode, new_mode)
         elif status[0] == "D":
             removed[old] = (old_mode, old_oid)
         elif status[0] in "AC":
@@ -59,6 +63,8 @@ def renames_since(
         if status[0] != "D" and new.endswith(dvcrepo.DVC_SOURCES):
             dvc_new.append((new, new_oid))
 
+    if exact:
+        renames.update(_identical_renames(exact, removed, added, renames))
     keyed = {p: v for p, v in [*removed.items(), *added.items()] if not dataset.is_machinery(p)}
     regular = [oid for mode, oid in keyed.values() if mode.startswith("100")]
     sizes = gitobjects.blob_sizes(root, regular)
@@ -136,3 +142,39 @@ def _inside_dir_renames(
         {p: m for p, m in old_files.items() if p not in new_files},
         {p: m for p, m in new_files.items() if p not in old_files},
     )
+
+
+def _identical_renames(
+    exact: dict[str, tuple[str, str, str, str]],
+    removed: dict[str, tuple[str, str]],
+    added: dict[str, tuple[str, str]],
+    renames: dict[str, str],
+) -> dict[str, str]:
+    """git pairs identical files as it finds them (two empty masks: either may be "renamed");
+    where several removed or added paths hold the same content, keep only plain pairs."""
+    olds: dict[str, list[str]] = {}
+    news: dict[str, list[str]] = {}
+    for old, (new, oid, _, _) in exact.items():
+        olds.setdefault(oid, []).append(old)
+        news.setdefault(oid, []).append(new)
+    for path, (_, oid) in removed.items():
+        if oid in olds:
+            olds[oid].append(path)
+    for path, (_, oid) in added.items():
+        if oid in news:
+            news[oid].append(path)
+    out: dict[str, str] = {}
+    for oid, group in olds.items():
+        if len(group) == 1 and len(news[oid]) == 1:
+            continue
+        for old in group:  # git's guess goes; the old path is removed unless paired plainly
+            if old in exact:
+                new, _, old_mode, new_mode = exact[old]
+                renames.pop(old, None)
+                removed[old] = (old_mode, oid)
+                added[new] = (new_mode, oid)
+        out.update(dataset.pair_identical(group, news[oid]))
+    for old, new in out.items():
+        removed.pop(old, None)
+        added.pop(new, None)
+    return out

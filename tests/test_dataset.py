@@ -180,13 +180,20 @@ def test_without_object_globs_nothing_collapses() -> None:
         ({"a.tif": "K1"}, {"x/a.tif": "K1"}, {"a.tif": "x/a.tif"}),
         ({"a.tif": "K1"}, {"b.tif": "K2"}, {}),
         ({"a.tif": None}, {"b.tif": None}, {}),  # no key, no pairing
-        # identical files: the same name pairs first, then path order
+        # identical files: the same name pairs first, then the same folder, then a last pair
         (
             {"old/a.tif": "K", "old/b.tif": "K"},
             {"new/b.tif": "K", "new/c.tif": "K"},
             {"old/b.tif": "new/b.tif", "old/a.tif": "new/c.tif"},
         ),
-        ({"a.tif": "K", "b.tif": "K"}, {"c.tif": "K"}, {"a.tif": "c.tif"}),
+        (
+            {"masks/a.tif": "K", "images/b.tif": "K"},
+            {"masks/a_v2.tif": "K"},
+            {"masks/a.tif": "masks/a_v2.tif"},
+        ),
+        # which of two identical files became the new one is not a thing to guess
+        ({"a.tif": "K", "b.tif": "K"}, {"c.tif": "K"}, {}),
+        ({"x/a.tif": "K", "x/b.tif": "K"}, {"y/c.tif": "K", "y/d.tif": "K"}, {}),
     ],
 )
 def test_removed_and_added_paths_with_one_key_are_a_rename(

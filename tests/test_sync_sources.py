@@ -190,7 +190,7 @@ def test_a_list_the_archive_cannot_read_is_left_alone_and_reported(repo: Path) -
     assert result.returncode == 1
     assert "points.tsv:1: error BIA205" in result.stdout
     assert (repo / "points.tsv").read_bytes() == utf16  # never rewritten on a guess
-    assert (repo / "masks.tsv").read_text() == HEADER + "masks/new.tif\n"
+    assert (repo / "masks.tsv").read_text() == HEADER + "masks/new.tif\t\t\n"
 
 
 def test_a_list_that_cannot_be_edited_stops_the_sync_before_any_write(repo: Path) -> None:

@@ -34,7 +34,8 @@ def run(repo: Path, *args: str) -> str:
 @pytest.fixture
 def upload(repo: Path) -> Path:
     """The archive's usual layout: three lists at the root, naming files in shared folders."""
-    write(repo, "images/a.tif", "images/b.tif", "masks/a.tif", "masks/b.tif", "gt/a.tif")
+    for path in ("images/a.tif", "images/b.tif", "masks/a.tif", "masks/b.tif", "gt/a.tif"):
+        write(repo, path, content=f"pixels of {path}\n")
     (repo / "images.tsv").write_text(
         HEADER + "images/a.tif\tother\tS-BIAD1/a.tif\tAnn\nimages/b.tif\tother\tS-BIAD1/b.tif\tBo\n"
     )
@@ -217,3 +218,65 @@ def test_an_annexed_file_list_is_not_rewritten(repo: Path) -> None:
     # The list is still read and validated where it is.
     check = run_cli("validate", "filelist.tsv", cwd=repo)
     assert "1 file list(s), 1 row(s) checked" in check.stdout, check.stdout + check.stderr
+
+
+# --- through real pre-commit and `git commit`, as the user meets it ----------------------------
+
+
+def hook_output(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout + result.stderr
+
+
+@pytest.fixture
+def hooked(upload: Path, hook_repo: tuple[Path, str], pre_commit_home: Path) -> Path:
+    from tests.conftest import pre_commit, use_hooks
+
+    use_hooks(upload, hook_repo, "bia-sync-filelist", "bia-validate-filelist")
+    installed = pre_commit(upload, pre_commit_home, "install")
+    assert installed.returncode == 0, hook_output(installed)
+    return upload
+
+
+def test_commit_in_a_multi_list_upload(hooked: Path, pre_commit_home: Path) -> None:
+    from tests.conftest import commit
+
+    first = commit(hooked, pre_commit_home, "hooks")
+    assert first.returncode == 0, hook_output(first)  # lists side by side: nothing to fix
+    git(hooked, "mv", "masks/a.tif", "masks/a_v2.tif")
+    git(hooked, "rm", "-q", "images/b.tif")
+    refused = commit(hooked, pre_commit_home)
+    assert refused.returncode == 1
+    # The removed row's typed values, printed.
+    assert "Annotator=Bo" in hook_output(refused), hook_output(refused)
+    assert rows(hooked / "masks.tsv")[1] == [
+        "masks/a_v2.tif", "segmentation_mask", "images/a.tif", "Di"
+    ]  # fmt: skip
+    assert [r[0] for r in rows(hooked / "images.tsv")] == ["images/a.tif"]
+    git(hooked, "add", "images.tsv", "masks.tsv")
+    done = commit(hooked, pre_commit_home)
+    assert done.returncode == 0, hook_output(done)
+    # A new file two lists could take stops the commit and says how to choose; no list changes.
+    write(hooked, "masks/c.tif")
+    git(hooked, "add", "masks/c.tif")
+    ambiguous = commit(hooked, pre_commit_home)
+    assert ambiguous.returncode == 1
+    assert "BIA426" in hook_output(ambiguous) and "include" in hook_output(ambiguous)
+    assert git(hooked, "status", "--porcelain", "images.tsv", "masks.tsv") == ""
+
+
+def test_the_validate_hook_sees_an_annexed_file_list(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    from tests.conftest import commit, pre_commit, use_hooks
+
+    run(repo, "git", "annex", "init", "-q", "test")
+    write(repo, "masks/a.tif")
+    (repo / "filelist.tsv").write_text(HEADER + "masks/a.tif\tSegmentation masks\tS-BIAD1/a\tA\n")
+    use_hooks(repo, hook_repo, "bia-validate-filelist")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    run(repo, "git", "annex", "add", "-q", "filelist.tsv", "masks")
+    git(repo, "add", ".pre-commit-config.yaml")
+    assert (repo / "filelist.tsv").is_symlink()
+    refused = commit(repo, pre_commit_home)
+    assert refused.returncode == 1
+    assert "BIA304" in hook_output(refused) and "segmentation_mask" in hook_output(refused)
