@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bia_hooks import globs
 from bia_hooks.config import FileListConfig
-from bia_hooks.filelist.columns import SOURCE_IMAGE, resolve, standard_name
+from bia_hooks.filelist.columns import SOURCE_IMAGE, find_column, resolve, standard_name
 
 
 @dataclass
@@ -124,12 +124,12 @@ def place_values(
 ) -> tuple[dict[str, str], list[str]]:
     """Values keyed by the header's own spelling of their column, and the columns the header
     lacks (their standard names). Of two values for one column, the later wins."""
-    present = resolve(list(header)).first
+    columns = resolve(list(header))
     placed: dict[str, str] = {}
     missing: list[str] = []
     for name, value in values.items():
         column = standard_name(name)
-        index = present.get(column)
+        index = find_column(list(header), name, columns)
         if index is None and column not in missing:
             missing.append(column)
         placed[header[index] if index is not None else column] = value

@@ -172,3 +172,19 @@ def test_place_values_adds_a_missing_column_once_under_its_standard_name() -> No
 def test_a_list_in_step_is_in_step_however_it_is_ordered(listed: list[str]) -> None:
     # Equal to the members, sorted, is a shortcut; every other list in step takes the long way.
     assert not plan_sync(listed, ["a.tif", "b.tif"], {}).changed
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        (["Files", "Annotator"], "Annotator"),  # a free column, however the config writes it
+        (["Files", "annotator_name"], None),  # another column: added, not guessed
+        (["Files", "Annotator", "ANNOTATOR"], None),  # two candidates: added, not guessed
+    ],
+)
+def test_a_free_column_is_filled_whatever_its_letter_case(
+    header: list[str], column: str | None
+) -> None:
+    placed, missing = place_values(header, {"annotator": "AB"})
+    assert placed == {column or "annotator": "AB"}
+    assert missing == ([] if column else ["annotator"])

@@ -121,6 +121,23 @@ def resolve(header: list[str]) -> Columns:
     return columns
 
 
+def find_column(header: list[str], name: str, columns: Columns | None = None) -> int | None:
+    """Where a value for the column ``name`` (as a person wrote it in the configuration) goes in
+    ``header``: the cell of the same column (any accepted spelling of the archive's columns), or
+    of a free column written the same but for letter case, spaces and '_' (``annotator`` fills
+    ``Annotator``) when exactly one cell is. None when the header lacks it."""
+    columns = columns or resolve(header)
+    index = columns.first.get(standard_name(name))
+    if index is not None or identify(name) is not None:
+        return index
+    loose = [i for i, h in enumerate(header) if _loose(h) == _loose(name)]
+    return loose[0] if len(loose) == 1 else None
+
+
+def _loose(name: str) -> str:
+    return re.sub(r"[\s_]+", " ", name.strip()).casefold()
+
+
 def near_miss(header: list[str], wanted: str) -> str | None:
     """A header cell that was surely meant as ``wanted`` but that no ingest reads as it."""
     for h in header:
