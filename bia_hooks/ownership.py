@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import bisect
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bia_hooks import globs
@@ -75,6 +76,8 @@ def share_out(
             members[name].append(path)
     result = Ownership(members=members)
     for path, claims in twice.items():
+        if not _in_sorted(data, path):
+            continue  # gone: each list's sync handles its row (a rename follows in both)
         for name in claims[1:]:
             members[name].append(path)
         result.findings.append(_named_twice(path, claims))
@@ -82,7 +85,7 @@ def share_out(
         unowned = _owned_by_folder_rows(unowned, names, listed, members)
     if unowned:
         renames = _with_same_name(data, unowned, names, listed, renames or {}, owner, result)
-        unowned = _follow_renames(unowned, filelists, listed, renames, owner, result)
+        unowned = _follow_renames(unowned, filelists, listed, renames, owner, twice, result)
     if unowned:
         _assign(unowned, filelists, ignore, result)
     result.findings += _circular(names, listed)
@@ -137,25 +140,31 @@ def _follow_renames(
     listed: Mapping[str, Sequence[str] | None],
     renames: Mapping[str, Mapping[str, str]],
     owner: Mapping[str, str],
+    twice: Mapping[str, list[str]],
     result: Ownership,
 ) -> list[str]:
     """A renamed file belongs to the list that named its old path, or to the one other list the
     configuration's include globs give its new path to."""
-    came_from: dict[str, tuple[str, str]] = {}  # new -> (list, old)
+    came_from: dict[str, list[tuple[str, str]]] = {}  # new -> (list, old) for each list
     waiting = set(unowned)
     for fl in filelists:
         for old, new in renames.get(fl.path, {}).items():
-            if new in waiting and owner.get(old) == fl.path:
-                came_from.setdefault(new, (fl.path, old))
+            if new in waiting and (owner.get(old) == fl.path or fl.path in twice.get(old, ())):
+                came_from.setdefault(new, []).append((fl.path, old))
     if not came_from:
         return unowned
     left = []
     for path in unowned:
-        origin = came_from.get(path)
-        if origin is None:
+        origins = came_from.get(path)
+        if origins is None:
             left.append(path)
             continue
-        name, old = origin
+        if len(origins) > 1:  # named by two lists before: it still is, in both (BIA422)
+            for name, _ in origins:
+                result.members[name].append(path)
+            result.findings.append(_named_twice(path, [name for name, _ in origins]))
+            continue
+        name, old = origins[0]
         chosen = _explicit_candidates(path, filelists)
         if len(chosen) == 1 and chosen[0] != name and listed.get(chosen[0]) is not None:
             result.moves[path] = (name, old)
@@ -174,8 +183,9 @@ def _with_same_name(
     result: Ownership,
 ) -> dict[str, dict[str, str]]:
     """``renames`` and the moves git could not see: a listed path that is gone, and a new file no
-    list names, both alone with their file name (a corrected mask moved in the same commit: its
-    content changed too much for git's rename detection)."""
+    list names, both alone with their file name, and no other file of the dataset with that name
+    (a corrected mask moved in the same commit: its content changed too much for git's rename
+    detection)."""
     out = {name: dict(renames.get(name, {})) for name in names}
     present = set(data)
     gone: dict[str, list[tuple[str, str]]] = {}  # file name -> (list, old path)
@@ -189,12 +199,19 @@ def _with_same_name(
     arrived: dict[str, list[str]] = {}
     for path in unowned:
         arrived.setdefault(posixpath.basename(path), []).append(path)
-    for file_name, olds in gone.items():
-        news = arrived.get(file_name, [])
-        if len(olds) == 1 and len(news) == 1:
-            name, old = olds[0]
-            out[name][old] = news[0]
-            result.same_name.setdefault(name, {})[old] = news[0]
+    candidates = {
+        file_name: (olds[0], news[0])
+        for file_name, olds in gone.items()
+        if len(olds) == 1 and len(news := arrived.get(file_name, [])) == 1
+    }
+    if not candidates:
+        return out
+    # A name is evidence only where it is distinctive: 'A01.tif' in every plate folder is not.
+    seen = Counter(p[p.rfind("/") + 1 :] for p in data if p.endswith(tuple(candidates)))
+    for file_name, ((name, old), new) in candidates.items():
+        if seen[file_name] == 1:
+            out[name][old] = new
+            result.same_name.setdefault(name, {})[old] = new
     return out
 
 
@@ -234,9 +251,25 @@ def _assign(
             result.members[candidates[0]].append(path)
         elif candidates:
             result.ambiguous[path] = candidates
-            result.findings.append(_ambiguous(path, candidates))
         else:
             result.unclaimed.append(path)
+    if result.ambiguous:
+        likely = _likely_list(result)
+        result.findings += [_ambiguous(p, c, likely(p, c)) for p, c in result.ambiguous.items()]
+
+
+def _likely_list(result: Ownership) -> Callable[[str, Sequence[str]], str]:
+    """For the hint only: the candidate that already lists most files of the same folder."""
+    in_folder: dict[str, Counter[str]] = {}
+    folders = {posixpath.dirname(p) for p in result.ambiguous}
+    for name, files in result.members.items():
+        in_folder[name] = Counter(d for f in files if (d := f[: max(f.rfind("/"), 0)]) in folders)
+
+    def likely(path: str, candidates: Sequence[str]) -> str:
+        folder = posixpath.dirname(path)
+        return max(candidates, key=lambda c: in_folder.get(c, Counter())[folder])
+
+    return likely
 
 
 def _nearest(path: str, folders: Mapping[str, str], refuses: Mapping[str, object]) -> list[str]:
@@ -287,6 +320,11 @@ def _inside_any(path: str, rows: set[str]) -> bool:
     return False
 
 
+def _in_sorted(sorted_paths: Sequence[str], path: str) -> bool:
+    i = bisect.bisect_left(sorted_paths, path)
+    return i < len(sorted_paths) and sorted_paths[i] == path
+
+
 def _has_below(sorted_rows: Sequence[str], folder: str) -> bool:
     prefix = folder + "/"
     i = bisect.bisect_left(sorted_rows, prefix)
@@ -303,15 +341,16 @@ def _named_twice(path: str, lists: Iterable[str]) -> Finding:
     )
 
 
-def _ambiguous(path: str, lists: Sequence[str]) -> Finding:
+def _ambiguous(path: str, lists: Sequence[str], likely: str) -> Finding:
+    folder = posixpath.dirname(path)
+    glob = f"{folder}/**" if folder else posixpath.basename(path)
     return Finding(
         "BIA426",
         path,
         f"no file list names this file, and {len(lists)} could take it: {', '.join(lists)}; "
         "the sync adds it to none of them rather than guess",
-        fix=f"add its row to the one it belongs to, or give that list an 'include' glob in "
-        f".bia-hooks.yaml (e.g. filelists: - path: {lists[0]}  include: "
-        f"['{posixpath.dirname(path) or '.'}/**'])",
+        fix="add its row to the list it belongs to, or give that list an 'include' glob in "
+        f".bia-hooks.yaml (e.g. filelists: - path: {likely}  include: ['{glob}'])",
     )
 
 

@@ -48,6 +48,11 @@ def save(root: Path, filelist: str, lost: Mapping[str, Mapping[str, str]]) -> Pa
                    ensure_ascii=False) + "\n"
         for p, v in lost.items()
     )  # fmt: skip
+    _append(file, lines)
+    return file
+
+
+def _append(file: Path, lines: str) -> None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with open(file, "a", encoding="utf-8", errors="surrogateescape") as log:
@@ -58,11 +63,17 @@ def save(root: Path, filelist: str, lost: Mapping[str, Mapping[str, str]]) -> Pa
         raise UsageError(
             f"cannot save the removed rows' values to {file}: {e.strerror}; nothing was written"
         ) from None
-    return file
+
+
+def mark_restored(root: Path, row: RemovedRow) -> None:
+    """Record that ``row`` was put back: ``read`` no longer offers it."""
+    _append(log_file(root), json.dumps({"restored": row.path, "filelist": row.filelist,
+                                        "time": row.time}) + "\n")  # fmt: skip
 
 
 def read(root: Path) -> list[RemovedRow]:
-    """Every saved row, oldest first (a damaged line is skipped: the others stay readable)."""
+    """Every saved row not restored yet, oldest first (a damaged line is skipped: the others
+    stay readable)."""
     file = log_file(root)
     try:
         text = file.read_text(encoding="utf-8", errors="surrogateescape")
@@ -70,10 +81,14 @@ def read(root: Path) -> list[RemovedRow]:
         return []
     except OSError as e:
         raise UsageError(f"cannot read {file}: {e.strerror}") from None
-    rows = []
+    rows: list[RemovedRow] = []
     for line in text.splitlines():
         try:
             data = json.loads(line)
+            if "restored" in data:
+                done = (data["restored"], data["filelist"], data["time"])
+                rows = [r for r in rows if (r.path, r.filelist, r.time) != done]
+                continue
             rows.append(RemovedRow(str(data["filelist"]), str(data["path"]),
                                    {str(k): str(v) for k, v in data["values"].items()},
                                    str(data.get("time", ""))))  # fmt: skip

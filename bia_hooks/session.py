@@ -36,6 +36,7 @@ class Session:
     findings: list[Finding]  # what listing the dataset found amiss, at the configured levels
     filelists: list[FileListConfig]
     configured: bool
+    in_git: bool
     tables: dict[str, Table | None] = field(default_factory=dict)
     read_findings: dict[str, list[Finding]] = field(default_factory=dict)
     renames: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -44,15 +45,30 @@ class Session:
     def members(self, filelist: FileListConfig) -> list[str]:
         return self.owners.members.get(filelist.path, [])
 
+    def moved_out(self, filelist: FileListConfig) -> dict[str, tuple[str, str]]:
+        """Rows of this list whose renamed file another list takes: old -> (new, that list)."""
+        return {
+            old: (new, self._owner_of(new))
+            for new, (name, old) in self.owners.moves.items()
+            if name == filelist.path
+        }
+
+    def _owner_of(self, path: str) -> str:
+        return next(n for n, files in self.owners.members.items() if path in files)
+
     def coverage_findings(self) -> list[Finding]:
         """Files nobody lists, or that two lists name, at the configured levels."""
         findings = list(self.owners.findings)
         if not self.filelists:
-            findings.append(
-                Finding("BIA425", "", "the dataset has no file list", fix=NO_FILELIST_HELP)
-            )
+            fix = NO_FILELIST_HELP
+            if not self.in_git and self.config.file is None:
+                fix += (
+                    f"; this looked for the dataset in {self.config.root}: run it from the "
+                    "upload's top folder, or give --root FOLDER"
+                )
+            findings.append(Finding("BIA425", "", "the dataset has no file list", fix=fix))
         for path in self.owners.unclaimed:
-            findings.append(_unclaimed(path, self.configured))
+            findings.append(_unclaimed(self.config.root, path, self.configured))
         return self.config.apply_severity(findings)
 
     def drift_findings(self, filelist: FileListConfig) -> tuple[sync.ListSync, list[Finding]]:
@@ -64,6 +80,8 @@ class Session:
             self.members(filelist),
             self.renames.get(filelist.path, {}),
             self.tables.get(filelist.path),
+            self.in_git,
+            self.moved_out(filelist),
         )
         return outcome, self.config.apply_severity(drift)
 
@@ -85,6 +103,7 @@ class Session:
                 arriving,
                 untracked,
                 table,
+                self.moved_out(filelist),
             )
             for old in self.owners.same_name.get(filelist.path, {}):
                 if old in outcome.plan.renamed:
@@ -98,7 +117,10 @@ def open_session(config: Config, reader: Reader | None = None) -> Session:
     (default: as the archive reads it) and the files shared out among the lists."""
     paths, data, findings = sync.dataset_files(config)
     filelists, configured = filelists_of(config, data)
-    session = Session(config, paths, data, findings, filelists, configured)
+    from bia_hooks.gitcmd import is_git_work_tree
+
+    in_git = is_git_work_tree(config.root)
+    session = Session(config, paths, data, findings, filelists, configured, in_git)
     read = reader or _read
     listed: dict[str, Sequence[str] | None] = {}
     for filelist in filelists:
@@ -165,7 +187,17 @@ def ensure_inside(root: Path, filelist: FileListConfig) -> None:
         )
 
 
-def _unclaimed(path: str, configured: bool) -> Finding:
+def _unclaimed(root: Path, path: str, configured: bool) -> Finding:
+    from bia_hooks.filelist.read import looks_like_filelist
+
+    if configured and path.endswith(FILELIST_SUFFIXES) and looks_like_filelist(root, path):
+        return Finding(
+            "BIA423",
+            path,
+            "this looks like a file list, but .bia-hooks.yaml does not name it, so it is taken "
+            "for a data file and the files it lists are not its own",
+            fix=f"name it under 'filelists:' in .bia-hooks.yaml (- path: {path})",
+        )
     fix = (
         "add it to a file list's 'include' globs, or to 'ignore' in .bia-hooks.yaml"
         if configured

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,7 @@ def prepare_sync(
     arriving: Mapping[str, tuple[str, dict[str, str]]] | None = None,
     untracked: UntrackedTwins | None = None,
     table: Table | None = None,
+    moving_out: Collection[str] = (),
 ) -> tuple[ListSync, Editor | None]:
     """One file list brought in line with ``members``, in memory: the editor to save, or None
     when nothing changes. Saving is the caller's, after every list was prepared: a list that
@@ -81,6 +82,7 @@ def prepare_sync(
     ``arriving``: values of rows whose files moved here from another list (``rows_moving_in``).
     ``untracked``: finds files not added to git that hold a removed row's content.
     ``table``: the list as already read, which spares a workbook's slow opening when in step.
+    ``moving_out``: paths whose rows another list takes, values and all (nothing is lost).
     """
     file = config.root / filelist.path
     created = not file.exists() and not file.is_symlink()
@@ -96,7 +98,7 @@ def prepare_sync(
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
     outcome.unstaged = _keep_unstaged(config.root, plan)
     if plan.removed:
-        _carry_typed_rows(editor, filelist, outcome, untracked)
+        _carry_typed_rows(editor, filelist, outcome, untracked, moving_out)
     if not (plan.changed or created):
         return outcome, None
     _apply(editor, filelist, plan, outcome, arriving or {})
@@ -120,12 +122,16 @@ def typed_values(editor: Editor, row: Any, filelist: FileListConfig) -> dict[str
 
 
 def _carry_typed_rows(
-    editor: Editor, filelist: FileListConfig, outcome: ListSync, untracked: UntrackedTwins | None
+    editor: Editor,
+    filelist: FileListConfig,
+    outcome: ListSync,
+    untracked: UntrackedTwins | None,
+    moving_out: Collection[str],
 ) -> None:
     """Rows with typed values that the plan removes: carried to a new path where evidence pairs
     them with one (git saw no rename), else kept in ``outcome.lost`` to be printed and saved."""
     plan = outcome.plan
-    gone = set(plan.removed)
+    gone = set(plan.removed).difference(moving_out)
     rows = {editor.path_of(r): r for r in editor.rows if editor.path_of(r) in gone}
     typed = {p: row for p, row in rows.items() if typed_values(editor, row, filelist)}
     if not typed:
@@ -176,22 +182,22 @@ class UntrackedTwins:
         others = split_z(git(self.root, "ls-files", "-z", "--others", "--exclude-standard").stdout)
         if not others:
             return {}
+        # Identical olds or untracked files (empty masks) pair only where it is plain.
+        olds_by_key: dict[str, list[str]] = {}
+        others_by_key: dict[str, list[str]] = {}
         links = {o: oid for o, (mode, oid) in before.items() if mode == "120000"}
         files = {o: oid for o, (mode, oid) in before.items() if mode.startswith("100")}
-        found: dict[str, str] = {}
         if links:
             targets = gitobjects.read_blobs(self.root, links.values())
-            by_key: dict[str, str] = {}
             for old, oid in links.items():
                 key = dataset.annex_key_of_link((targets.get(oid) or b"").decode(errors="replace"))
                 if key:
-                    by_key.setdefault(key, old)
+                    olds_by_key.setdefault(key, []).append(old)
             for path in others:
                 full = self.root / path
-                if full.is_symlink():
-                    key = dataset.annex_key_of_link(os.readlink(full))
-                    if key in by_key:
-                        found.setdefault(by_key.pop(key), path)
+                key = dataset.annex_key_of_link(os.readlink(full)) if full.is_symlink() else None
+                if key in olds_by_key:
+                    others_by_key.setdefault(key, []).append(path)
         if files:
             sizes = gitobjects.blob_sizes(self.root, files.values())
             wanted = {sizes.get(oid) for oid in files.values()}
@@ -199,10 +205,13 @@ class UntrackedTwins:
             if same_size:
                 out = git(self.root, "hash-object", "--no-filters", "--stdin-paths",
                           input="\n".join(same_size).encode()).stdout.decode().split()  # fmt: skip
-                by_oid = dict(zip(out, same_size, strict=False))
-                for old, oid in files.items():
-                    if oid in by_oid and old not in found:
-                        found[old] = by_oid.pop(oid)
+                for oid, path in zip(out, same_size, strict=False):
+                    others_by_key.setdefault(oid, []).append(path)
+            for old, oid in files.items():
+                olds_by_key.setdefault(oid, []).append(old)
+        found: dict[str, str] = {}
+        for key, group in olds_by_key.items():
+            found.update(dataset.pair_identical(group, others_by_key.get(key, ())))
         return found
 
 
@@ -244,15 +253,19 @@ def check_one(
     members: list[str],
     renames: Mapping[str, str],
     table: Table | None,
+    in_git: bool = True,
+    moved_out: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[ListSync, list[Finding]]:
     """What a sync would change, as findings. ``table`` is the file list as the archive reads
-    it (None when it does not exist or cannot be read: its format findings say why)."""
+    it (None when it does not exist or cannot be read: its format findings say why).
+    ``moved_out``: old path -> (new path, the list that takes it) for rows moving to another list.
+    """
     if not (config.root / filelist.path).exists():
         finding = Finding(
             "BIA424",
             filelist.path,
             "this configured file list does not exist yet",
-            fix="run 'bia-hooks sync' to create it, and stage it",
+            fix="run 'bia-hooks sync' to create it" + (", and stage it" if in_git else ""),
         )
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
     if table is None:
@@ -260,7 +273,8 @@ def check_one(
     listed = table.paths
     plan = plan_sync(listed, members, renames)
     outcome = ListSync(filelist, plan, rows=len(listed))
-    return outcome, _drift_findings(filelist.path, listed, table.refs, plan)
+    return outcome, _drift_findings(filelist.path, listed, table.refs, plan, in_git,
+                                    moved_out or {})  # fmt: skip
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -306,11 +320,18 @@ def _apply(
 
 
 def _drift_findings(
-    name: str, listed: Sequence[str], refs: Sequence[int], plan: SyncPlan
+    name: str,
+    listed: Sequence[str],
+    refs: Sequence[int],
+    plan: SyncPlan,
+    in_git: bool,
+    moved_out: Mapping[str, tuple[str, str]],
 ) -> list[Finding]:
     fix = (
         "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) "
         "and stage the file list"
+        if in_git
+        else "run 'bia-hooks sync'"
     )
     findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
     if not (plan.removed or plan.renamed):
@@ -318,13 +339,16 @@ def _drift_findings(
     line_of = dict(zip(listed, refs, strict=False))
     line_kind = "pointer" if name.endswith(".json") else "line"
     for path in plan.removed:
+        moved = moved_out.get(path)
         findings.append(
             Finding(
                 "BIA421",
                 name,
-                f"lists '{path}', which is not in the dataset",
+                f"lists '{path}', which is not in the dataset"
+                if moved is None
+                else f"lists '{path}', which was renamed to '{moved[0]}', a file of {moved[1]}",
                 value=path,
-                fix=fix,
+                fix=fix if moved is None else fix + f"; the row and its values move to {moved[1]}",
                 **_where(line_kind, line_of.get(path)),
             )
         )
@@ -386,8 +410,14 @@ def rename_finder(config: Config) -> Callable[[FileListConfig], dict[str, str]]:
     return renames
 
 
-def describe(outcome: ListSync, limit: int = 20) -> list[str]:
+def describe(outcome: ListSync, limit: int = 20, in_git: bool = True) -> list[str]:
     """Lines a person reads after a sync: what changed, and what is left to fill in."""
+    why = (
+        "No rename of it was found (git, git-annex and DVC saw none, or several identical "
+        "files moved at once)."
+        if in_git
+        else "Outside a repository, renames cannot be seen."
+    )
     plan = outcome.plan
     name = outcome.config.path
     head = f"{name}: created, " if outcome.created else f"{name}: "
@@ -411,8 +441,9 @@ def describe(outcome: ListSync, limit: int = 20) -> list[str]:
     for path, values in outcome.lost.items():
         shown = "; ".join(f"{c}={v}" for c, v in values.items())
         lines.append(
-            f"  ! the removed row of {path} held values a person typed: {shown}. They are saved: "
-            f"'bia-hooks restore {_quoted(path)} NEW_PATH' puts them on the file's new row"
+            f"  ! the removed row of {path} held values a person typed: {shown}. {why} "
+            f"The values are saved: 'bia-hooks restore {_quoted(path)} NEW_PATH' puts them on "
+            "the file's new row"
         )
     for column in outcome.new_columns:
         lines.append(f"  column '{column}' added, for the values of new rows")

@@ -122,3 +122,11 @@ def test_the_lists_themselves_are_nobodys_files() -> None:
     lists = [FileListConfig("filelist.tsv")]
     owners = share_out(["filelist.tsv", "x.tif"], lists, {"filelist.tsv": []})
     assert owners.members == {"filelist.tsv": ["x.tif"]}
+
+
+def test_a_file_name_every_folder_has_is_no_evidence_of_a_move() -> None:
+    lists = [FileListConfig("masks.tsv")]
+    listed = {"masks.tsv": ["plate1/A01.tif", "plate3/A01.tif"]}
+    owners = share_out(["plate2/A01.tif", "plate3/A01.tif"], lists, listed)
+    assert owners.same_name == {}
+    assert owners.members["masks.tsv"] == ["plate2/A01.tif", "plate3/A01.tif"]  # a new row

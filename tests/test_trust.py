@@ -111,7 +111,7 @@ def test_renamed_deleted_and_restored_in_a_multi_list_upload(upload: Path) -> No
     assert ["masks/b_fixed.tif", "segmentation_mask", "images/b.tif", "Ed"] in rows(
         upload / "masks.tsv"
     )
-    assert run_cli("restore", "--list", cwd=upload).stdout.count("masks/b.tif") == 1
+    assert "masks/b.tif" not in run_cli("restore", "--list", cwd=upload).stdout  # done
 
 
 def test_sync_from_a_subfolder_uses_the_dataset_root(upload: Path) -> None:
@@ -161,12 +161,19 @@ def test_a_workbook_with_files_in_another_column_is_found_and_not_rewritten(repo
 
 
 def test_a_corrected_mask_moved_under_the_same_name_keeps_its_row(upload: Path) -> None:
-    (upload / "masks/b.tif").write_text("corrected, all different\n" * 50)
-    git(upload, "add", "masks/b.tif")
-    git(upload, "mv", "masks/b.tif", "gt/b.tif")
+    write(upload, "masks/cell_17.tif", content="first try\n")
+    with (upload / "masks.tsv").open("a") as f:
+        f.write("masks/cell_17.tif\tsegmentation_mask\timages/b.tif\tEd\n")
+    git(upload, "add", ".")
+    git(upload, "commit", "-qm", "cell 17")
+    (upload / "masks/cell_17.tif").write_text("corrected, all different\n" * 50)
+    git(upload, "add", "masks/cell_17.tif")
+    git(upload, "mv", "masks/cell_17.tif", "gt/cell_17.tif")
     result = run_cli("sync", cwd=upload)
-    assert "carried: the only new file with the same name" in result.stdout
-    assert ["gt/b.tif", "segmentation_mask", "images/b.tif", "Ed"] in rows(upload / "masks.tsv")
+    assert "(carried: the only new file with the same name)" in result.stdout
+    assert ["gt/cell_17.tif", "segmentation_mask", "images/b.tif", "Ed"] in rows(
+        upload / "masks.tsv"
+    )
 
 
 def test_a_rename_git_was_not_told_of_carries_the_row_and_asks_for_git_add(upload: Path) -> None:
@@ -280,3 +287,137 @@ def test_the_validate_hook_sees_an_annexed_file_list(
     refused = commit(repo, pre_commit_home)
     assert refused.returncode == 1
     assert "BIA304" in hook_output(refused) and "segmentation_mask" in hook_output(refused)
+
+
+# --- found by a first-time user's trial ------------------------------------------------------
+
+
+def test_identical_files_moved_without_git_are_not_paired_on_a_guess(repo: Path) -> None:
+    write(repo, "m/a.tif", "m/b.tif", content="")  # two empty masks
+    (repo / "list.tsv").write_text(
+        HEADER + "m/a.tif\tsegmentation_mask\tS-BIAD1/a.tif\tAlice\n"
+        "m/b.tif\tsegmentation_mask\tS-BIAD1/b.tif\tBob\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    os.rename(repo / "m/a.tif", repo / "m/a2.tif")
+    os.rename(repo / "m/b.tif", repo / "m/b2.tif")
+    git(repo, "add", "-u")
+    result = run_cli("sync", cwd=repo)
+    assert "(carried" not in result.stdout
+    assert "several identical files moved at once" in result.stdout
+    saved = run_cli("restore", "--list", cwd=repo).stdout
+    assert "Annotator=Alice" in saved and "Annotator=Bob" in saved
+
+
+def test_a_file_name_repeated_in_every_folder_is_no_evidence(repo: Path) -> None:
+    for plate in ("plate1", "plate3"):
+        write(repo, f"masks/{plate}/A01.tif", content=f"{plate}\n")
+    (repo / "masks.tsv").write_text(
+        HEADER + "masks/plate1/A01.tif\tsegmentation_mask\tS-BIAD8/plate1/A01.tif\tAlice\n"
+        "masks/plate3/A01.tif\tsegmentation_mask\tS-BIAD8/plate3/A01.tif\tAlice\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "rm", "-q", "masks/plate1/A01.tif")
+    write(repo, "masks/plate2/A01.tif", content="another well entirely\n")
+    git(repo, "add", ".")
+    result = run_cli("sync", cwd=repo)
+    assert "(carried" not in result.stdout
+    assert ["masks/plate2/A01.tif", "", "", ""] in rows(repo / "masks.tsv")
+    assert "bia-hooks restore masks/plate1/A01.tif NEW_PATH" in result.stdout
+
+
+def test_a_file_named_by_two_lists_follows_its_rename_in_both(repo: Path) -> None:
+    write(repo, "m/a.tif")
+    (repo / "masks.tsv").write_text(HEADER + "m/a.tif\tsegmentation_mask\tS-BIAD1/a.tif\tAlice\n")
+    (repo / "extra.tsv").write_text(HEADER + "m/a.tif\tsegmentation_mask\tS-BIAD1/a.tif\t\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "mv", "m/a.tif", "m/a_v2.tif")
+    result = run_cli("sync", cwd=repo)
+    assert "m/a_v2.tif: error BIA422 named by 2 file lists" in result.stdout
+    assert rows(repo / "masks.tsv") == [
+        ["m/a_v2.tif", "segmentation_mask", "S-BIAD1/a.tif", "Alice"]
+    ]
+    assert [r[0] for r in rows(repo / "extra.tsv")] == ["m/a_v2.tif"]
+    git(repo, "add", ".")
+    again = run_cli("sync", cwd=repo)
+    assert again.returncode == 1 and "row(s)" not in again.stdout  # nothing more written
+    assert rows(repo / "masks.tsv")[0][3] == "Alice"
+
+
+def test_a_row_moving_to_another_list_is_not_called_lost(repo: Path) -> None:
+    write(repo, "masks/a.tif")
+    (repo / "masks.tsv").write_text(
+        HEADER + "masks/a.tif\tsegmentation_mask\tS-BIAD1/a\tcellpose\n"
+    )
+    (repo / "gt.tsv").write_text(HEADER)
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: masks.tsv\n    include: ['masks/**']\n"
+        "  - path: gt.tsv\n    include: ['gt/**']\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    (repo / "gt").mkdir()
+    git(repo, "mv", "masks/a.tif", "gt/a.tif")
+    check = run_cli("sync", "--check", cwd=repo)
+    assert "lists 'masks/a.tif', which was renamed to 'gt/a.tif', a file of gt.tsv" in check.stdout
+    result = run_cli("sync", cwd=repo)
+    assert "moved here from masks.tsv" in result.stdout
+    assert "held values a person typed" not in result.stdout
+    assert rows(repo / "gt.tsv") == [["gt/a.tif", "segmentation_mask", "S-BIAD1/a", "cellpose"]]
+
+
+def test_a_plain_folder_gets_no_git_words(tmp_path: Path) -> None:
+    write(tmp_path, "labels/a.png", "labels/b.png")
+    (tmp_path / "labels.tsv").write_text(
+        "Files\tAnnotation type\tSource image\tAnnotator\n"
+        "labels/a.png\tclass_labels\tS/a.tif\tAnn\nlabels/old.png\tclass_labels\tS/o.tif\tBo\n"
+    )
+    outputs = [run_cli("check", cwd=tmp_path), run_cli("sync", cwd=tmp_path)]
+    restored = run_cli("restore", "labels/old.png", "labels/b.png", cwd=tmp_path)
+    assert restored.returncode == 0, restored.stderr
+    assert ["labels/b.png", "class_labels", "S/o.tif", "Bo"] in rows(tmp_path / "labels.tsv")
+    for said in [*outputs, restored]:
+        text = said.stdout + said.stderr
+        assert "git" not in text and "stage" not in text and "commit" not in text, text
+    assert run_cli("restore", "--list", cwd=tmp_path).stdout.startswith("No removed row")
+    lost = run_cli("check", cwd=tmp_path / "labels")
+    assert "run it from the upload's top folder, or give --root FOLDER" in lost.stdout
+
+
+def test_restore_names_every_cell_it_replaces(repo: Path) -> None:
+    write(repo, "masks/P1_A01.tif", content="a\n")
+    (repo / "masks.tsv").write_text(
+        HEADER + "masks/P1_A01.tif\tsegmentation_mask\tS-BIAD1/P1/A01.tif\tAlice\n"
+    )
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: masks.tsv\n    source_image:\n"
+        "      pattern: '(?P<p>P\\d+)_(?P<w>[A-H]\\d\\d)'\n      format: 'S-BIAD1/{p}/{w}.tif'\n"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "rm", "-q", "masks/P1_A01.tif")
+    write(repo, "masks/P1_B01.tif", content="b, quite another file\n")
+    git(repo, "add", ".")
+    run_cli("sync", cwd=repo)
+    result = run_cli("restore", "masks/P1_A01.tif", "masks/P1_B01.tif", cwd=repo)
+    assert "'Source image': 'S-BIAD1/P1/B01.tif' (the default) replaced by" in result.stdout
+    assert "masks/P1_A01.tif" not in run_cli("restore", "--list", cwd=repo).stdout
+
+
+def test_an_unconfigured_list_is_named_and_the_likely_list_suggested(repo: Path) -> None:
+    write(repo, "masks/a.tif", "masks/b.tif", "imgs/a.tif")
+    (repo / "masks.tsv").write_text(HEADER + "masks/a.tif\tsegmentation_mask\timgs/a.tif\tA\n")
+    (repo / "aaa.tsv").write_text("Files\tChannel\nimgs/a.tif\tDAPI\n")
+    git(repo, "add", ".")
+    ambiguous = run_cli("check", cwd=repo)
+    assert "masks/b.tif: error BIA426" in ambiguous.stdout
+    assert "- path: masks.tsv  include: ['masks/**']" in ambiguous.stdout
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: masks.tsv\n    include: ['masks/**']\n"
+    )
+    configured = run_cli("check", cwd=repo)
+    assert "aaa.tsv: warning BIA423 this looks like a file list" in configured.stdout
+    assert "- path: aaa.tsv" in configured.stdout

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import shlex
 
-from bia_hooks import rowlog
+from bia_hooks import rowlog, tree
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import FileListConfig
 from bia_hooks.errors import UsageError
@@ -61,12 +61,23 @@ def run(args: argparse.Namespace) -> int:
         editor.add_column(column)
     kept = {c: v for c, v in values.items() if v and defaults.get(c) != v}
     conflicts = {c: v for c, v in saved_values.items() if c in kept and kept[c] != v}
+    replaced = {
+        c: (values[c], v)
+        for c, v in saved_values.items()
+        if c not in kept and values.get(c) and values[c] != v
+    }
     merged = {**values, **{c: v for c, v in saved_values.items() if c not in kept}}
     merged[editor.header[0]] = new
     editor.apply({new} if current is not None else set(), {}, [merged])
     editor.save(target)
+    rowlog.mark_restored(config.root, row)
     print(f"{row.filelist}: the row of {new} holds the values of the removed row of {old}.")
+    for column, (before, after) in replaced.items():
+        print(f"  '{column}': '{before}' (the default) replaced by '{after}'")
     for column, value in conflicts.items():
         print(f"  '{column}' kept its value '{kept[column]}' (the saved one was '{value}')")
-    print(f"Review and stage it: git add {shlex.quote(row.filelist)}")
+    if tree.is_git_work_tree(config.root):
+        print(f"Review and stage it: git add {shlex.quote(row.filelist)}")
+    else:
+        print(f"Review {row.filelist}.")
     return 0

@@ -44,10 +44,11 @@ def run(args: argparse.Namespace) -> int:
         if editor is not None:
             editor.save(config.root / outcome.config.path)
             changed = True
-            print("\n".join(sync.describe(outcome)), file=out)
+            print("\n".join(sync.describe(outcome, in_git=session.in_git)), file=out)
     status = finish(args, findings)
     if changed:
-        print("File list(s) updated: review and stage them (git add), then commit again.", file=out)
+        then = "stage them (git add), then commit again" if session.in_git else "upload them"
+        print(f"File list(s) updated: review them, {then}.", file=out)
         return 1
     return status
 
