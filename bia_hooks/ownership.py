@@ -41,8 +41,9 @@ class Ownership:
     members: dict[str, list[str]] = field(default_factory=dict)  # list -> files it lists, sorted
     unclaimed: list[str] = field(default_factory=list)  # no list names or may take these
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # file -> lists that may take it
-    # A renamed file whose new path the configuration gives to another list: new -> (from, old).
-    moves: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A renamed file whose new path the configuration gives to another list:
+    # new path -> (the list it leaves, its old path, the list it joins).
+    moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # Renames git did not see, paired by file name: list -> old -> new (see ``_same_name``).
     same_name: dict[str, dict[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -167,7 +168,7 @@ def _follow_renames(
         name, old = origins[0]
         chosen = _explicit_candidates(path, filelists)
         if len(chosen) == 1 and chosen[0] != name and listed.get(chosen[0]) is not None:
-            result.moves[path] = (name, old)
+            result.moves[path] = (name, old, chosen[0])
             name = chosen[0]
         result.members[name].append(path)
     return left

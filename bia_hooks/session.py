@@ -48,13 +48,10 @@ class Session:
     def moved_out(self, filelist: FileListConfig) -> dict[str, tuple[str, str]]:
         """Rows of this list whose renamed file another list takes: old -> (new, that list)."""
         return {
-            old: (new, self._owner_of(new))
-            for new, (name, old) in self.owners.moves.items()
-            if name == filelist.path
+            old: (new, joins)
+            for new, (leaves, old, joins) in self.owners.moves.items()
+            if leaves == filelist.path
         }
-
-    def _owner_of(self, path: str) -> str:
-        return next(n for n, files in self.owners.members.items() if path in files)
 
     def coverage_findings(self) -> list[Finding]:
         """Files nobody lists, or that two lists name, at the configured levels."""

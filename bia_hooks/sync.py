@@ -44,7 +44,7 @@ class ListSync:
 
 
 def rows_moving_in(
-    config: Config, moves: Mapping[str, tuple[str, str]]
+    config: Config, moves: Mapping[str, tuple[str, str, str]]
 ) -> dict[str, tuple[str, dict[str, str]]]:
     """The rows of files renamed into another list's files: new path -> (old list, its values).
 
@@ -53,7 +53,7 @@ def rows_moving_in(
     """
     moving: dict[str, tuple[str, dict[str, str]]] = {}
     by_list: dict[str, dict[str, str]] = {}  # list -> old path -> new path
-    for new, (name, old) in moves.items():
+    for new, (name, old, _) in moves.items():
         by_list.setdefault(name, {})[old] = new
     for name, olds in by_list.items():
         editor = open_editor(config.root / name)

@@ -83,7 +83,7 @@ def test_a_renamed_file_the_globs_give_to_another_list_moves_there() -> None:
     renames = {"masks.tsv": {"masks/a.tif": "points/a.tif"}}
     owners = share_out(["points/a.tif"], [masks, points], listed, renames)
     assert owners.members == {"masks.tsv": [], "points.tsv": ["points/a.tif"]}
-    assert owners.moves == {"points/a.tif": ("masks.tsv", "masks/a.tif")}
+    assert owners.moves == {"points/a.tif": ("masks.tsv", "masks/a.tif", "points.tsv")}
 
 
 def test_a_file_moved_under_its_own_name_is_paired_only_when_alone() -> None:
