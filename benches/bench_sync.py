@@ -70,7 +70,9 @@ def make_dataset(dest: Path, n: int, annex: bool, ext: str) -> None:
         git(dest, "read-tree", "HEAD")
         git(dest, "checkout", "HEAD", "--", filelist)
         return
-    build(dest, n, annex=annex, distinct=annex, commit=False)
+    # Distinct contents: among identical files, which one was renamed is not a thing to guess
+    # (dataset.pair_identical), and real annotation files differ.
+    build(dest, n, annex=annex, distinct=True, commit=False)
     (dest / ".bia-hooks.yaml").write_text(CONFIG.replace("{ext}", ext))
     header = ["Files", "Annotation type", "Source image"]
     rows = ([path_of(i), "segmentation_mask", f"S-BIAD999/images/f{i:07d}.tif"] for i in range(n))
@@ -96,15 +98,12 @@ def make_dataset(dest: Path, n: int, annex: bool, ext: str) -> None:
 
 def change_one_percent(dest: Path, n: int, annex: bool) -> None:
     """Rename 1% of the files and add 1% new ones, in the index only."""
-    oid = subprocess.run(
-        ["git", "rev-parse", f"HEAD:{path_of(0)}"],
-        cwd=dest,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
     step = 100
     moved = range(0, n, step)
+    listing = subprocess.run(
+        ["git", "ls-files", "-s"], cwd=dest, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    oid_of = {line.partition("\t")[2]: line.split(" ")[1] for line in listing}
     mode = "100644"
     if annex:  # one folder deeper: each moved symlink gets a new target, a new blob, the same key
         mode = "120000"
@@ -122,8 +121,8 @@ def change_one_percent(dest: Path, n: int, annex: bool) -> None:
         if annex:
             lines.append(f"{mode} {new_oids[k]}\t{path_of(i).replace('/f', '/moved/renamed_f')}")
         else:
-            lines.append(f"{mode} {oid}\t{path_of(i).replace('/f', '/renamed_f')}")
-        new_oid = new_oids[len(moved) + k] if annex else oid  # a new annexed file: a new key
+            lines.append(f"{mode} {oid_of[path_of(i)]}\t{path_of(i).replace('/f', '/renamed_f')}")
+        new_oid = new_oids[len(moved) + k] if annex else oid_of[path_of(0)]  # a new file
         lines.append(f"{mode} {new_oid}\tdata/new/n{i:07d}.tif")
     subprocess.run(
         ["git", "update-index", "--index-info"],

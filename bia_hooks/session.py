@@ -37,6 +37,9 @@ class Session:
     filelists: list[FileListConfig]
     configured: bool
     in_git: bool
+    # What each list names, None where the archive cannot read it (or it is not written yet: []).
+    listed: dict[str, list[str] | None] = field(default_factory=dict)
+    # Each list as the archive reads it (None: cannot), kept when the run reports on content.
     tables: dict[str, Table | None] = field(default_factory=dict)
     read_findings: dict[str, list[Finding]] = field(default_factory=dict)
     renames: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -89,8 +92,8 @@ class Session:
         untracked = sync.UntrackedTwins(self.config.root)
         prepared = []
         for filelist in self.filelists:
-            table = self.tables.get(filelist.path)
-            if table is None and (self.config.root / filelist.path).exists():
+            listed = self.listed.get(filelist.path)
+            if listed is None:
                 continue  # the archive cannot read it: its findings say what to fix first
             outcome, editor = sync.prepare_sync(
                 self.config,
@@ -99,7 +102,7 @@ class Session:
                 self.renames.get(filelist.path, {}),
                 arriving,
                 untracked,
-                table,
+                listed,
                 self.moved_out(filelist),
             )
             for old in self.owners.same_name.get(filelist.path, {}):
@@ -109,9 +112,13 @@ class Session:
         return prepared
 
 
-def open_session(config: Config, reader: Reader | None = None) -> Session:
+def open_session(config: Config, reader: Reader | None = None, keep_tables: bool = True) -> Session:
     """The dataset at ``config.root``, listed once, with every file list read by ``reader``
-    (default: as the archive reads it) and the files shared out among the lists."""
+    (default: as the archive reads it) and the files shared out among the lists.
+
+    ``keep_tables=False`` keeps only the paths each list names: a sync that writes then holds a
+    million-row list once, in its editor, not twice (bench_sync: peak memory).
+    """
     paths, data, findings = sync.dataset_files(config)
     filelists, configured = filelists_of(config, data)
     from bia_hooks.gitcmd import is_git_work_tree
@@ -119,20 +126,22 @@ def open_session(config: Config, reader: Reader | None = None) -> Session:
     in_git = is_git_work_tree(config.root)
     session = Session(config, paths, data, findings, filelists, configured, in_git)
     read = reader or _read
-    listed: dict[str, Sequence[str] | None] = {}
     for filelist in filelists:
         table: Table | None = None
         found: list[Finding] = []
         if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
             table, found = read(config, filelist.path)
-            listed[filelist.path] = table.paths if table is not None else None
+            session.listed[filelist.path] = table.paths if table is not None else None
         else:
-            listed[filelist.path] = []  # a configured list not written yet: it takes its files
-        session.tables[filelist.path] = table
+            session.listed[filelist.path] = []  # configured, not written yet: it takes its files
+        session.tables[filelist.path] = table if keep_tables else None
         session.read_findings[filelist.path] = found
+        del table
     renames_of = sync.rename_finder(config)
     session.renames = {fl.path: renames_of(fl) for fl in filelists}
-    session.owners = ownership.share_out(data, filelists, listed, session.renames, config.ignore)
+    session.owners = ownership.share_out(
+        data, filelists, session.listed, session.renames, config.ignore
+    )
     for name, pairs in session.owners.same_name.items():
         session.renames[name] = {**session.renames[name], **pairs}
     return session

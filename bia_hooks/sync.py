@@ -71,7 +71,7 @@ def prepare_sync(
     renames: Mapping[str, str],
     arriving: Mapping[str, tuple[str, dict[str, str]]] | None = None,
     untracked: UntrackedTwins | None = None,
-    table: Table | None = None,
+    listed: Sequence[str] | None = None,
     moving_out: Collection[str] = (),
 ) -> tuple[ListSync, Editor | None]:
     """One file list brought in line with ``members``, in memory: the editor to save, or None
@@ -81,22 +81,25 @@ def prepare_sync(
 
     ``arriving``: values of rows whose files moved here from another list (``rows_moving_in``).
     ``untracked``: finds files not added to git that hold a removed row's content.
-    ``table``: the list as already read, which spares a workbook's slow opening when in step.
+    ``listed``: the paths the list names, as already read, which spares opening it for editing
+    (seconds for a workbook) when it is in step.
     ``moving_out``: paths whose rows another list takes, values and all (nothing is lost).
     """
     file = config.root / filelist.path
     created = not file.exists() and not file.is_symlink()
-    if table is not None:
-        plan = plan_sync(table.paths, members, renames)
+    if listed is not None:
+        plan = plan_sync(listed, members, renames)
         unstaged = _keep_unstaged(config.root, plan)
         if not plan.changed:
-            return ListSync(filelist, plan, rows=len(table.rows), unstaged=unstaged), None
+            return ListSync(filelist, plan, rows=len(listed), unstaged=unstaged), None
     if file.is_symlink():
         raise UsageError(_annexed_list(filelist.path))
     editor = _new_editor(filelist) if created else open_editor(file)
-    plan = plan_sync([editor.path_of(r) for r in editor.rows], members, renames)
-    outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created)
-    outcome.unstaged = _keep_unstaged(config.root, plan)
+    paths = list(map(editor.path_of, editor.rows))
+    if listed is None or paths != listed:  # the editor's rows are the archive's, as a rule
+        plan = plan_sync(paths, members, renames)
+        unstaged = _keep_unstaged(config.root, plan)
+    outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created, unstaged=unstaged)
     if plan.removed:
         _carry_typed_rows(editor, filelist, outcome, untracked, moving_out)
     if not (plan.changed or created):
@@ -132,7 +135,8 @@ def _carry_typed_rows(
     them with one (git saw no rename), else kept in ``outcome.lost`` to be printed and saved."""
     plan = outcome.plan
     gone = set(plan.removed).difference(moving_out)
-    rows = {editor.path_of(r): r for r in editor.rows if editor.path_of(r) in gone}
+    paths = map(editor.path_of, editor.rows)
+    rows = {p: r for p, r in zip(paths, editor.rows, strict=False) if p in gone}
     typed = {p: row for p, row in rows.items() if typed_values(editor, row, filelist)}
     if not typed:
         return

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    session = open_session(config)
+    session = open_session(config, keep_tables=args.check)
     findings = session.findings + session.coverage_findings()
     if args.check:
         for filelist in session.filelists:
@@ -58,6 +58,6 @@ def _unreadable(session: Session) -> list[Finding]:
     return [
         f
         for fl in session.filelists
-        if session.tables[fl.path] is None
+        if session.listed[fl.path] is None
         for f in session.read_findings[fl.path]
     ]
