@@ -87,7 +87,7 @@ def prepare_sync(
     """
     file = config.root / filelist.path
     created = not file.exists() and not file.is_symlink()
-    if listed is not None:
+    if listed is not None and not created:
         plan = plan_sync(listed, members, renames)
         unstaged = _keep_unstaged(config.root, plan)
         if not plan.changed:
@@ -96,7 +96,7 @@ def prepare_sync(
         raise UsageError(_annexed_list(filelist.path))
     editor = _new_editor(filelist) if created else open_editor(file)
     paths = list(map(editor.path_of, editor.rows))
-    if listed is None or paths != listed:  # the editor's rows are the archive's, as a rule
+    if created or listed is None or paths != listed:  # as a rule the editor's rows are listed
         plan = plan_sync(paths, members, renames)
         unstaged = _keep_unstaged(config.root, plan)
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created, unstaged=unstaged)

@@ -132,3 +132,16 @@ def commit(repo: Path, home: Path, message: str = "change") -> subprocess.Comple
     return subprocess.run(
         ["git", "commit", "-m", message], cwd=repo, capture_output=True, text=True, env=env
     )
+
+
+@pytest.fixture
+def dvc_repo(repo: Path) -> Path:
+    """A DVC-tracked folder holding a bad name, and a DVC-tracked file with one, committed."""
+    dvc(repo, "init", "-q")
+    write(repo, "data/a#1.tif", content="pixels of a\n")
+    write(repo, "data/ok.tif", content="pixels of ok\n")
+    write(repo, "b#2.tif", content="pixels of b\n")
+    dvc(repo, "add", "-q", "data", "b#2.tif")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "dvc")
+    return repo

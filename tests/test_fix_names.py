@@ -212,19 +212,6 @@ def test_a_file_list_that_cannot_be_edited_stops_before_anything_moves(tmp_path:
 # --- DVC: the data is renamed through DVC, never lost ---
 
 
-@pytest.fixture
-def dvc_repo(repo: Path) -> Path:
-    """A DVC-tracked folder holding a bad name, and a DVC-tracked file with one, committed."""
-    dvc(repo, "init", "-q")
-    write(repo, "data/a#1.tif", content="pixels of a\n")
-    write(repo, "data/ok.tif", content="pixels of ok\n")
-    write(repo, "b#2.tif", content="pixels of b\n")
-    dvc(repo, "add", "-q", "data", "b#2.tif")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "dvc")
-    return repo
-
-
 def outs(dvc_file: Path) -> list[str]:
     return [o["path"] for o in yaml.safe_load(dvc_file.read_text())["outs"]]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import dvc, git, run_cli, write
+from conftest import git, run_cli, write
 
 from bia_hooks.namecheck import checked_paths
 
@@ -28,19 +28,6 @@ EVERYTHING = [".gitignore", "img.zarr", "masks/a.tif", "masks/sub/b.tif", "other
 def test_checked_paths(tmp_path: Path, given: list[str], checked: list[str]) -> None:
     write(tmp_path, "img.zarr/0/0", "img.zarr/.zattrs", "masks/a.tif", "masks/sub/b.tif")
     assert checked_paths(tmp_path, given, EVERYTHING, OBJECTS) == checked
-
-
-@pytest.fixture
-def dvc_repo(repo: Path) -> Path:
-    """A DVC-tracked folder holding a bad name, and a DVC-tracked file with one."""
-    dvc(repo, "init", "-q")
-    write(repo, "data/a#1.tif", content="pixels of a\n")
-    write(repo, "data/ok.tif", content="pixels of ok\n")
-    write(repo, "b#2.tif", content="pixels of b\n")
-    dvc(repo, "add", "-q", "data", "b#2.tif")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "dvc")
-    return repo
 
 
 @pytest.mark.parametrize("command", ["check-names", "check", "fix-names"])

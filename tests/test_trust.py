@@ -421,3 +421,11 @@ def test_an_unconfigured_list_is_named_and_the_likely_list_suggested(repo: Path)
     configured = run_cli("check", cwd=repo)
     assert "aaa.tsv: warning BIA423 this looks like a file list" in configured.stdout
     assert "- path: aaa.tsv" in configured.stdout
+
+
+def test_a_configured_list_without_files_yet_is_created(repo: Path) -> None:
+    (repo / ".bia-hooks.yaml").write_text("filelists:\n  - path: tracks/filelist.tsv\n")
+    git(repo, "add", ".")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1 and "tracks/filelist.tsv: created" in result.stdout
+    assert (repo / "tracks/filelist.tsv").read_text() == "Files\tAnnotation type\tSource image\n"
