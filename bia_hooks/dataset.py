@@ -372,6 +372,25 @@ def collapse_renames(renames: Mapping[str, str], objects: Sequence[str]) -> dict
     return out
 
 
+def folder_rename(folder: str, renames: Mapping[str, str]) -> str | None:
+    """The new path of ``folder`` when every rename out of it keeps the path below the folder
+    (``set1/a.tif`` -> ``set1_v2/a.tif``) and all land in one folder; else None."""
+    prefix = folder + "/"
+    target: str | None = None
+    for old, new in renames.items():
+        if not old.startswith(prefix):
+            continue
+        rest = old[len(prefix) :]
+        if not new.endswith("/" + rest):
+            return None
+        here = new[: -len(rest) - 1]
+        if target is None:
+            target = here
+        elif here != target:
+            return None
+    return target if target != folder else None
+
+
 def expand_dir_renames(old: str, new: str, manifest: Iterable[tuple[str, str | None, int | None]]
                        ) -> dict[str, str]:  # fmt: skip
     """A DVC folder moved from ``old`` to ``new``: each of its files, old -> new."""

@@ -149,8 +149,15 @@ def _follow_renames(
     came_from: dict[str, list[tuple[str, str]]] = {}  # new -> (list, old) for each list
     waiting = set(unowned)
     for fl in filelists:
+        rows: set[str] | None = None  # built once, only when a folder row may own a rename
         for old, new in renames.get(fl.path, {}).items():
-            if new in waiting and (owner.get(old) == fl.path or fl.path in twice.get(old, ())):
+            if new not in waiting:
+                continue
+            named = owner.get(old) == fl.path or fl.path in twice.get(old, ())
+            if not named:
+                rows = rows if rows is not None else set(listed.get(fl.path) or ())
+                named = _inside_any(old, rows)  # a row naming a folder above it
+            if named:
                 came_from.setdefault(new, []).append((fl.path, old))
     if not came_from:
         return unowned

@@ -9,11 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import ownership, sync
+from bia_hooks import ownership, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
+from bia_hooks.rowlog import RemovedRow
 
 FILELIST_SUFFIXES = (".tsv", ".xlsx", ".json")
 
@@ -90,17 +91,23 @@ class Session:
         stops the run here, before any list is written."""
         arriving = sync.rows_moving_in(self.config, self.owners.moves)
         untracked = sync.UntrackedTwins(self.config.root)
+        saved = rowlog.read(self.config.root)
         prepared = []
         for filelist in self.filelists:
             listed = self.listed.get(filelist.path)
             if listed is None:
                 continue  # the archive cannot read it: its findings say what to fix first
+            known = {
+                **self._other_branch(filelist),
+                **_saved_rows(saved, filelist.path, self.renames.get(filelist.path, {})),
+                **arriving,
+            }
             outcome, editor = sync.prepare_sync(
                 self.config,
                 filelist,
                 self.members(filelist),
                 self.renames.get(filelist.path, {}),
-                arriving,
+                known,
                 untracked,
                 listed,
                 self.moved_out(filelist),
@@ -108,8 +115,49 @@ class Session:
             for old in self.owners.same_name.get(filelist.path, {}):
                 if old in outcome.plan.renamed:
                     outcome.carried[old] = "the only new file with the same name"
+            found_json = not self.configured and filelist.path.endswith(".json")
+            if found_json and editor is not None and not editor.rows:
+                raise UsageError(_empty_json(filelist.path))
             prepared.append((outcome, editor))
         return prepared
+
+    def restored_rows(self, prepared: Sequence[tuple[sync.ListSync, object]]) -> list[RemovedRow]:
+        """The saved rows whose values the sync put back on their file's new row."""
+        used = {(o.config.path, p) for o, _ in prepared for p in o.arrived}
+        saved = rowlog.read(self.config.root)
+        return [
+            row
+            for row in saved
+            for name, pairs in self.renames.items()
+            if row.filelist == name and (name, pairs.get(row.path)) in used
+        ]
+
+    def _other_branch(self, filelist: FileListConfig) -> dict[str, tuple[str, dict[str, str]]]:
+        """During a merge (or cherry-pick, revert): the rows of this list in the other branch's
+        version, so that a conflict resolved with one side does not lose the other side's values
+        of the rows the sync adds back."""
+        if not self.in_git:
+            return {}
+        from bia_hooks.gitcmd import git
+
+        for head in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD"):
+            found = git(self.config.root, "rev-parse", "-q", "--verify", head, check=False)
+            if found.returncode == 0:
+                break
+        else:
+            return {}
+        blob = git(self.config.root, "show", f"{head}:./{filelist.path}", check=False)
+        if blob.returncode != 0:
+            return {}
+        table = _table_of_bytes(filelist.path, blob.stdout)
+        if table is None:
+            return {}
+        where = f"from {head}'s version of {filelist.path} (the other side of the merge)"
+        return {
+            row[0]: (where, {h: c for h, c in zip(table.header[1:], row[1:], strict=False) if c})
+            for row in table.rows
+            if row and len(row) > 1
+        }
 
 
 def open_session(config: Config, reader: Reader | None = None, keep_tables: bool = True) -> Session:
@@ -152,6 +200,39 @@ def _read(config: Config, path: str) -> tuple[Table | None, list[Finding]]:
 
     table, found = read_filelist(config.root, path)
     return table, config.apply_severity(found)
+
+
+def _saved_rows(
+    saved: Sequence[RemovedRow], name: str, renames: dict[str, str]
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Rows of ``name`` saved when removed, whose rename git shows now (the file was added to git
+    after the row went): new path -> (where from, values)."""
+    return {
+        renames[row.path]: (f"saved when the row of {row.path} was removed", row.values)
+        for row in saved
+        if row.filelist == name and row.path in renames
+    }
+
+
+def _table_of_bytes(path: str, data: bytes) -> Table | None:
+    """A file list's content read as the archive reads it (from git, not the disk)."""
+    import tempfile
+
+    from bia_hooks.filelist.read import read_filelist
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / posixpath.basename(path)
+        copy.write_bytes(data)
+        return read_filelist(Path(folder), copy.name)[0]
+
+
+def _empty_json(name: str) -> str:
+    return (
+        f"{name} would have no entry left: the archive refuses an empty file list, and an empty "
+        "JSON array is not recognised as one. If its annotation section is gone, delete it "
+        f"(git rm '{name}'); else name it under 'filelists:' in .bia-hooks.yaml. Nothing was "
+        "written."
+    )
 
 
 def filelists_of(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], bool]:

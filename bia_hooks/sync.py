@@ -34,7 +34,7 @@ class ListSync:
     created: bool = False
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> new rows lacking it
     new_columns: list[str] = field(default_factory=list)
-    arrived: dict[str, str] = field(default_factory=dict)  # new path -> the list it came from
+    arrived: dict[str, str] = field(default_factory=dict)  # new path -> where its values came from
     # Rows kept although their file is not in the dataset: it is on disk, only not staged.
     unstaged: list[str] = field(default_factory=list)
     # Rows carried to a new path on evidence git did not give: old path -> the evidence.
@@ -60,7 +60,7 @@ def rows_moving_in(
         for row in editor.rows:
             target = olds.get(editor.path_of(row))
             if target is not None:
-                moving[target] = (name, editor.values_of(row))
+                moving[target] = (f"its row moved here from {name}", editor.values_of(row))
     return moving
 
 
@@ -79,7 +79,9 @@ def prepare_sync(
     cannot be edited then stops the sync before any list is written (a row moving between two
     lists is never removed from one without being added to the other).
 
-    ``arriving``: values of rows whose files moved here from another list (``rows_moving_in``).
+    ``arriving``: new path -> (where from, values) for new rows whose values are known elsewhere:
+    a row moving here from another list (``rows_moving_in``), the other branch of a merge, a row
+    saved when removed earlier.
     ``untracked``: finds files not added to git that hold a removed row's content.
     ``listed``: the paths the list names, as already read, which spares opening it for editing
     (seconds for a workbook) when it is in step.
@@ -428,7 +430,7 @@ def describe(outcome: ListSync, limit: int = 20, in_git: bool = True) -> list[st
     lines = [head + plan.describe()]
     for sign, items in (("+", plan.added), ("-", plan.removed)):
         lines += [
-            f"  {sign} {p}" + (f" (its row and values moved here from {outcome.arrived[p]})"
+            f"  {sign} {p}" + (f" (its values: {outcome.arrived[p]})"
                                if p in outcome.arrived else "")
             for p in items[:limit]
         ]  # fmt: skip

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bia_hooks import globs
 from bia_hooks.config import FileListConfig
+from bia_hooks.dataset import folder_rename
 from bia_hooks.filelist.columns import SOURCE_IMAGE, find_column, resolve, standard_name
 
 
@@ -56,6 +57,13 @@ def plan_sync(
         if new is not None and new in member_set and new not in listed_set:
             plan.renamed[path] = new
             listed_set.add(new)
+        elif (
+            (folder := folder_rename(path, renames)) is not None
+            and folder not in listed_set
+            and (_has_below(members_sorted, folder))
+        ):  # a listed folder renamed: its row follows, as a file's does
+            plan.renamed[path] = folder
+            listed_set.add(folder)
         else:
             plan.removed.append(path)
     listed_set.difference_update(plan.removed)  # in place: no copy of a million paths

@@ -165,7 +165,7 @@ def test_a_file_moved_to_another_lists_folder_takes_its_values_along(repo: Path)
     git(repo, "mv", "masks/a.tif", "points/a.tif")
     result = run_cli("sync", cwd=repo)
     assert result.returncode == 1, result.stderr
-    assert "+ points/a.tif (its row and values moved here from masks.tsv)" in result.stdout
+    assert "+ points/a.tif (its values: its row moved here from masks.tsv)" in result.stdout
     assert "column 'annotator' added" in result.stdout
     assert listed(repo / "masks.tsv") == []
     assert (repo / "points.tsv").read_text().splitlines() == [

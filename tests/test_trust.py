@@ -429,3 +429,76 @@ def test_a_configured_list_without_files_yet_is_created(repo: Path) -> None:
     result = run_cli("sync", cwd=repo)
     assert result.returncode == 1 and "tracks/filelist.tsv: created" in result.stdout
     assert (repo / "tracks/filelist.tsv").read_text() == "Files\tAnnotation type\tSource image\n"
+
+
+# --- found by a second trial: merges, folder rows, JSON lists ------------------------------------
+
+
+def test_a_renamed_folder_row_follows_its_folder(repo: Path) -> None:
+    write(repo, "masks/set1/a.tif", content="a\n")
+    write(repo, "masks/set1/b.tif", content="b\n")
+    (repo / "filelist.tsv").write_text(HEADER + "masks/set1\tsegmentation_mask\tS-BIAD1/s1\tal\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "mv", "masks/set1", "masks/set1_v2")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert rows(repo / "filelist.tsv") == [
+        ["masks/set1_v2", "segmentation_mask", "S-BIAD1/s1", "al"]
+    ]
+
+
+def test_a_found_json_list_is_never_emptied(repo: Path) -> None:
+    write(repo, "d/a.csv", "d/b.csv")
+    (repo / "main.tsv").write_text(HEADER + "d/b.csv\tother\tS-BIAD1/b.tif\t\n")
+    entry = [{"path": "d/a.csv", "attributes": [{"name": "Annotation type", "value": "tracks"}]}]
+    (repo / "tracks.json").write_text(json.dumps(entry))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "rm", "-q", "d/a.csv")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 2
+    assert "tracks.json would have no entry left" in result.stderr
+    assert json.loads((repo / "tracks.json").read_text()) == entry  # nothing written
+
+
+def test_a_merge_keeps_the_other_branchs_values_of_the_rows_it_adds(repo: Path) -> None:
+    write(repo, "m/a.tif", content="a\n")
+    (repo / "list.tsv").write_text(HEADER + "m/a.tif\tsegmentation_mask\tS-BIAD1/a.tif\tx\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    for branch, name in (("A", "b"), ("B", "c")):
+        git(repo, "checkout", "-q", "-b", branch, "main")
+        write(repo, f"m/{name}.tif", content=f"{name}\n")
+        with (repo / "list.tsv").open("a") as f:
+            f.write(f"m/{name}.tif\tsegmentation_mask\tS-BIAD1/{name}.tif\tann{branch}\n")
+        git(repo, "add", ".")
+        git(repo, "commit", "-qm", branch)
+    git(repo, "checkout", "-q", "A")
+    merged = subprocess.run(["git", "merge", "B"], cwd=repo, capture_output=True, text=True)
+    assert merged.returncode == 1  # both appended a row: a conflict
+    git(repo, "checkout", "--ours", "list.tsv")  # the user keeps their side
+    git(repo, "add", "-A")
+    result = run_cli("sync", cwd=repo)
+    assert "m/c.tif (its values: from MERGE_HEAD's version of list.tsv" in result.stdout
+    assert ["m/c.tif", "segmentation_mask", "S-BIAD1/c.tif", "annB"] in rows(repo / "list.tsv")
+
+
+def test_saved_values_follow_a_rename_git_shows_later(repo: Path) -> None:
+    lines = "".join(f"pixel row {i}\n" for i in range(40))
+    write(repo, "m/sub/a.tif", content=lines)
+    (repo / "list.tsv").write_text(HEADER + "m/sub/a.tif\tsegmentation_mask\tS-BIAD1/a\tbob\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    # Moved and touched up, then `git commit -am`: the hook sees the removal only.
+    os.rename(repo / "m/sub/a.tif", repo / "m/b.tif")
+    (repo / "m/b.tif").write_text(lines + "one more row\n")
+    git(repo, "add", "-u")
+    first = run_cli("sync", cwd=repo)
+    assert "held values a person typed" in first.stdout
+    # The user adds the new file and commits again: now git sees the rename.
+    git(repo, "add", "-A")
+    second = run_cli("sync", cwd=repo)
+    assert "saved when the row of m/sub/a.tif was removed" in second.stdout
+    assert rows(repo / "list.tsv") == [["m/b.tif", "segmentation_mask", "S-BIAD1/a", "bob"]]
+    assert "m/sub/a.tif" not in run_cli("restore", "--list", cwd=repo).stdout

@@ -39,12 +39,15 @@ def run(args: argparse.Namespace) -> int:
     for outcome, editor in prepared:  # values about to be removed are saved before any write
         if editor is not None and outcome.lost:
             rowlog.save(config.root, outcome.config.path, outcome.lost)
+    restored = session.restored_rows(prepared)
     changed = False
     for outcome, editor in prepared:  # every list could be edited: now write them
         if editor is not None:
             editor.save(config.root / outcome.config.path)
             changed = True
             print("\n".join(sync.describe(outcome, in_git=session.in_git)), file=out)
+    for row in restored:  # their values are on the file's row now
+        rowlog.mark_restored(config.root, row)
     status = finish(args, findings)
     if changed:
         then = "stage them (git add), then commit again" if session.in_git else "upload them"
