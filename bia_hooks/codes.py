@@ -99,6 +99,7 @@ CODES: dict[str, Code] = {
         Code("BIA229", _W, _R, "XLSX: _xHHHH_ escape decoded"),
         Code("BIA230", _W, _R, "XLSX: rows below the table are read as files"),
         Code("BIA231", _W, _R, "XLSX: merged cells: only the first cell has the value"),
+        Code("BIA232", _E, _S, "unresolved merge conflict: git's marker lines are in the list"),
         Code("BIA240", _E, _S, "JSON syntax the archive refuses"),
         Code("BIA241", _E, _S, "JSON: top level is not an array of file entries"),
         Code("BIA242", _E, _S, "JSON: entry without a valid path"),

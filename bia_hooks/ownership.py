@@ -266,16 +266,17 @@ def _assign(
         result.findings += [_ambiguous(p, c, likely(p, c)) for p, c in result.ambiguous.items()]
 
 
-def _likely_list(result: Ownership) -> Callable[[str, Sequence[str]], str]:
+def _likely_list(result: Ownership) -> Callable[[str, Sequence[str]], str | None]:
     """For the hint only: the candidate that already lists most files of the same folder."""
     in_folder: dict[str, Counter[str]] = {}
     folders = {posixpath.dirname(p) for p in result.ambiguous}
     for name, files in result.members.items():
         in_folder[name] = Counter(d for f in files if (d := f[: max(f.rfind("/"), 0)]) in folders)
 
-    def likely(path: str, candidates: Sequence[str]) -> str:
+    def likely(path: str, candidates: Sequence[str]) -> str | None:
         folder = posixpath.dirname(path)
-        return max(candidates, key=lambda c: in_folder.get(c, Counter())[folder])
+        best = max(candidates, key=lambda c: in_folder.get(c, Counter())[folder])
+        return best if in_folder.get(best, Counter())[folder] else None
 
     return likely
 
@@ -349,16 +350,17 @@ def _named_twice(path: str, lists: Iterable[str]) -> Finding:
     )
 
 
-def _ambiguous(path: str, lists: Sequence[str], likely: str) -> Finding:
+def _ambiguous(path: str, lists: Sequence[str], likely: str | None) -> Finding:
     folder = posixpath.dirname(path)
     glob = f"{folder}/**" if folder else posixpath.basename(path)
+    example = f"filelists: - path: {likely}  include: ['{glob}']" if likely else f"['{glob}']"
     return Finding(
         "BIA426",
         path,
         f"no file list names this file, and {len(lists)} could take it: {', '.join(lists)}; "
         "the sync adds it to none of them rather than guess",
         fix="add its row to the list it belongs to, or give that list an 'include' glob in "
-        f".bia-hooks.yaml (e.g. filelists: - path: {likely}  include: ['{glob}'])",
+        f".bia-hooks.yaml (e.g. {example})",
     )
 
 

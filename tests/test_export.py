@@ -90,6 +90,8 @@ def test_value_the_target_cannot_carry(tmp_path: Path) -> None:
 
 
 def test_missing_source(tmp_path: Path) -> None:
+    # A usage error, as `validate nope.tsv` says it: exit 2, one line, nothing written.
     result = run_cli("export", "nope.tsv", "-o", "out.json", cwd=tmp_path)
-    assert result.returncode == 1
-    assert "BIA203" in result.stdout
+    assert result.returncode == 2
+    assert result.stderr == "bia-hooks export: nope.tsv: no such file\n"
+    assert not (tmp_path / "out.json").exists()

@@ -71,3 +71,11 @@ def test_fix_names_renames_a_zarr_store_as_one(repo: Path) -> None:
         "im-g.zarr/.zattrs", "im-g.zarr/0/0", "im-g.zarr/0/1", "ok.tif"
     ]  # fmt: skip
     assert run_cli("check-names", cwd=repo).returncode == 0
+
+
+def test_a_staged_dvc_file_brings_the_names_it_tracks(dvc_repo: Path) -> None:
+    # What the hook is given when `dvc add data` re-tracked a folder: the .dvc file only.
+    result = run_cli("check-names", "data.dvc", cwd=dvc_repo)
+    assert result.returncode == 1
+    assert "data/a#1.tif: error BIA101" in result.stdout
+    assert "data/ok.tif" not in result.stdout

@@ -502,3 +502,65 @@ def test_saved_values_follow_a_rename_git_shows_later(repo: Path) -> None:
     assert "saved when the row of m/sub/a.tif was removed" in second.stdout
     assert rows(repo / "list.tsv") == [["m/b.tif", "segmentation_mask", "S-BIAD1/a", "bob"]]
     assert "m/sub/a.tif" not in run_cli("restore", "--list", cwd=repo).stdout
+
+
+def test_conflict_markers_stop_the_sync_and_say_so(repo: Path) -> None:
+    write(repo, "m/a.tif", "m/b.tif", "m/c.tif")
+    half_merged = (
+        HEADER + "m/a.tif\tother\tS/a\tx\n<<<<<<< HEAD\nm/b.tif\tother\tS/b\ty\n=======\n"
+        "m/c.tif\tother\tS/c\tz\n>>>>>>> feature\n"
+    )
+    (repo / "list.tsv").write_text(half_merged)
+    git(repo, "add", ".")
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1
+    assert "list.tsv:3: error BIA232 an unresolved merge conflict" in result.stdout
+    assert (repo / "list.tsv").read_text() == half_merged
+
+
+def test_hooks_on_a_dataset_in_a_folder_of_the_repository(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    from tests.conftest import commit, pre_commit, use_hooks
+
+    (repo / "ds").mkdir()
+    (repo / "ds/.bia-hooks.yaml").write_text("filelists:\n  - path: filelist.tsv\n")
+    write(repo, "ds/masks/a.tif", "notes.md")
+    (repo / "ds/filelist.tsv").write_text(HEADER + "masks/a.tif\tsegmentation_mask\tS/a.tif\tx\n")
+    use_hooks(repo, hook_repo, "bia-check-names", "bia-sync-filelist", "bia-validate-filelist",
+              args="--root, ds")  # fmt: skip
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    git(repo, "add", ".")
+    first = commit(repo, pre_commit_home, "start")
+    assert first.returncode == 0, hook_output(first)  # notes.md and the config are not ds's
+    write(repo, "ds/masks/b#1.tif", "other#notes.md")
+    git(repo, "add", ".")
+    refused = commit(repo, pre_commit_home)
+    assert refused.returncode == 1
+    assert "masks/b#1.tif: error BIA101" in hook_output(refused)
+    assert "other#notes.md" not in hook_output(refused)
+    assert "outside the dataset root" not in hook_output(refused)
+    assert [r[0] for r in rows(repo / "ds/filelist.tsv")] == ["masks/a.tif", "masks/b#1.tif"]
+
+
+def test_a_row_moving_from_a_workbook_keeps_dates_as_people_read_them(repo: Path) -> None:
+    import datetime
+
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: masks.xlsx\n    include: ['masks/**']\n"
+        "  - path: points.tsv\n    include: ['points/**']\n"
+    )
+    write(repo, "masks/x.tif")
+    book = openpyxl.Workbook()
+    book.active.append(["Files", "Annotation type", "Source image", "Imaged", "Checked"])
+    book.active.append(["masks/x.tif", "other", "S/x", datetime.datetime(2024, 1, 15), True])
+    book.save(repo / "masks.xlsx")
+    (repo / "points.tsv").write_text("Files\tAnnotation type\tSource image\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    (repo / "points").mkdir()
+    git(repo, "mv", "masks/x.tif", "points/x.tif")
+    assert run_cli("sync", cwd=repo).returncode == 1
+    lines = (repo / "points.tsv").read_text().splitlines()
+    assert lines[0].split("\t")[3:] == ["Imaged", "Checked"]
+    assert lines[1].split("\t") == ["points/x.tif", "other", "S/x", "2024-01-15", "TRUE"]

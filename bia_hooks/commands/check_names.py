@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     # One listing, also for the hook's few paths: a new name must collide with no entry.
     everything = tree.dataset_files(config.root, config.objects).paths
-    given = relative_to_root(config.root, args.paths)
-    checked = checked_paths(config.root, given, everything, config.objects) if given else None
+    # Files outside the dataset (the hook in a repository whose dataset is a folder) are not ours.
+    given = relative_to_root(config.root, args.paths, skip_outside=True)
+    checked = checked_paths(config.root, given, everything, config.objects) if args.paths else None
     return finish(args, name_findings(config, checked, everything))

@@ -74,8 +74,12 @@ def config_of(args: argparse.Namespace) -> Config:
     return load_config(root, config_file)
 
 
-def relative_to_root(root: Path, paths: Sequence[str]) -> list[str]:
-    """Paths given on the command line, as the archive will see them: from the root, with '/'."""
+def relative_to_root(root: Path, paths: Sequence[str], skip_outside: bool = False) -> list[str]:
+    """Paths given on the command line, as the archive will see them: from the root, with '/'.
+
+    A path outside the dataset is a usage error, or left out with ``skip_outside`` (a hook given
+    the staged files of a repository whose dataset is one of its folders).
+    """
     out = []
     for p in paths:
         # Resolve the folder, not the file: a locked git-annex file is a symlink into .git, and
@@ -88,6 +92,8 @@ def relative_to_root(root: Path, paths: Sequence[str]) -> list[str]:
             absolute = os.path.realpath(absolute)
         rel = os.path.relpath(absolute, root)
         if rel == ".." or rel.startswith("../"):
+            if skip_outside:
+                continue
             raise UsageError(f"{p}: outside the dataset root {root}")
         out.append(rel.replace(os.sep, "/"))
     return out

@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     target = _target(args)
     config = config_of(args)
     [source] = relative_to_root(config.root, [args.filelist])
+    if not (config.root / source).exists():
+        raise UsageError(f"{args.filelist}: no such file")  # as validate says it
     table, findings = read_filelist(config.root, source, repair=True)
     findings = config.apply_severity(findings)
     refused = [

@@ -57,7 +57,7 @@ def _rel(config: Config) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    given = relative_to_root(config.root, args.filelists) if args.filelists else []
+    given = relative_to_root(config.root, args.filelists, skip_outside=args.changed)
     if args.changed:
         selected = [p for p, _ in _changed_lists(config, given)]
     elif given:

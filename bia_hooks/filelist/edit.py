@@ -258,7 +258,22 @@ class XlsxEditor(Editor):
 
     @staticmethod
     def _text(value: Any) -> str:
-        return "" if value is None else str(value)
+        """A cell as the person sees it in the workbook: a date without a midnight time."""
+        import datetime
+
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+            return value.date().isoformat()
+        if isinstance(value, (datetime.date, datetime.time)):
+            return (
+                value.isoformat(sep=" ")
+                if isinstance(value, datetime.datetime)
+                else (value.isoformat())
+            )
+        return str(value)
 
     def _snapshot(self, row: int) -> dict[str, Any]:
         cells = []

@@ -25,6 +25,22 @@ FILES = "Files"
 Locate = Callable[[int, int | None], dict[str, Any]]
 
 
+# The lines git writes around the two sides of a conflict it could not merge.
+CONFLICT_MARKER = re.compile(r"^(?:<{7} |={7}\r?$|>{7} )", re.MULTILINE)
+
+
+def _conflict(path: str, line: int) -> Finding:
+    return Finding(
+        "BIA232",
+        path,
+        "an unresolved merge conflict: git's marker lines (<<<<<<<, =======, >>>>>>>) are in "
+        "the file list, and the archive would read them as paths",
+        line=line,
+        fix="keep the rows of both sides, delete the three marker lines, then git add the list "
+        "(the sync leaves the list alone until then)",
+    )
+
+
 def locate_line(ref: int, col: int | None) -> dict[str, Any]:
     return {"line": ref}
 
@@ -82,6 +98,10 @@ def read_tsv_bytes(
         findings = [f.with_level(Level.INFO) for f in findings]
     if text is None:
         return None, findings
+    conflict = CONFLICT_MARKER.search(text)
+    if conflict is not None:  # git's markers would be read as paths: the list is half-merged
+        line = text.count("\n", 0, conflict.start()) + 1
+        return None, [*findings, _conflict(path, line)]
     if "\r" in text and LONE_CR.search(text):
         findings.append(
             Finding(
