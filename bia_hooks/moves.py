@@ -1,7 +1,10 @@
-"""Which files were renamed: git's rename detection, git-annex keys and DVC md5s together."""
+"""Which files were renamed: git's rename detection, git-annex keys, DVC md5s, and files not added
+to git that hold a removed file's content."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from bia_hooks import dataset, dvcrepo, gitobjects
@@ -10,7 +13,7 @@ from bia_hooks.errors import UsageError
 from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
 from bia_hooks.tree import POINTER_MAX
 
-__all__ = ["renames_since", "staged_renames"]
+__all__ = ["UntrackedTwins", "renames_since", "staged_renames"]
 
 
 def staged_renames(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> dict[str, str]:
@@ -178,3 +181,68 @@ def _identical_renames(
         removed.pop(old, None)
         added.pop(new, None)
     return out
+
+
+class UntrackedTwins:
+    """Files on disk that git does not track, matched by content to paths the last commit had.
+
+    ``mv a b && git commit -am ...`` stages the removal of ``a`` but not ``b``: the row of ``a``
+    follows ``b`` when ``b`` holds what ``a`` held (the same git blob; for a locked annexed file,
+    the same key).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def find(self, olds: Sequence[str]) -> dict[str, str]:
+        if not olds or not is_git_work_tree(self.root) or not has_commit(self.root, "HEAD"):
+            return {}
+        listing = git(self.root, "ls-tree", "-z", "HEAD", "--", *olds, check=False).stdout
+        before: dict[str, tuple[str, str]] = {}  # old -> (mode, blob)
+        for record in split_z(listing):
+            meta, _, path = record.partition("\t")
+            mode, _, oid = meta.split(" ")
+            before[path] = (mode, oid)
+        if not before:
+            return {}
+        others = split_z(git(self.root, "ls-files", "-z", "--others", "--exclude-standard").stdout)
+        if not others:
+            return {}
+        # Identical olds or untracked files (empty masks) pair only where it is plain.
+        olds_by_key: dict[str, list[str]] = {}
+        others_by_key: dict[str, list[str]] = {}
+        links = {o: oid for o, (mode, oid) in before.items() if mode == "120000"}
+        files = {o: oid for o, (mode, oid) in before.items() if mode.startswith("100")}
+        if links:
+            targets = gitobjects.read_blobs(self.root, links.values())
+            for old, oid in links.items():
+                key = dataset.annex_key_of_link((targets.get(oid) or b"").decode(errors="replace"))
+                if key:
+                    olds_by_key.setdefault(key, []).append(old)
+            for path in others:
+                full = self.root / path
+                key = dataset.annex_key_of_link(os.readlink(full)) if full.is_symlink() else None
+                if key in olds_by_key:
+                    others_by_key.setdefault(key, []).append(path)
+        if files:
+            sizes = gitobjects.blob_sizes(self.root, files.values())
+            wanted = {sizes.get(oid) for oid in files.values()}
+            same_size = [p for p in others if _size(self.root / p) in wanted]
+            if same_size:
+                out = git(self.root, "hash-object", "--no-filters", "--stdin-paths",
+                          input="\n".join(same_size).encode()).stdout.decode().split()  # fmt: skip
+                for oid, path in zip(out, same_size, strict=False):
+                    others_by_key.setdefault(oid, []).append(path)
+            for old, oid in files.items():
+                olds_by_key.setdefault(oid, []).append(old)
+        found: dict[str, str] = {}
+        for key, group in olds_by_key.items():
+            found.update(dataset.pair_identical(group, others_by_key.get(key, ())))
+        return found
+
+
+def _size(file: Path) -> int | None:
+    try:
+        return None if file.is_symlink() else file.stat().st_size
+    except OSError:
+        return None

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import ownership, rowlog, sync
+from bia_hooks import moves, ownership, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
@@ -90,7 +90,7 @@ class Session:
         """Every list brought in line in memory; nothing is written. A list that cannot be edited
         stops the run here, before any list is written."""
         arriving = sync.rows_moving_in(self.config, self.owners.moves)
-        untracked = sync.UntrackedTwins(self.config.root)
+        untracked = moves.UntrackedTwins(self.config.root)
         saved = rowlog.read(self.config.root)
         prepared = []
         for filelist in self.filelists:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import tree
+from bia_hooks import moves, tree
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, SOURCE_IMAGE, standard_name
@@ -18,7 +17,7 @@ from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
 
-__all__ = ["Editor", "ListSync", "UntrackedTwins", "describe", "prepare_sync", "rows_moving_in"]
+__all__ = ["Editor", "ListSync", "describe", "prepare_sync", "rows_moving_in"]
 
 MANDATORY = (ANNOTATION_TYPE, SOURCE_IMAGE)  # besides Files (domain.md §3)
 ANNOTATION_COLUMNS = (FILES, *MANDATORY)
@@ -70,7 +69,7 @@ def prepare_sync(
     members: list[str],
     renames: Mapping[str, str],
     arriving: Mapping[str, tuple[str, dict[str, str]]] | None = None,
-    untracked: UntrackedTwins | None = None,
+    untracked: moves.UntrackedTwins | None = None,
     listed: Sequence[str] | None = None,
     moving_out: Collection[str] = (),
 ) -> tuple[ListSync, Editor | None]:
@@ -130,7 +129,7 @@ def _carry_typed_rows(
     editor: Editor,
     filelist: FileListConfig,
     outcome: ListSync,
-    untracked: UntrackedTwins | None,
+    untracked: moves.UntrackedTwins | None,
     moving_out: Collection[str],
 ) -> None:
     """Rows with typed values that the plan removes: carried to a new path where evidence pairs
@@ -158,74 +157,6 @@ def _carry_typed_rows(
         plan.renamed[old] = new
         outcome.carried[old] = why
     outcome.lost = {p: editor.values_of(row) for p, row in typed.items() if p not in pairs}
-
-
-class UntrackedTwins:
-    """Files on disk that git does not track, matched by content to paths the last commit had.
-
-    ``mv a b && git commit -am ...`` stages the removal of ``a`` but not ``b``: the row of ``a``
-    follows ``b`` when ``b`` holds what ``a`` held (the same git blob; for a locked annexed file,
-    the same key).
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def find(self, olds: Sequence[str]) -> dict[str, str]:
-        from bia_hooks import dataset, gitobjects
-        from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
-
-        if not olds or not is_git_work_tree(self.root) or not has_commit(self.root, "HEAD"):
-            return {}
-        listing = git(self.root, "ls-tree", "-z", "HEAD", "--", *olds, check=False).stdout
-        before: dict[str, tuple[str, str]] = {}  # old -> (mode, blob)
-        for record in split_z(listing):
-            meta, _, path = record.partition("\t")
-            mode, _, oid = meta.split(" ")
-            before[path] = (mode, oid)
-        if not before:
-            return {}
-        others = split_z(git(self.root, "ls-files", "-z", "--others", "--exclude-standard").stdout)
-        if not others:
-            return {}
-        # Identical olds or untracked files (empty masks) pair only where it is plain.
-        olds_by_key: dict[str, list[str]] = {}
-        others_by_key: dict[str, list[str]] = {}
-        links = {o: oid for o, (mode, oid) in before.items() if mode == "120000"}
-        files = {o: oid for o, (mode, oid) in before.items() if mode.startswith("100")}
-        if links:
-            targets = gitobjects.read_blobs(self.root, links.values())
-            for old, oid in links.items():
-                key = dataset.annex_key_of_link((targets.get(oid) or b"").decode(errors="replace"))
-                if key:
-                    olds_by_key.setdefault(key, []).append(old)
-            for path in others:
-                full = self.root / path
-                key = dataset.annex_key_of_link(os.readlink(full)) if full.is_symlink() else None
-                if key in olds_by_key:
-                    others_by_key.setdefault(key, []).append(path)
-        if files:
-            sizes = gitobjects.blob_sizes(self.root, files.values())
-            wanted = {sizes.get(oid) for oid in files.values()}
-            same_size = [p for p in others if _size(self.root / p) in wanted]
-            if same_size:
-                out = git(self.root, "hash-object", "--no-filters", "--stdin-paths",
-                          input="\n".join(same_size).encode()).stdout.decode().split()  # fmt: skip
-                for oid, path in zip(out, same_size, strict=False):
-                    others_by_key.setdefault(oid, []).append(path)
-            for old, oid in files.items():
-                olds_by_key.setdefault(oid, []).append(old)
-        found: dict[str, str] = {}
-        for key, group in olds_by_key.items():
-            found.update(dataset.pair_identical(group, others_by_key.get(key, ())))
-        return found
-
-
-def _size(file: Path) -> int | None:
-    try:
-        return None if file.is_symlink() else file.stat().st_size
-    except OSError:
-        return None
 
 
 def _keep_unstaged(root: Path, plan: SyncPlan) -> list[str]:

@@ -564,3 +564,49 @@ def test_a_row_moving_from_a_workbook_keeps_dates_as_people_read_them(repo: Path
     lines = (repo / "points.tsv").read_text().splitlines()
     assert lines[0].split("\t")[3:] == ["Imaged", "Checked"]
     assert lines[1].split("\t") == ["points/x.tif", "other", "S/x", "2024-01-15", "TRUE"]
+
+
+def test_a_season_of_commits_through_pre_commit(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Cases 2, 4, 5 and 8 of the issue as a user meets them: git commit with the hooks."""
+    from tests.conftest import commit, pre_commit, use_hooks
+
+    header = "Files\tAnnotation type\tsource_image_association\tAnnotator\n"
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: filelist.tsv\n    defaults:\n      - match: '**'\n"
+        "        values: {annotation type: point_annotations, source_image: S-BIAD1/img.tif}\n"
+    )
+    points = json.dumps([{"path": "S-BIAD1/img.tif", "x": 1, "y": 2}])
+    write(repo, "points/a.json", content=points)
+    (repo / "filelist.tsv").write_text(
+        header + "points/a.json\tpoint_annotations\tS-BIAD1/img.tif\tAnn\n"
+    )
+    use_hooks(repo, hook_repo, "bia-sync-filelist", "bia-validate-filelist")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    git(repo, "add", ".")
+    first = commit(repo, pre_commit_home, "start")
+    assert first.returncode == 0, hook_output(first)
+    # A new annotation: its row goes in the list's own source-image column, as wide as the header.
+    write(repo, "points/b.json", content=json.dumps([{"path": "S-BIAD1/img.tif", "x": 3}]))
+    git(repo, "add", ".")
+    assert commit(repo, pre_commit_home).returncode == 1
+    git(repo, "add", "filelist.tsv")
+    second = commit(repo, pre_commit_home)
+    assert second.returncode == 0, hook_output(second)
+    # Renamed without telling git, committed with -a: the row follows, git add is asked for.
+    os.rename(repo / "points/a.json", repo / "points/a_fixed.json")
+    refused = subprocess.run(
+        ["git", "commit", "-qam", "renamed"], cwd=repo, capture_output=True, text=True,
+        env=dict(os.environ, PRE_COMMIT_HOME=str(pre_commit_home)),
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "did you forget git add 'points/a_fixed.json'" in hook_output(refused)
+    git(repo, "add", "-A")
+    third = commit(repo, pre_commit_home)
+    assert third.returncode == 0, hook_output(third)
+    assert (repo / "filelist.tsv").read_text() == header + (
+        "points/a_fixed.json\tpoint_annotations\tS-BIAD1/img.tif\tAnn\n"
+        "points/b.json\tpoint_annotations\tS-BIAD1/img.tif\t\n"
+    )
+    assert (repo / "points/a_fixed.json").read_text() == points  # annotation data untouched

@@ -13,6 +13,7 @@ from bia_hooks.atomic import write_atomic
 from bia_hooks.config import Config, find_root, load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding, Level
+from bia_hooks.gitcmd import git_toplevel
 from bia_hooks.reporters import FORMATS, github_path_prefix, make_reporter
 
 FAIL_ON = ("error", "warning", "never")
@@ -77,10 +78,12 @@ def config_of(args: argparse.Namespace) -> Config:
 def relative_to_root(root: Path, paths: Sequence[str], skip_outside: bool = False) -> list[str]:
     """Paths given on the command line, as the archive will see them: from the root, with '/'.
 
-    A path outside the dataset is a usage error, or left out with ``skip_outside`` (a hook given
-    the staged files of a repository whose dataset is one of its folders).
+    A path outside the dataset is a usage error. With ``skip_outside``, a path of the git
+    repository that holds the dataset but outside it is left out: a hook is given the staged files
+    of the whole repository, and the dataset may be one of its folders.
     """
     out = []
+    top: Path | None = None
     for p in paths:
         # Resolve the folder, not the file: a locked git-annex file is a symlink into .git, and
         # the root is resolved (a /tmp that is a symlink must not put the path outside it).
@@ -93,7 +96,9 @@ def relative_to_root(root: Path, paths: Sequence[str], skip_outside: bool = Fals
         rel = os.path.relpath(absolute, root)
         if rel == ".." or rel.startswith("../"):
             if skip_outside:
-                continue
+                top = top or git_toplevel(root)
+                if top is not None and not os.path.relpath(absolute, top).startswith(".."):
+                    continue
             raise UsageError(f"{p}: outside the dataset root {root}")
         out.append(rel.replace(os.sep, "/"))
     return out
