@@ -240,7 +240,7 @@ def object_root_finder(objects: Sequence[str]) -> Callable[[str], str | None]:
     return find
 
 
-def _may_hold_objects(objects: Sequence[str], haystack: str) -> bool:
+def may_hold_objects(objects: Sequence[str], haystack: str) -> bool:
     """Cheap test: can any path in ``haystack`` (all paths, one string) lie inside an object?"""
     needles = []
     for pattern in objects:
@@ -268,7 +268,7 @@ def collapse_objects(files: list[DatasetFile], objects: Sequence[str],
     The object's size is the sum of its parts when all are known; it is present when all are
     (unknown when any part's presence is).
     """
-    if not objects or (haystack is not None and not _may_hold_objects(objects, haystack)):
+    if not objects or (haystack is not None and not may_hold_objects(objects, haystack)):
         return files
     find = object_root_finder(objects)
     whole = globs.compile_globs(tuple(objects))

@@ -543,3 +543,18 @@ def test_renames_of_annexed_files_are_found_beside_a_paths_only_listing(
     paths = {f.path for f in list_dataset(annex_renamed, OBJECTS, detail=False)[0]}
     assert {"deep/c.tif", "x/a.tif", "deep/er/b.tif", "new/d.tif"} <= paths
     assert not {"dropped/c.tif", "locked/a.tif", "unlocked/b.tif"} & paths
+
+
+def test_the_fast_listing_and_the_full_one_agree(repo: Path) -> None:
+    from bia_hooks.tree import dataset_files
+
+    write(repo, "a.tif", ".gitattributes", ".bia-hooks.yaml", "masks/.b.tif", "x/.gitignore")
+    git(repo, "add", ".")
+    fast = dataset_files(repo)  # paths alone: no DVC, submodule or object folder here
+    full, _ = list_dataset(repo, detail=False)
+    assert fast.paths == [f.path for f in full]
+    assert fast.data == [f.path for f in full if f.kind != "machinery"] == ["a.tif", "masks/.b.tif"]
+    (repo / ".gitmodules").write_text('[submodule "v"]\n\tpath = vendor\n\turl = ../v\n')
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},vendor")
+    git(repo, "add", ".gitmodules")
+    assert [f.code for f in dataset_files(repo).findings] == ["BIA403"]  # the full listing
