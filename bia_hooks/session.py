@@ -92,13 +92,14 @@ class Session:
         arriving = sync.rows_moving_in(self.config, self.owners.moves)
         untracked = moves.UntrackedTwins(self.config.root)
         saved = rowlog.read(self.config.root)
+        other_head = self._other_head()
         prepared = []
         for filelist in self.filelists:
             listed = self.listed.get(filelist.path)
             if listed is None:
                 continue  # the archive cannot read it: its findings say what to fix first
             known = {
-                **self._other_branch(filelist),
+                **self._other_branch(other_head, filelist),
                 **_saved_rows(saved, filelist.path, self.renames.get(filelist.path, {})),
                 **arriving,
             }
@@ -132,20 +133,28 @@ class Session:
             if row.filelist == name and (name, pairs.get(row.path)) in used
         ]
 
-    def _other_branch(self, filelist: FileListConfig) -> dict[str, tuple[str, dict[str, str]]]:
-        """During a merge (or cherry-pick, revert): the rows of this list in the other branch's
-        version, so that a conflict resolved with one side does not lose the other side's values
-        of the rows the sync adds back."""
+    def _other_head(self) -> str | None:
+        """The other side of a merge (or cherry-pick, revert, rebase) in progress, if any."""
         if not self.in_git:
-            return {}
+            return None
         from bia_hooks.gitcmd import git
 
         for head in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD"):
             found = git(self.config.root, "rev-parse", "-q", "--verify", head, check=False)
             if found.returncode == 0:
-                break
-        else:
+                return head
+        return None
+
+    def _other_branch(
+        self, head: str | None, filelist: FileListConfig
+    ) -> dict[str, tuple[str, dict[str, str]]]:
+        """The rows of this list in the other side's version during a merge, so that a conflict
+        resolved with one side does not lose the other side's values of the rows the sync adds
+        back."""
+        if head is None:
             return {}
+        from bia_hooks.gitcmd import git
+
         blob = git(self.config.root, "show", f"{head}:./{filelist.path}", check=False)
         if blob.returncode != 0:
             return {}
