@@ -235,10 +235,55 @@ class UntrackedTwins:
                     others_by_key.setdefault(oid, []).append(path)
             for old, oid in files.items():
                 olds_by_key.setdefault(oid, []).append(old)
+            self._unlocked(files, sizes, others, olds_by_key, others_by_key)
         found: dict[str, str] = {}
         for key, group in olds_by_key.items():
             found.update(dataset.pair_identical(group, others_by_key.get(key, ())))
         return found
+
+    def _unlocked(
+        self,
+        files: dict[str, str],
+        sizes: dict[str, int | None],
+        others: list[str],
+        olds_by_key: dict[str, list[str]],
+        others_by_key: dict[str, list[str]],
+    ) -> None:
+        """Unlocked annexed files: git holds a pointer, the disk the content. A SHA256 key names
+        the content's digest and size, so a same-size untracked file is hashed and compared."""
+        pointers = [o for o in files.values() if (sizes.get(o) or POINTER_MAX + 1) <= POINTER_MAX]
+        if not pointers:
+            return
+        blobs = gitobjects.read_blobs(self.root, pointers)
+        digests: dict[int, set[str]] = {}  # size -> digests wanted
+        for old, oid in files.items():
+            key = dataset.annex_key_of_pointer(blobs.get(oid) or b"") if oid in blobs else None
+            size = dataset.annex_key_size(key) if key else None
+            if key is None or size is None or not key.startswith(("SHA256E-", "SHA256-")):
+                continue
+            digest = key.split("--", 1)[1].split(".", 1)[0]
+            olds_by_key.setdefault(f"sha256:{digest}", []).append(old)
+            digests.setdefault(size, set()).add(digest)
+        for path in others:
+            size = _size(self.root / path)
+            if size is None or size not in digests:
+                continue
+            content = _sha256(self.root / path)
+            if content in digests[size]:
+                others_by_key.setdefault(f"sha256:{content}", []).append(path)
+
+
+def _sha256(file: Path) -> str | None:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(file, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _size(file: Path) -> int | None:

@@ -44,7 +44,7 @@ class Ownership:
     # A renamed file whose new path the configuration gives to another list:
     # new path -> (the list it leaves, its old path, the list it joins).
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    # Renames git did not see, paired by file name: list -> old -> new (see ``_same_name``).
+    # Renames git did not see, paired by file name: list -> old -> new (see ``_with_same_name``).
     same_name: dict[str, dict[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 

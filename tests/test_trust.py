@@ -610,3 +610,20 @@ def test_a_season_of_commits_through_pre_commit(
         "points/b.json\tpoint_annotations\tS-BIAD1/img.tif\t\n"
     )
     assert (repo / "points/a_fixed.json").read_text() == points  # annotation data untouched
+
+
+def test_an_unlocked_annexed_file_moved_without_git_add_keeps_its_row(repo: Path) -> None:
+    run(repo, "git", "annex", "init", "-q", "test")
+    (repo / ".gitattributes").write_text("*.tsv annex.largefiles=nothing\n")
+    write(repo, "m/sub/a.tif", content="pixels of a\n")
+    run(repo, "git", "annex", "add", "-q", "m")
+    (repo / "filelist.tsv").write_text(HEADER + "m/sub/a.tif\tsegmentation_mask\tS/a\tbob\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    run(repo, "git", "annex", "unlock", "m/sub/a.tif")
+    git(repo, "commit", "-qam", "unlocked")
+    os.rename(repo / "m/sub/a.tif", repo / "m/b.tif")
+    git(repo, "add", "-u")  # `git commit -am`: the removal only
+    result = run_cli("sync", cwd=repo)
+    assert "did you forget git add 'm/b.tif'" in result.stdout, result.stdout
+    assert rows(repo / "filelist.tsv") == [["m/b.tif", "segmentation_mask", "S/a", "bob"]]
