@@ -627,3 +627,45 @@ def test_an_unlocked_annexed_file_moved_without_git_add_keeps_its_row(repo: Path
     result = run_cli("sync", cwd=repo)
     assert "did you forget git add 'm/b.tif'" in result.stdout, result.stdout
     assert rows(repo / "filelist.tsv") == [["m/b.tif", "segmentation_mask", "S/a", "bob"]]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "xlsx", "json"])
+def test_restore_fills_the_existing_row_and_keeps_the_rest_of_it(repo: Path, fmt: str) -> None:
+    header = ["Files", "Annotation type", "Source image", "Annotator"]
+    values = dict(zip(header[1:], ["tracks", "S/t.tif", "Cy"], strict=True))
+    write(repo, "t/old/x.csv")
+    if fmt == "json":
+        attributes = [{"name": h, "value": v} for h, v in values.items()]
+        entry = {"path": "t/old", "type": "directory", "attributes": attributes}
+        (repo / "list.json").write_text(json.dumps([entry], indent=4))
+    elif fmt == "xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(["t/old", *values.values()])
+        book.save(repo / "list.xlsx")
+    else:
+        (repo / "list.tsv").write_text("\t".join(header) + "\nt/old\t" + "\t".join(values.values()))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "rm", "-rq", "t/old")
+    write(repo, "t/new/x.csv", content="quite another file\n")
+    git(repo, "add", "-A")
+    assert "held values a person typed" in run_cli("sync", cwd=repo).stdout  # + a bare new row
+    target = "t/new/x.csv"
+    if fmt == "json":  # the user lists the new folder as one entry, as the old one was
+        target = "t/new"
+        bare = {"path": target, "type": "directory", "attributes": [], "size": 1}
+        (repo / "list.json").write_text(json.dumps([bare], indent=4))
+    result = run_cli("restore", "t/old", target, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    if fmt == "json":
+        [restored] = json.loads((repo / "list.json").read_text())
+        assert restored["type"] == "directory" and restored["size"] == 1  # the entry's own keys
+        assert {a["name"]: a["value"] for a in restored["attributes"]} == values
+        assert (repo / "list.json").read_text().startswith("[\n    {")  # the layout kept
+        return
+    exported = run_cli("export", f"list.{fmt}", "-o", "out.json", cwd=repo)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    [restored] = json.loads((repo / "out.json").read_text())
+    assert restored["path"] == target
+    assert {a["name"]: a["value"] for a in restored["attributes"]} == values

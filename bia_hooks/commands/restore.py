@@ -67,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
         if c not in kept and values.get(c) and values[c] != v
     }
     merged = {**values, **{c: v for c, v in saved_values.items() if c not in kept}}
-    merged[editor.header[0]] = new
-    editor.apply({new} if current is not None else set(), {}, [merged])
+    if current is None:
+        editor.apply(set(), {}, [{**merged, editor.header[0]: new}])
+    else:  # the row keeps its place and whatever else it holds
+        editor.rows[editor.rows.index(current)] = editor.with_values(current, merged)
     editor.save(target)
     rowlog.mark_restored(config.root, row)
     print(f"{row.filelist}: the row of {new} holds the values of the removed row of {old}.")

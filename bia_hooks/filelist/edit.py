@@ -45,6 +45,10 @@ class Editor(ABC):
     def new_row(self, values: Mapping[str, str]) -> Any:
         """A row with ``values`` keyed by header names; the path is under ``Files``."""
 
+    def with_values(self, row: Any, values: Mapping[str, str]) -> Any:
+        """``row`` with ``values`` (by header name) in its cells; its path and the rest kept."""
+        return self.new_row({**self.values_of(row), **values, self.header[0]: self.path_of(row)})
+
     @abstractmethod
     def add_column(self, name: str) -> None: ...
 
@@ -189,6 +193,12 @@ class JsonEditor(Editor):
         # An attribute for every column, empty ones too (the archive takes a string value).
         attributes = [{"name": h, "value": values.get(h, "")} for h in self.header[1:]]
         return {"path": values["Files"], "attributes": attributes, "type": "file"}
+
+    def with_values(self, row: dict[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+        # The entry keeps its other keys ("type": "directory", "size", ...).
+        merged = {**self.values_of(row), **{k: v for k, v in values.items() if k != "Files"}}
+        attributes = [{"name": h, "value": merged.get(h, "")} for h in self.header[1:]]
+        return {**row, "attributes": attributes}
 
     def add_column(self, name: str) -> None:
         self.header.append(name)
