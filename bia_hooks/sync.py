@@ -43,24 +43,24 @@ class ListSync:
 
 
 def rows_moving_in(
-    config: Config, moves: Mapping[str, tuple[str, str, str]]
+    config: Config, renamed_across: Mapping[str, tuple[str, str, str]]
 ) -> dict[str, tuple[str, dict[str, str]]]:
-    """The rows of files renamed into another list's files: new path -> (old list, its values).
+    """The rows of files renamed into another list's files: new path -> (where from, values).
 
     Within one list a rename re-paths the row; across lists (``Ownership.moves``) the old list
     loses the row and the new one gains it with every cell.
     """
-    moving: dict[str, tuple[str, dict[str, str]]] = {}
+    arriving: dict[str, tuple[str, dict[str, str]]] = {}
     by_list: dict[str, dict[str, str]] = {}  # list -> old path -> new path
-    for new, (name, old, _) in moves.items():
+    for new, (name, old, _) in renamed_across.items():
         by_list.setdefault(name, {})[old] = new
     for name, olds in by_list.items():
         editor = open_editor(config.root / name)
         for row in editor.rows:
             target = olds.get(editor.path_of(row))
             if target is not None:
-                moving[target] = (f"its row moved here from {name}", editor.values_of(row))
-    return moving
+                arriving[target] = (f"its row moved here from {name}", editor.values_of(row))
+    return arriving
 
 
 def prepare_sync(
