@@ -39,6 +39,13 @@ def is_git_work_tree(root: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == b"true"
 
 
+def git_common_dir(root: Path) -> Path:
+    """The repository's git directory (shared by its worktrees): where git-annex keeps its objects
+    and bia-hooks its own records."""
+    out = git(root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
 def git_toplevel(folder: Path) -> Path | None:
     """The top folder of the git work tree holding ``folder``, or None outside git."""
     try:

@@ -6,8 +6,6 @@ a DVC-tracked file under its own path, a zarr store as one entry, never its chun
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +14,7 @@ from bia_hooks import dataset, globs, tree
 from bia_hooks.config import Config
 from bia_hooks.findings import Finding
 from bia_hooks.names import check_names
+from bia_hooks.pathsets import entries_at_or_below
 
 
 def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
@@ -41,7 +40,7 @@ def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
         else:
             checked[path] = None
         if path.endswith(".dvc"):  # a staged .dvc file: the data it tracks changed with it
-            checked.update(dict.fromkeys(_at_or_below(everything, path[: -len(".dvc")])))
+            checked.update(dict.fromkeys(entries_at_or_below(everything, path[: -len(".dvc")])))
     if "." in folders:  # the root: every entry
         checked.update(dict.fromkeys(everything))
     elif folders:
@@ -49,19 +48,6 @@ def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
         entries = set(folders)
         checked.update((p, None) for p in everything if p.startswith(prefixes) or p in entries)
     return list(checked)
-
-
-def _at_or_below(sorted_paths: Sequence[str], path: str) -> list[str]:
-    """``path`` and the entries below it, from a sorted listing, without scanning it all."""
-    start = bisect.bisect_left(sorted_paths, path)
-    found = []
-    for entry in itertools.islice(sorted_paths, start, None):
-        if entry != path and not entry.startswith(path + "/"):
-            if not entry.startswith(path):  # 'masks-x' sorts between 'masks' and 'masks/'
-                break
-            continue
-        found.append(entry)
-    return found
 
 
 def name_findings(config: Config, checked: Sequence[str] | None = None,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from bia_hooks import globs
 from bia_hooks.config import FileListConfig
 from bia_hooks.findings import Finding
+from bia_hooks.pathsets import ancestors, first_below, in_sorted
 
 __all__ = ["Ownership", "default_include", "share_out"]
 
@@ -77,13 +78,13 @@ def share_out(
             members[name].append(path)
     result = Ownership(members=members)
     for path, claims in twice.items():
-        if not _in_sorted(data, path):
+        if not in_sorted(data, path):
             continue  # gone: each list's sync handles its row (a rename follows in both)
         for name in claims[1:]:
             members[name].append(path)
         result.findings.append(_named_twice(path, claims))
     if unowned:
-        unowned = _owned_by_folder_rows(unowned, names, listed, members)
+        unowned = _owned_by_folder_rows(unowned, owner, members)
     if unowned:
         renames = _with_same_name(data, unowned, names, listed, renames or {}, owner, result)
         unowned = _follow_renames(unowned, filelists, listed, renames, owner, twice, result)
@@ -113,25 +114,26 @@ def _named(
 
 
 def _owned_by_folder_rows(
-    unowned: list[str],
-    names: Sequence[str],
-    listed: Mapping[str, Sequence[str] | None],
-    members: dict[str, list[str]],
+    unowned: list[str], owner: Mapping[str, str], members: dict[str, list[str]]
 ) -> list[str]:
-    """Files below a listed folder, and objects with a row inside them, belong to that list."""
-    if not any(listed.get(n) for n in names):
+    """Files below a listed folder, and objects with a row inside them, belong to that list.
+
+    ``owner`` (path -> the list naming it) holds every row already: no set of a million rows is
+    built again, and the sorted rows only when a path is not below a listed folder.
+    """
+    if not owner:
         return unowned  # a new dataset: nothing listed yet
     left = []
-    listed_sorted = {n: sorted(listed[n] or ()) for n in names if listed.get(n)}
-    listed_sets = {n: set(rows) for n, rows in listed_sorted.items()}
+    rows: list[str] | None = None
     for path in unowned:
-        name = next(
-            (n for n, rows in listed_sets.items() if _inside_any(path, rows)), None
-        ) or next((n for n, rows in listed_sorted.items() if _has_below(rows, path)), None)
-        if name is None:
+        folder = next((f for f in ancestors(path) if f in owner), None)
+        if folder is None:
+            rows = rows if rows is not None else sorted(owner)  # near-linear: lists are sorted
+            folder = first_below(rows, path)
+        if folder is None:
             left.append(path)
         else:
-            members[name].append(path)
+            members[owner[folder]].append(path)
     return left
 
 
@@ -149,15 +151,11 @@ def _follow_renames(
     came_from: dict[str, list[tuple[str, str]]] = {}  # new -> (list, old) for each list
     waiting = set(unowned)
     for fl in filelists:
-        rows: set[str] | None = None  # built once, only when a folder row may own a rename
         for old, new in renames.get(fl.path, {}).items():
             if new not in waiting:
                 continue
             named = owner.get(old) == fl.path or fl.path in twice.get(old, ())
-            if not named:
-                rows = rows if rows is not None else set(listed.get(fl.path) or ())
-                named = _inside_any(old, rows)  # a row naming a folder above it
-            if named:
+            if named or any(owner.get(f) == fl.path for f in ancestors(old)):  # or a folder row
                 came_from.setdefault(new, []).append((fl.path, old))
     if not came_from:
         return unowned
@@ -318,26 +316,6 @@ def _circular(names: Sequence[str], listed: Mapping[str, Sequence[str] | None]) 
                 findings.append(_circular_finding(name, folder, other, inside))
             i += 1
     return findings
-
-
-def _inside_any(path: str, rows: set[str]) -> bool:
-    cut = path.rfind("/")
-    while cut > 0:
-        if path[:cut] in rows:
-            return True
-        cut = path.rfind("/", 0, cut)
-    return False
-
-
-def _in_sorted(sorted_paths: Sequence[str], path: str) -> bool:
-    i = bisect.bisect_left(sorted_paths, path)
-    return i < len(sorted_paths) and sorted_paths[i] == path
-
-
-def _has_below(sorted_rows: Sequence[str], folder: str) -> bool:
-    prefix = folder + "/"
-    i = bisect.bisect_left(sorted_rows, prefix)
-    return i < len(sorted_rows) and sorted_rows[i].startswith(prefix)
 
 
 def _named_twice(path: str, lists: Iterable[str]) -> Finding:

@@ -6,6 +6,7 @@ plain folder, in the user's cache folder, keyed by the dataset's path. One JSON 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,11 +29,10 @@ class RemovedRow:
 
 
 def log_file(root: Path) -> Path:
-    from bia_hooks.gitcmd import git, is_git_work_tree
+    from bia_hooks.gitcmd import git_common_dir, is_git_work_tree
 
     if is_git_work_tree(root):
-        out = git(root, "rev-parse", "--path-format=absolute", "--git-dir").stdout
-        return Path(out.decode("utf-8", "surrogateescape").strip()) / "bia-hooks" / LOG_NAME
+        return git_common_dir(root) / "bia-hooks" / LOG_NAME
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     key = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
     return Path(cache) / "bia-hooks" / key / LOG_NAME
@@ -66,9 +66,11 @@ def _append(file: Path, lines: str) -> None:
 
 
 def mark_restored(root: Path, row: RemovedRow) -> None:
-    """Record that ``row`` was put back: ``read`` no longer offers it."""
-    _append(log_file(root), json.dumps({"restored": row.path, "filelist": row.filelist,
-                                        "time": row.time}) + "\n")  # fmt: skip
+    """Record that ``row`` was put back: ``read`` no longer offers it. Called after the list was
+    written: a log that cannot be written then only leaves the row on offer, not an error."""
+    record = {"restored": row.path, "filelist": row.filelist, "time": row.time}
+    with contextlib.suppress(UsageError):
+        _append(log_file(root), json.dumps(record) + "\n")
 
 
 def read(root: Path) -> list[RemovedRow]:

@@ -12,11 +12,11 @@ from pathlib import Path
 from bia_hooks import moves, ownership, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
-from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
 from bia_hooks.rowlog import RemovedRow
 
-FILELIST_SUFFIXES = (".tsv", ".xlsx", ".json")
+FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
 
 # Reads one file list: its Table (None when the archive cannot read one) and its findings.
 Reader = Callable[[Config, str], tuple[Table | None, list[Finding]]]
@@ -45,6 +45,7 @@ class Session:
     read_findings: dict[str, list[Finding]] = field(default_factory=dict)
     renames: dict[str, dict[str, str]] = field(default_factory=dict)
     owners: ownership.Ownership = field(default_factory=ownership.Ownership)
+    _saved: list[RemovedRow] = field(default_factory=list)  # rows saved by earlier syncs
 
     def members(self, filelist: FileListConfig) -> list[str]:
         return self.owners.members.get(filelist.path, [])
@@ -91,7 +92,7 @@ class Session:
         stops the run here, before any list is written."""
         arriving = sync.rows_moving_in(self.config, self.owners.moves)
         untracked = moves.UntrackedTwins(self.config.root)
-        saved = rowlog.read(self.config.root)
+        saved = self._saved = rowlog.read(self.config.root)
         other_head = self._other_head()
         prepared = []
         for filelist in self.filelists:
@@ -123,14 +124,13 @@ class Session:
         return prepared
 
     def restored_rows(self, prepared: Sequence[tuple[sync.ListSync, object]]) -> list[RemovedRow]:
-        """The saved rows whose values the sync put back on their file's new row."""
-        used = {(o.config.path, p) for o, _ in prepared for p in o.arrived}
-        saved = rowlog.read(self.config.root)
+        """The saved rows (read by ``prepare``) whose values the sync put back on their file's
+        new row."""
+        arrived = {(o.config.path, p) for o, _ in prepared for p in o.arrived}
         return [
             row
-            for row in saved
-            for name, pairs in self.renames.items()
-            if row.filelist == name and (name, pairs.get(row.path)) in used
+            for row in self._saved
+            if (row.filelist, self.renames.get(row.filelist, {}).get(row.path)) in arrived
         ]
 
     def _other_head(self) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +11,7 @@ from bia_hooks import globs
 from bia_hooks.config import FileListConfig
 from bia_hooks.dataset import folder_rename
 from bia_hooks.filelist.columns import SOURCE_IMAGE, find_column, resolve, standard_name
+from bia_hooks.pathsets import has_below, inside
 
 
 @dataclass
@@ -51,7 +51,7 @@ def plan_sync(
     members_sorted = sorted(member_set) if stale else []
     plan = SyncPlan()
     for path in stale:
-        if _has_below(members_sorted, path) or _inside(path, member_set):
+        if has_below(members_sorted, path) or inside(path, member_set):
             continue
         new = renames.get(path)
         if new is not None and new in member_set and new not in listed_set:
@@ -60,7 +60,7 @@ def plan_sync(
         elif (
             (folder := folder_rename(path, renames)) is not None
             and folder not in listed_set
-            and (_has_below(members_sorted, folder))
+            and (has_below(members_sorted, folder))
         ):  # a listed folder renamed: its row follows, as a file's does
             plan.renamed[path] = folder
             listed_set.add(folder)
@@ -72,31 +72,11 @@ def plan_sync(
     # A one-object folder whose inside is listed row by row is covered too.
     covered_sorted = sorted(covered) if unlisted else []
     plan.added = sorted(
-        p for p in unlisted if not _covered(p, covered) and not _has_below(covered_sorted, p)
+        p
+        for p in unlisted
+        if not (p in covered or inside(p, covered)) and not has_below(covered_sorted, p)
     )
     return plan
-
-
-def _has_below(sorted_paths: Sequence[str], folder: str) -> bool:
-    """Is some path of ``sorted_paths`` inside ``folder``?"""
-    prefix = folder + "/"
-    i = bisect.bisect_left(sorted_paths, prefix)
-    return i < len(sorted_paths) and sorted_paths[i].startswith(prefix)
-
-
-def _ancestors(path: str) -> Iterable[str]:
-    cut = path.rfind("/")
-    while cut > 0:
-        yield path[:cut]
-        cut = path.rfind("/", 0, cut)
-
-
-def _inside(path: str, entries: set[str]) -> bool:
-    return any(folder in entries for folder in _ancestors(path))
-
-
-def _covered(path: str, listed: set[str]) -> bool:
-    return path in listed or any(folder in listed for folder in _ancestors(path))
 
 
 def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:

@@ -19,7 +19,7 @@ from bia_hooks.dataset import DatasetFile
 from bia_hooks.dataset import FileKind as FileKindT
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
-from bia_hooks.gitcmd import git, has_commit, is_git_work_tree
+from bia_hooks.gitcmd import git, git_common_dir, has_commit, is_git_work_tree
 
 __all__ = [
     "DatasetFile",
@@ -150,11 +150,6 @@ def list_dataset(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS, *, rev:
         return _list_folder(root, objects)
 
 
-def _git_dir(root: Path) -> Path:
-    out = git(root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout
-    return Path(out.decode("utf-8", "surrogateescape").strip())
-
-
 def _uses_annex(root: Path, git_dir: Path) -> bool:
     """Does this repository use git-annex, even in a clone without it (shallow CI clones)?"""
     if (git_dir / "annex").is_dir():
@@ -195,7 +190,7 @@ class _GitListing:
         self.rev = rev
         self.detail = detail
         self.findings: list[Finding] = []
-        self.git_dir = _git_dir(root)
+        self.git_dir = git_common_dir(root)
         self._local_keys: set[str] | None = None
         self.blobs: dict[str, bytes | None] = {}
 

@@ -17,6 +17,7 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import Editor
 from bia_hooks.namecheck import checked_paths, name_findings
 from bia_hooks.pathrule import all_folders
+from bia_hooks.pathsets import at_or_below
 from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
 
 
@@ -129,7 +130,7 @@ def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_g
             "prints the plan). Nothing was renamed."
         )
     dvc = [s for s in steps if s.how in ("dvc move", "dvc add")]
-    tracked_by_dvc = {old for old, _ in plan if any(_inside(old, s.old) for s in dvc)}
+    tracked_by_dvc = {old for old, _ in plan if any(at_or_below(old, s.old) for s in dvc)}
     if dvc and shutil.which("dvc") is None:
         commands = "; ".join(_command("dvc", "move", s.old, s.new) for s in dvc
                              if s.how == "dvc move")  # fmt: skip
@@ -139,7 +140,7 @@ def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_g
         )
     for old, new in plan:
         if not os.path.lexists(os.path.join(root, old)):
-            if old in tracked_by_dvc or any(_inside(old, s.out or "") for s in dvc):
+            if old in tracked_by_dvc or any(at_or_below(old, s.out or "") for s in dvc):
                 pull = _command("dvc", "pull", old)
                 raise UsageError(
                     f"'{old}' is tracked by DVC but not on disk; get it first ({pull}). "
@@ -164,10 +165,6 @@ def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_g
                 raise UsageError(
                     f"'{path}' already exists; rename '{step.old}' by hand. Nothing was renamed."
                 )
-
-
-def _inside(path: str, folder: str) -> bool:
-    return bool(folder) and (path == folder or path.startswith(folder + "/"))
 
 
 def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> None:

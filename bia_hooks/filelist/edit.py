@@ -275,14 +275,11 @@ class XlsxEditor(Editor):
             return ""
         if isinstance(value, bool):
             return "TRUE" if value else "FALSE"
-        if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-            return value.date().isoformat()
+        if isinstance(value, datetime.datetime):
+            midnight = value.time() == datetime.time()
+            return value.date().isoformat() if midnight else value.isoformat(sep=" ")
         if isinstance(value, (datetime.date, datetime.time)):
-            return (
-                value.isoformat(sep=" ")
-                if isinstance(value, datetime.datetime)
-                else (value.isoformat())
-            )
+            return value.isoformat()
         return str(value)
 
     def _snapshot(self, row: int) -> dict[str, Any]:
