@@ -19,6 +19,19 @@ def messages(tmp_path: Path, name: str, data: bytes, code: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('// list\n[{"path": "a.tif"}]', 'this file starts with \'// list\\n[{"path": "a\''),
+        ('{"files": []}', "this file starts with '{\"files\": []}'"),
+        ("  \n", "this file is empty"),
+    ],
+)
+def test_bia241_says_what_the_json_file_starts_with(tmp_path: Path, text: str, says: str) -> None:
+    [message] = messages(tmp_path, "list.json", text.encode(), "BIA241")
+    assert message == f"the archive needs a JSON array of file entries; {says}"
+
+
+@pytest.mark.parametrize(
     ("header", "says"),
     [
         (b"Files\t\tType\n", "column 2 has no header"),
