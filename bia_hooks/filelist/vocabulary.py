@@ -13,7 +13,6 @@ one.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 ANNOTATION_TYPES = (
@@ -100,12 +99,30 @@ _MEANING = _meanings()
 _KNOWN = {w for phrase in _MEANING for w in phrase} | _QUALIFIERS | _DOUBT
 
 
+def _slips(word: str) -> set[str]:
+    """The word and the words one deletion away: two words one slip apart (a letter missing, added,
+    changed or two letters swapped) share one of them."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _slip_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for known in _KNOWN:
+        if len(known) >= 7:
+            for slip in _slips(known):
+                index.setdefault(slip, set()).add(known)
+    return index
+
+
+_SLIPS = _slip_index()
+
+
 def _spelt(word: str) -> str:
-    """A long word one slip away from a word of the vocabulary, as that word ('semgentation')."""
-    if len(word) < 8 or word in _KNOWN:
+    """A long word one slip away from one word of the vocabulary, as that word ('semgentation')."""
+    if len(word) < 8 or word in _KNOWN:  # short words are too close to each other to guess
         return word
-    close = difflib.get_close_matches(word, _KNOWN, n=1, cutoff=0.85)
-    return close[0] if close else word
+    near = set().union(*(_SLIPS.get(slip, set()) for slip in _slips(word)))
+    return near.pop() if len(near) == 1 else word
 
 
 def _is_qualifier(word: str) -> bool:
