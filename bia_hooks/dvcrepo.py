@@ -103,7 +103,9 @@ def _dvc_file(root: Path, path: str, size: int | None, md5: str | None) -> Datas
 
 
 def _dvc_folder_unexpanded(out: dataset.DvcOut) -> Finding:
-    count = f" of {out.nfiles} files" if out.nfiles is not None else ""
+    count = ""
+    if out.nfiles is not None:
+        count = f" of {out.nfiles:,} file" + ("s" if out.nfiles != 1 else "")
     return Finding(
         "BIA401",
         out.path,

@@ -56,12 +56,12 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
         return None, [Finding("BIA240", path, f"the file is not readable text: {e}")]
     start = len(text) - len(text.lstrip())
     if not text[start:].startswith("["):
-        what = "empty" if start == len(text) else f"starts with {text[start : start + 20]!r}"
+        what = "is empty" if start == len(text) else f"starts with {text[start : start + 20]!r}"
         return None, [
             Finding(
                 "BIA241",
                 path,
-                f"the archive needs a JSON array of file entries; this file is {what}",
+                f"the archive needs a JSON array of file entries; this file {what}",
                 fix='write [{"path": "a.tif", "attributes": [{"name": "N", "value": "V"}]}, ...]',
             )
         ]

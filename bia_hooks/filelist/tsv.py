@@ -221,7 +221,8 @@ def table_from_lines(
             Finding(
                 "BIA212",
                 path,
-                f"{len(blank)} blank line(s) are skipped by the archive (line {shown})",
+                f"{len(blank)} blank line(s) are skipped by the archive "
+                f"({'lines' if len(blank) > 1 else 'line'} {shown})",
                 line=blank[0],
                 fix="delete the blank lines",
             )
@@ -327,7 +328,8 @@ def _header_findings(
     blank = [j for j, h in enumerate(header) if is_blank(h)]
     if blank:
         trailing = blank[-1] == len(header) - 1 and fmt == "tsv"
-        names = ", ".join(str(j + 1) for j in blank)
+        names = ", ".join(column_letters(j) if fmt == "xlsx" else str(j + 1) for j in blank)
+        which = f"columns {names} have" if len(blank) > 1 else f"column {names} has"
         findings.append(
             Finding(
                 "BIA209",
@@ -337,7 +339,7 @@ def _header_findings(
                     if trailing
                     else ""
                 )
-                + f"column {names} has no header, and the archive refuses the list",
+                + f"{which} no header, and the archive refuses the list",
                 **locate(ref(0), blank[0]),
                 fix="remove the trailing tab(s) from the header line"
                 if trailing and len(blank) == 1

@@ -241,10 +241,16 @@ def _annotation_type_problem(value: str) -> tuple[str, str, str]:
     if not value.strip():
         return "BIA303", "the annotation type is empty", f"fill in {_WHAT[ANNOTATION_TYPE]}"
     wrong, fixed = vocabulary.correction(value)
-    shown = ", ".join(f"'{w}'" for w in wrong)
     fix = f"write '{fixed}'" if fixed is not None else "use " + _WHAT[ANNOTATION_TYPE]
-    verb = "is" if len(wrong) == 1 else "are"
-    return "BIA304", f"{shown} {verb} not in the archive's list of annotation types", fix
+    named = [w for w in wrong if w]
+    message = ""
+    if named:
+        verb = "is" if len(named) == 1 else "are"
+        shown = ", ".join(f"'{w}'" for w in named)
+        message = f"{shown} {verb} not in the archive's list of annotation types"
+    if len(named) < len(wrong):  # 'tracks,' or 'tracks,,masks': the archive reads an empty type
+        message += ("; " if message else "") + "a stray comma leaves an empty annotation type"
+    return "BIA304", message, fix
 
 
 def _extra_findings(violations: Sequence[Violation], table: Table,
