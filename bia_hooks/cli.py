@@ -28,6 +28,7 @@ SUBCOMMANDS = {
     "summary": "summary",
     "restore": "restore",
     "init": "init",
+    "explain": "explain",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -41,6 +42,7 @@ HELP = {
     "summary": "print a JSON report (check --report) as a Markdown summary",
     "restore": "put back the values of a row the sync removed (on the file's new row)",
     "init": "start a dataset: configuration, hooks and first file lists, guessed from its files",
+    "explain": "what a finding code means, why the archive cares, and how to fix it",
 }
 
 
