@@ -19,12 +19,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bia_hooks.config import FileListConfig, SourceImageRule
+from bia_hooks.config import CONFIG_NAMES, FileListConfig, SourceImageRule
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, SOURCE_IMAGE
 from bia_hooks.filelist.vocabulary import named_by
 from bia_hooks.syncplan import new_row_values
 
-CONFIG = ".bia-hooks.yaml"
+CONFIG = CONFIG_NAMES[0]  # .bia-hooks.yaml
 PRE_COMMIT = ".pre-commit-config.yaml"
 GITIGNORE = ".gitignore"
 GITATTRIBUTES = ".gitattributes"
@@ -130,16 +130,15 @@ class InitPlan:
 
 def plan_init(survey: Survey) -> InitPlan:
     plan = InitPlan()
-    config_there = next(
-        (n for n in (CONFIG, ".bia-hooks.yml") if survey.existing.get(n) is not None), None
-    )
+    config_there = next((n for n in CONFIG_NAMES if survey.existing.get(n) is not None), None)
     if not survey.lists:  # nothing to keep: guess one list per annotation folder
         plan.sections, plan.ignore = guess_sections(survey)
-    plan.lists = list(survey.lists) or [s.path for s in plan.sections]
     text = render_config(plan.sections, plan.ignore, survey.lists if not survey.configured else ())
     if config_there is None:
+        plan.lists = list(survey.lists) or [s.path for s in plan.sections]
         plan.files.append(FilePlan(CONFIG, "the configuration", content=text))
-    else:
+    else:  # the guessed lists are only suggested: the configuration is the user's
+        plan.lists = list(survey.lists)
         block = _filelists_block(plan.sections) if not survey.lists else ()
         plan.files.append(
             FilePlan(config_there, "the configuration", to_add=block,

@@ -252,6 +252,35 @@ def test_files_there_are_never_edited_the_lines_to_add_are_printed(repo: Path) -
     assert "1. add the lines above to .pre-commit-config.yaml" in out
 
 
+def test_file_lists_stay_in_git_when_git_annex_would_take_every_file(repo: Path) -> None:
+    subprocess.run(["git", "annex", "init", "-q", "test"], cwd=repo, check=True,
+                   capture_output=True)  # fmt: skip
+    (repo / ".gitattributes").write_text("* annex.largefiles=anything\n")
+    write(repo, "masks/a.tif")
+    git(repo, "add", "-A")
+    result = run_cli("init", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / ".gitattributes").read_text() == "* annex.largefiles=anything\n"
+    assert ".gitattributes: already there; to add at its end:\n" in result.stdout
+    assert "      masks_filelist.tsv annex.largefiles=nothing\n" in result.stdout
+    assert "add the lines above to .gitattributes" in result.stdout
+    assert git(repo, "show", ":masks_filelist.tsv").startswith("Files\t")  # not an annex pointer
+
+
+def test_a_configuration_without_lists_gets_the_guessed_lists_printed(repo: Path) -> None:
+    (repo / ".bia-hooks.yaml").write_text("version: 1\n")
+    write(repo, "masks/a.tif")
+    git(repo, "add", "-A")
+    result = run_cli("init", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / ".bia-hooks.yaml").read_text() == "version: 1\n"
+    assert not (repo / "masks_filelist.tsv").exists()
+    out = result.stdout
+    assert ".bia-hooks.yaml: already there; to add the file lists guessed" in out
+    assert "        - path: masks_filelist.tsv" in out
+    assert "add the lines above to .bia-hooks.yaml, then run 'bia-hooks sync'" in out
+
+
 def test_a_plain_folder_gets_no_git_words(tmp_path: Path) -> None:
     write(tmp_path, "annotations/masks/a.tif", "annotations/points/p.csv")
     result = run_cli("init", cwd=tmp_path)

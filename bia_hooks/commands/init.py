@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bia_hooks import scaffold, sync, tree
 from bia_hooks.atomic import write_atomic
-from bia_hooks.config import Config, find_root, load_config
+from bia_hooks.config import CONFIG_NAMES, Config, find_root, load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.gitcmd import git, git_common_dir, git_toplevel, is_git_work_tree
 from bia_hooks.scaffold import InitPlan, Survey
@@ -80,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
             done.lists.append(outcome)
     if in_git and done.written:
         literal = [f":(literal){name}" for name in done.written]
-        git(root, "add", "--", *literal)
+        # What init writes is small text that must stay in git, whatever .gitattributes tells
+        # git-annex to take (`* annex.largefiles=anything` would annex the file lists).
+        git(root, "-c", "annex.largefiles=nothing", "add", "--", *literal)
     _report(root, survey, plan, done)
     return 0
 
@@ -100,7 +102,7 @@ def _survey(
     repo, rev = args.hooks_repo, args.hooks_rev
     if in_git and rev is None:
         repo, rev = installed_source(repo)
-    names = [scaffold.CONFIG, ".bia-hooks.yml", scaffold.GITIGNORE, scaffold.GITATTRIBUTES]
+    names = [*CONFIG_NAMES, scaffold.GITIGNORE, scaffold.GITATTRIBUTES]
     names.append("../" * (subfolder.count("/") + 1 if subfolder else 0) + scaffold.PRE_COMMIT)
     return Survey(
         data=data,
@@ -280,8 +282,11 @@ def _what(item: scaffold.FilePlan, plan: InitPlan) -> str:
 def next_steps(survey: Survey, plan: InitPlan, done: Done) -> list[str]:
     steps = []
     hooks = next((f for f in plan.files if f.name.endswith(scaffold.PRE_COMMIT)), None)
-    if hooks is not None and hooks.to_add:
-        steps.append(f"add the lines above to {hooks.name}")
+    steps += [
+        f"add the lines above to {f.name}"
+        for f in plan.files
+        if f.to_add and f.name != scaffold.CONFIG
+    ]
     if plan.unpinned:
         steps.append(
             "pre-commit autoupdate   # pins the newest bia-hooks in .pre-commit-config.yaml "
@@ -289,10 +294,16 @@ def next_steps(survey: Survey, plan: InitPlan, done: Done) -> list[str]:
         )
     if hooks is not None:
         steps.append("pre-commit install      # the hooks then run at every git commit")
-    if not plan.lists:
+    config = next(f for f in plan.files if f.name in CONFIG_NAMES)
+    if config.to_add:
         steps.append(
-            "add your annotation files, then name a file list per annotation section under "
-            "'filelists:' in .bia-hooks.yaml (an example is there) and run 'bia-hooks sync'"
+            f"add the lines above to {config.name}, then run 'bia-hooks sync': it creates the "
+            "file lists"
+        )
+    elif not plan.lists:
+        steps.append(
+            "add your annotation files; then 'bia-hooks init' again prints the file lists to add "
+            "to .bia-hooks.yaml (or name them under 'filelists:' yourself: an example is there)"
         )
     if done.lists:
         steps += _fill_in(done)
