@@ -487,3 +487,24 @@ def test_a_plain_folder_is_ready_after_init(tmp_path: Path) -> None:
     assert run_cli("init", cwd=tmp_path).returncode == 0
     check = run_cli("check", cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_disk_that_refuses_the_write_is_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    from bia_hooks import cli
+    from bia_hooks.commands import init
+
+    def full(path: Path, data: bytes | str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(init, "write_atomic", full)
+    write(tmp_path, "masks/a.tif")
+    assert cli.main(["init", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"bia-hooks init: {tmp_path / '.bia-hooks.yaml'}: cannot write it: No space left on "
+        "device\n"
+    )

@@ -8,9 +8,11 @@ are built by the sync (``session``), as ``bia-hooks sync`` would build them.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,12 +72,12 @@ def run(args: argparse.Namespace) -> int:
     prepared = _first_lists(written_config or config)  # every list ready before any write
     done = Done()
     for item in plan.files:
-        if item.content is not None and _write_new(root / item.name, item.content.encode()):
+        if item.content is not None and _write_new(root / item.name, item.content.encode(), done):
             done.written.append(item.name)
     for outcome, editor in prepared:
         file = root / outcome.config.path
         if not (file.exists() or file.is_symlink()):
-            editor.save(file)
+            _saving(file, done, functools.partial(editor.save, file))
             done.written.append(outcome.config.path)
             done.lists.append(outcome)
     if in_git and done.written:
@@ -187,12 +189,20 @@ def _first_lists(config: Config) -> list[tuple[sync.ListSync, sync.Editor]]:
     ]
 
 
-def _write_new(file: Path, content: bytes) -> bool:
+def _write_new(file: Path, content: bytes, done: Done) -> bool:
     """Write a file that is not there; one that appeared meanwhile is left as it is."""
     if file.exists() or file.is_symlink():
         return False
-    write_atomic(file, content)
+    _saving(file, done, lambda: write_atomic(file, content))
     return True
+
+
+def _saving(file: Path, done: Done, save: Callable[[], None]) -> None:
+    try:
+        save()
+    except OSError as e:
+        written = f" (written before it: {', '.join(done.written)})" if done.written else ""
+        raise UsageError(f"{file}: cannot write it: {e.strerror or e}{written}") from None
 
 
 def installed_source(default_repo: str) -> tuple[str, str | None]:
