@@ -4,6 +4,7 @@ a git-annex repository."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -508,3 +509,14 @@ def test_a_disk_that_refuses_the_write_is_one_message(
         f"bia-hooks init: {tmp_path / '.bia-hooks.yaml'}: cannot write it: No space left on "
         "device\n"
     )
+
+
+def test_a_folder_name_that_is_not_utf8_stops_init_before_it_writes(repo: Path) -> None:
+    folder = repo / os.fsdecode(b"m\xe9")
+    folder.mkdir()
+    (folder / "a.tif").write_text("pixels\n")
+    git(repo, "add", "-A")
+    result = run_cli("init", cwd=repo)
+    assert result.returncode == 2
+    assert "a folder name is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in repo.iterdir()) == [".git", os.fsdecode(b"m\xe9")]

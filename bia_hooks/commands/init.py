@@ -163,9 +163,16 @@ def _config_to_write(root: Path, plan: InitPlan) -> Config | None:
     text = next((f.content for f in plan.files if f.name == scaffold.CONFIG and f.content), None)
     if text is None:
         return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a folder name that is not UTF-8 (bytes git keeps as they are)
+        raise UsageError(
+            "a folder name is not UTF-8 text, which a configuration cannot name: rename it "
+            "first (bia-hooks check-names shows it; bia-hooks fix-names --apply renames it)"
+        ) from None
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / scaffold.CONFIG
-        file.write_text(text, encoding="utf-8")
+        file.write_bytes(data)
         return load_config(root, file)
 
 
