@@ -27,6 +27,8 @@ SUBCOMMANDS = {
     "export": "export",
     "summary": "summary",
     "restore": "restore",
+    "init": "init",
+    "explain": "explain",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -39,6 +41,8 @@ HELP = {
     "export": "convert a file list to TSV, XLSX or JSON, exactly as the archive reads it",
     "summary": "print a JSON report (check --report) as a Markdown summary",
     "restore": "put back the values of a row the sync removed (on the file's new row)",
+    "init": "start a dataset: configuration, hooks and first file lists, guessed from its files",
+    "explain": "what a finding code means, why the archive cares, and how to fix it",
 }
 
 

@@ -21,12 +21,17 @@ FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archiv
 # Reads one file list: its Table (None when the archive cannot read one) and its findings.
 Reader = Callable[[Config, str], tuple[Table | None, list[Finding]]]
 
-NO_FILELIST_HELP = (
-    "start one: write its header line, e.g. "
-    "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv, "
-    "then run 'bia-hooks sync' to fill in a row per file "
-    "(or name it under 'filelists:' in .bia-hooks.yaml)"
-)
+
+def no_filelist_help(in_git: bool) -> str:
+    """How to start a file list: init guesses them; by hand, a header line the sync fills in
+    (in git, once the list is added: the sync sees only the files git tracks)."""
+    header = "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv"
+    then = " && git add annotations/filelist.tsv" if in_git else ""
+    return (
+        "run 'bia-hooks init' (it writes a configuration and the first file lists, or prints "
+        f"what to add to yours); or start one by hand: {header}{then}, then run 'bia-hooks "
+        "sync' to fill in a row per file (or name it under 'filelists:' in .bia-hooks.yaml)"
+    )
 
 
 @dataclass
@@ -61,8 +66,8 @@ class Session:
     def coverage_findings(self) -> list[Finding]:
         """Files nobody lists, or that two lists name, at the configured levels."""
         findings = list(self.owners.findings)
-        if not self.filelists:
-            fix = NO_FILELIST_HELP
+        if not self.filelists and self.data:  # no file yet, nothing to list: not a mistake
+            fix = no_filelist_help(self.in_git)
             if not self.in_git and self.config.file is None:
                 fix += (
                     f"; this looked for the dataset in {self.config.root}: run it from the "

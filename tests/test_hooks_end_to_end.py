@@ -96,3 +96,38 @@ def test_the_names_hook_receives_symlinks() -> None:
     # `types_or`: a symlink passes only with `types` emptied.
     assert set(hook["types_or"]) == {"file", "symlink"}
     assert hook["types"] == []
+
+
+def test_the_fix_names_hook_runs_only_when_asked(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Someone with only pre-commit (no bia-hooks command) renames through the manual hook."""
+    use_hooks(repo, hook_repo, "bia-check-names", "bia-fix-names")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    write(repo, "masks/a#1.tif")
+    (repo / "filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\nmasks/a#1.tif\tsegmentation_mask\tS-BIAD1/a.tif\n"
+    )
+    git(repo, "add", "-A")
+    refused = commit(repo, pre_commit_home)
+    assert refused.returncode != 0
+    assert "masks/a#1.tif: error BIA101" in refused.stdout + refused.stderr
+    assert (repo / "masks/a#1.tif").exists()  # the fixer does not run at commit
+    fixed = pre_commit(repo, pre_commit_home, "run", "bia-fix-names", "--hook-stage", "manual")
+    out = fixed.stdout + fixed.stderr
+    assert fixed.returncode == 1, out  # a fixer: files changed, review them
+    assert "1 file(s) renamed; the renames are staged." in out
+    assert not (repo / "masks/a#1.tif").exists() and (repo / "masks/a-1.tif").exists()
+    assert (repo / "filelist.tsv").read_text().splitlines()[1] == (
+        "masks/a-1.tif\tsegmentation_mask\tS-BIAD1/a.tif"
+    )
+    git(repo, "add", "filelist.tsv")
+    done = commit(repo, pre_commit_home)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_fix_names_hook_is_manual() -> None:
+    (hook,) = [h for h in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+               if h["id"] == "bia-fix-names"]  # fmt: skip
+    assert hook["stages"] == ["manual"]
+    assert hook["entry"] == "bia-hooks fix-names --apply"

@@ -220,6 +220,12 @@ def meant(text: str) -> str | None:
     return types[0] if types is not None and len(types) == 1 else None
 
 
+def named_by(text: str) -> str | None:
+    """The controlled value a name means word for word ('masks', 'points'), never a near
+    spelling: what ``init`` may write into a configuration ('annotations' means no type)."""
+    return _SYNONYMS.get(_key(text))
+
+
 def correction(cell: str) -> tuple[list[str], str | None]:
     """The parts of a cell that are not controlled values, and the cell as it should read.
 
