@@ -222,8 +222,10 @@ def meant(text: str) -> str | None:
 
 def named_by(text: str) -> str | None:
     """The controlled value a name means word for word ('masks', 'points'), never a near
-    spelling: what ``init`` may write into a configuration ('annotations' means no type)."""
-    return _SYNONYMS.get(_key(text))
+    spelling: what ``init`` may write into a configuration ('annotations' means no type). A
+    folder named 'labels' is class labels here: init asks a person when it holds images."""
+    words = _words(text)
+    return "class_labels" if words == ("label",) else _MEANING.get(words)
 
 
 def correction(cell: str) -> tuple[list[str], str | None]:
