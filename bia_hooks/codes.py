@@ -135,6 +135,7 @@ CODES: dict[str, Code] = {
         Code("BIA426", _E, _G, "new file that two file lists could take: the sync adds it to none"),
         Code("BIA424", _E, _G, "configured file list does not exist"),
         Code("BIA425", _E, _G, "dataset without a file list"),
+        Code("BIA427", _W, _R, "DVC folder manifest names a path outside its folder: left out"),
         Code("BIA428", _E, _R, "file list leads outside the dataset (a link): not read"),
     ]
 }

@@ -1,5 +1,5 @@
 """Every path the repository names stays in the dataset (issue 9): configured paths, file lists,
-the saved rows' lists.
+DVC md5s and manifests, the saved rows' lists.
 
 Real git, git-annex and DVC repositories doctored by hand, the CLI run as a user runs it, and what
 is on disk afterwards, inside the dataset and outside it.
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bia_hooks import confine
-from tests.conftest import git, run_cli, write
+from bia_hooks import confine, dataset
+from tests.conftest import dvc, git, run_cli, write
 
 HEADER = "Files\tAnnotation type\tSource image\n"
 
@@ -224,6 +224,97 @@ def test_hostile_configured_paths_refused_or_kept_inside(path: str) -> None:
         assert status in (1, 2)
         assert list(outside.iterdir()) == []
         assert {p.name for p in Path(top).iterdir()} == {"dataset", "outside"}
+
+
+# --- 2. DVC md5s and manifests ---------------------------------------------------------------
+
+
+@pytest.fixture
+def dvc_data(repo: Path) -> Path:
+    """A DVC-tracked folder of two files, committed, with its manifest in the cache."""
+    dvc(repo, "init", "-q")
+    write(repo, "data/a.tif", content="pixels of a\n")
+    write(repo, "data/b.tif", content="pixels of b\n")
+    (repo / "filelist.tsv").write_text(HEADER + "data/a.tif\tother\tS\ndata/b.tif\tother\tS\n")
+    dvc(repo, "add", "-q", "data")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "dvc")
+    return repo
+
+
+def _set_md5(repo: Path, md5: str) -> None:
+    text = (repo / "data.dvc").read_text()
+    old = next(line.split(":", 1)[1].strip() for line in text.splitlines() if "md5:" in line)
+    (repo / "data.dvc").write_text(text.replace(old, md5))
+    git(repo, "add", "data.dvc")
+
+
+@pytest.mark.parametrize("md5", ["ab{forged}", "../../../../../../..{forged}", "ab/../x.dir"])
+def test_a_forged_dvc_md5_reads_no_file_as_a_manifest(
+    dvc_data: Path, tmp_path: Path, md5: str
+) -> None:
+    """An md5 `ab/<absolute path>` made any file be read as the folder's manifest, and its '../'
+    relpaths became rows."""
+    forged = tmp_path / "forged.dir"
+    forged.write_text(json.dumps([{"md5": "0" * 32, "relpath": "../../escaped.tif"}]))
+    _set_md5(dvc_data, md5.format(forged=forged))
+    before = (dvc_data / "filelist.tsv").read_bytes()
+    checked = run_cli("check", "--format", "json", cwd=dvc_data)
+    report = json.loads(checked.stdout)
+    assert "escaped" not in checked.stdout
+    bad = [f for f in report["findings"] if f["code"] == "BIA402"]
+    assert bad and bad[0]["path"] == "data.dvc" and "not one" in bad[0]["message"]
+    synced = run_cli("sync", cwd=dvc_data)
+    assert "Traceback" not in synced.stderr and "escaped" not in synced.stdout
+    assert b"escaped" not in (dvc_data / "filelist.tsv").read_bytes()
+    assert (dvc_data / "filelist.tsv").read_bytes() == before  # the folder's files, on disk
+
+
+def test_manifest_paths_out_of_the_folder_are_left_out_with_a_finding(dvc_data: Path) -> None:
+    """A manifest in the cache doctored by hand: its plain entries still list the folder, the
+    others are named once and never become rows."""
+    [md5] = [
+        line.split(":", 1)[1].strip()
+        for line in (dvc_data / "data.dvc").read_text().splitlines()
+        if "md5:" in line
+    ]
+    manifest = dvc_data / ".dvc/cache/files/md5" / md5[:2] / md5[2:]
+    entries = json.loads(manifest.read_text())
+    entries += [{"md5": "1" * 32, "relpath": r} for r in ("../../escaped.tif", "/etc/passwd",
+                                                          "x/../../up.tif", "")]  # fmt: skip
+    manifest.chmod(0o644)
+    manifest.write_text(json.dumps(entries))
+    result = run_cli("sync", "--format", "json", cwd=dvc_data)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    found = [f for f in report["findings"] if f["code"] == "BIA427"]
+    assert len(found) == 1 and found[0]["path"] == "data.dvc", result.stdout
+    assert "4 path(s) that are not inside the folder" in found[0]["message"]
+    assert "dvc fetch" in found[0]["fix"]
+    listed = (dvc_data / "filelist.tsv").read_text()
+    assert listed == HEADER + "data/a.tif\tother\tS\ndata/b.tif\tother\tS\n"
+
+
+@pytest.mark.parametrize(
+    ("md5", "ok"),
+    [
+        ("d41d8cd98f00b204e9800998ecf8427e", True),
+        ("d41d8cd98f00b204e9800998ecf8427e.dir", True),
+        ("D41D8CD98F00B204E9800998ECF8427E.dir", True),
+        ("ab/../../x.dir", False),
+        ("ab/tmp/x.dir", False),
+        ("d41d8cd98f00b204e9800998ecf8427e.dir/../x", False),
+        ("d41d8cd98f00b204e9800998ecf8427", False),
+    ],
+)
+def test_only_a_real_md5_names_a_cache_file(md5: str, ok: bool, tmp_path: Path) -> None:
+    from bia_hooks.dvcrepo import manifest_files
+
+    outs, findings = dataset.dvc_outs("data.dvc", {"outs": [{"path": "data", "md5": md5}]})
+    assert (len(outs), len(findings)) == ((1, 0) if ok else (0, 1))
+    paths = manifest_files(tmp_path, md5)
+    assert all(p.is_relative_to(tmp_path) and ".." not in p.parts for p in paths)
+    assert bool(paths) == (ok and md5.endswith(".dir"))
 
 
 # --- the one place, directly -------------------------------------------------------------------
