@@ -1,17 +1,42 @@
-"""Atomic writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic writes: a reader sees the old file or the new one, never half of one.
+
+The new content is written to a temporary file next to the target, then renamed over it. A write
+killed before the rename leaves that temporary file behind: ``is_leftover`` knows its name, so
+that it is never taken for a file of the dataset.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+# mkstemp's name: the prefix, 8 characters of [a-z0-9_], the suffix: ".filelist.tsv.k2x_9abc.tmp".
+_LEFTOVER = re.compile(
+    r"(?P<folder>(?:.*/)?)\.(?P<name>[^/]+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX), re.DOTALL
+)
+
+
+def is_leftover(path: str) -> bool:
+    """Is ``path`` (from the dataset root) the temporary file of an interrupted ``write_atomic``?"""
+    return path.endswith(TEMP_SUFFIX) and _LEFTOVER.fullmatch(path) is not None
+
+
+def leftover_of(path: str) -> str | None:
+    """The file an interrupted write was replacing (``a/.list.tsv.k2x_9abc.tmp`` -> ``a/list.tsv``),
+    or None when ``path`` is no leftover."""
+    found = _LEFTOVER.fullmatch(path)
+    return found["folder"] + found["name"] if found else None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The name _LEFTOVER recognises: ".NAME." + 8 random characters + TEMP_SUFFIX.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)

@@ -67,6 +67,7 @@ CODES: dict[str, Code] = {
         Code("BIA109", _W, _R, "name ends in a dot"),
         Code("BIA110", _W, _R, "junk file that should not be deposited"),
         Code("BIA111", _W, _R, "empty, '.' or '..' path component"),
+        Code("BIA112", _W, _R, "temporary file left over from an interrupted write"),
         # --- file list format (domain.md §2): what the archive reads ---
         Code("BIA201", _E, _S, "file list extension the archive refuses"),
         Code("BIA202", _E, _S, "file list name breaks the archive's path rule"),
@@ -135,5 +136,7 @@ CODES: dict[str, Code] = {
         Code("BIA426", _E, _G, "new file that two file lists could take: the sync adds it to none"),
         Code("BIA424", _E, _G, "configured file list does not exist"),
         Code("BIA425", _E, _G, "dataset without a file list"),
+        Code("BIA427", _W, _R, "DVC folder manifest names a path outside its folder: left out"),
+        Code("BIA428", _E, _R, "file list leads outside the dataset (a link): not read"),
     ]
 }

@@ -105,6 +105,7 @@ def load_config(root: Path, file: Path | None = None) -> Config:
     if isinstance(severity, dict):  # YAML 1.1 reads an unquoted `off` as false
         data["severity"] = {k: "off" if v is False else v for k, v in severity.items()}
     _validate(data, file)
+    _check_paths(data, root, file)
     return _build(data, root, file)
 
 
@@ -149,6 +150,19 @@ def _validate(data: dict[str, Any], file: Path) -> None:
                     f"{file}: filelists[{i}].source_image.pattern: "
                     f"not a valid regular expression: {e}"
                 ) from None
+
+
+def _check_paths(data: dict[str, Any], root: Path, file: Path) -> None:
+    """Every path the configuration names is read or written: each must stay in the dataset."""
+    from bia_hooks.confine import inside_dataset
+
+    for i, fl in enumerate(data.get("filelists", [])):
+        images = fl.get("image_dataset") or {}
+        named = [("path", fl["path"]), ("extra_schema", fl.get("extra_schema")),
+                 ("image_dataset.filelist", images.get("filelist"))]  # fmt: skip
+        for key, path in named:
+            if path is not None:
+                inside_dataset(root, path, f"{file}: filelists[{i}].{key}")
 
 
 def _explain(error: Any) -> str:

@@ -123,6 +123,11 @@ def annex_key_size(key: str) -> int | None:
 # --- DVC --------------------------------------------------------------------------------------
 
 
+# A DVC md5: it names a file of the cache, so nothing else may pass for one (``ab/../../x.dir``
+# would make any file be read as a folder's manifest).
+DVC_MD5 = re.compile(r"[0-9a-fA-F]{32}(?:\.dir)?")
+
+
 @dataclass(frozen=True)
 class DvcOut:
     """One output a ``.dvc`` file (or ``dvc.lock``) tracks; ``path`` from the dataset root."""
@@ -175,6 +180,10 @@ def dvc_outs(source: str, data: Any) -> tuple[list[DvcOut], list[Finding]]:
         full = _join(folder, path.replace("\\", "/"))
         if full is None:
             findings.append(bad_dvc(source, f"the output path {path!r} leaves the dataset"))
+            continue
+        if out.get("md5") is not None and not DVC_MD5.fullmatch(str(out["md5"])):
+            why = f"the md5 of {path!r} is not one: {out['md5']!r} (DVC writes 32 hexadecimal "
+            findings.append(bad_dvc(source, why + "digits, then .dir for a folder)"))
             continue
         md5 = out.get("md5") or out.get("etag") or out.get("checksum")
         outs.append(DvcOut(full, source, str(md5) if md5 else None, _int_or_none(out.get("size")),

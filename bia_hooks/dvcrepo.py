@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from bia_hooks import dataset, globs
+from bia_hooks import confine, dataset, globs
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.findings import Finding
 
@@ -51,14 +52,26 @@ def cache_folder(dvc: Path) -> Path:
 
 
 def manifest_files(cache: Path, md5: str) -> list[Path]:
-    """Where the manifest of a folder with hash ``md5`` (``....dir``) may be: DVC 3, then DVC 2."""
-    if len(md5) < 3:
+    """Where the manifest of a folder with hash ``md5`` (``....dir``) may be: DVC 3, then DVC 2.
+    Only a real hash makes a path: any other text would name a file elsewhere."""
+    if not (dataset.DVC_MD5.fullmatch(md5) and md5.endswith(".dir")):
         return []
     return [cache / "files" / "md5" / md5[:2] / md5[2:], cache / md5[:2] / md5[2:]]
 
 
-def read_manifest(cache: Path | None, md5: str) -> list[tuple[str, str | None, int | None]] | None:
-    """The files of a DVC-tracked folder, from the local cache; None when the cache lacks it."""
+class Manifest(NamedTuple):
+    """The files of a DVC-tracked folder, as its ``.dir`` manifest in the cache lists them."""
+
+    files: list[tuple[str, str | None, int | None]]  # (relpath, md5, size)
+    refused: list[str]  # relpaths that are not plain paths inside the folder: left out
+
+
+def read_manifest(cache: Path | None, md5: str) -> Manifest | None:
+    """The files of a DVC-tracked folder, from the local cache; None when the cache lacks it.
+
+    DVC writes plain relative paths; one that is absolute or climbs out (``../x``) is not a file
+    of the folder, whatever wrote it, and is left out (``Manifest.refused``).
+    """
     if cache is None:
         return None
     for candidate in manifest_files(cache, md5):
@@ -68,7 +81,11 @@ def read_manifest(cache: Path | None, md5: str) -> list[tuple[str, str | None, i
             continue
         parsed = dataset.parse_manifest(text)
         if parsed is not None:
-            return parsed
+            refused = confine.not_plain([rel for rel, _, _ in parsed])
+            if refused:
+                out = set(refused)
+                parsed = [f for f in parsed if f[0] not in out]
+            return Manifest(parsed, refused)
     return None
 
 
@@ -115,6 +132,19 @@ def _dvc_folder_unexpanded(out: dataset.DvcOut) -> Finding:
     )
 
 
+def _manifest_outside(out: dataset.DvcOut, refused: list[str]) -> Finding:
+    shown = ", ".join(repr(r) for r in refused[:3]) + (" ..." if len(refused) > 3 else "")
+    return Finding(
+        "BIA427",
+        out.source,
+        f"the DVC cache's manifest of the folder {out.path} (md5 {out.md5}) names "
+        f"{len(refused)} path(s) that are not inside the folder: {shown}; they are left out. "
+        "DVC does not write such paths: the cache file is damaged or was put there by hand",
+        fix=f"delete that manifest from the cache and run `dvc fetch`, or `dvc add {out.path}` "
+        "again where the folder's files are",
+    )
+
+
 def merge_dvc(root: Path, files: list[DatasetFile], sources: list[tuple[str, bytes | None]],
                objects: tuple[str, ...], findings: list[Finding], on_disk: bool,
                ) -> list[DatasetFile]:  # fmt: skip
@@ -139,7 +169,9 @@ def merge_dvc(root: Path, files: list[DatasetFile], sources: list[tuple[str, byt
             manifest = read_manifest(cache, out.md5)
             if manifest is not None:
                 tracked.extend(_dvc_file(root, f"{out.path}/{rel}", size, md5)
-                               for rel, md5, size in manifest)  # fmt: skip
+                               for rel, md5, size in manifest.files)  # fmt: skip
+                if manifest.refused:
+                    findings.append(_manifest_outside(out, manifest.refused))
             elif on_disk and here.is_dir():  # a plain folder: what is there is the truth
                 inside = out.path + "/"
                 tracked.extend(DatasetFile(f.path, "dvc-file", f.size, None, True)
@@ -160,9 +192,9 @@ def outs_on_disk(root: Path, paths: Iterable[str]) -> list[dataset.DvcOut]:
     outs: list[dataset.DvcOut] = []
     for path in paths:
         if path.endswith(DVC_SOURCES) and dataset.is_machinery(path):
-            try:
-                content: bytes | None = (root / path).read_bytes()
-            except OSError:
-                content = None
+            content: bytes | None = None
+            if confine.leads_outside(root, path) is None:  # a link elsewhere tracks nothing here
+                with contextlib.suppress(OSError):
+                    content = (root / path).read_bytes()
             outs.extend(read_dvc_outs(path, content)[0])
     return outs

@@ -126,7 +126,7 @@ def _dvc_renames(root: Path, old: list[tuple[str, str]], new: list[tuple[str, st
         if before[o].is_dir and md5 is not None:
             manifest = dvcrepo.read_manifest(cache, md5)
             if manifest is not None:
-                renames.update(dataset.expand_dir_renames(o, n, manifest))
+                renames.update(dataset.expand_dir_renames(o, n, manifest.files))
     return renames
 
 
@@ -139,8 +139,8 @@ def _inside_dir_renames(
     new = dvcrepo.read_manifest(cache, after.md5) if after.md5 else None
     if old is None or new is None:
         return {}
-    old_files = {f"{folder}/{rel}": md5 for rel, md5, _ in old}
-    new_files = {f"{folder}/{rel}": md5 for rel, md5, _ in new}
+    old_files = {f"{folder}/{rel}": md5 for rel, md5, _ in old.files}
+    new_files = {f"{folder}/{rel}": md5 for rel, md5, _ in new.files}
     return dataset.pair_by_key(
         {p: m for p, m in old_files.items() if p not in new_files},
         {p: m for p, m in new_files.items() if p not in old_files},

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from bia_hooks import dataset, globs, tree
+from bia_hooks import atomic, dataset, globs, tree
 from bia_hooks.config import Config
 from bia_hooks.findings import Finding
 from bia_hooks.names import check_names
@@ -31,6 +31,8 @@ def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
     checked: dict[str, None] = {}
     folders: list[str] = []
     for path in given:
+        if atomic.is_leftover(path):
+            continue  # no file of the dataset: the listing reports it (BIA112)
         whole = object_of(path)
         full = os.path.join(root, path)
         if whole is not None:

@@ -252,7 +252,10 @@ def _empty_json(name: str) -> str:
 def filelists_of(config: Config, paths: Sequence[str]) -> tuple[list[FileListConfig], bool]:
     """The configured file lists, checked, or else the ones found; and whether configured."""
     if not config.filelists:
-        return find_filelists(config.root, paths), False
+        found = find_filelists(config.root, paths)
+        for filelist in found:  # a list git has, in a folder the disk has made a link since
+            ensure_inside(config.root, filelist)
+        return found, False
     seen: set[str] = set()
     for filelist in config.filelists:
         ensure_inside(config.root, filelist)
@@ -277,14 +280,15 @@ def find_filelists(root: Path, paths: Sequence[str]) -> list[FileListConfig]:
 
 
 def ensure_inside(root: Path, filelist: FileListConfig) -> None:
-    """A configured file list's path must be a plain path inside the dataset, as git writes it."""
-    normalized = posixpath.normpath(filelist.path)
-    if normalized.startswith("../") or normalized.startswith("/") or normalized == "..":
-        raise UsageError(f"file list {filelist.path}: must be inside the dataset root")
-    if normalized != filelist.path:
+    """A file list's path must be a plain path inside the dataset, as git writes it, and stay in
+    the dataset once its links are followed (the sync writes it)."""
+    from bia_hooks.confine import inside_dataset, plain_problem
+
+    inside_dataset(root, filelist.path, "file list")
+    if plain_problem(filelist.path) is not None:
         raise UsageError(
-            f"file list {filelist.path}: write it as '{normalized}' in .bia-hooks.yaml "
-            "(from the dataset root, without './' or '//')"
+            f"file list {filelist.path}: write it as '{posixpath.normpath(filelist.path)}' in "
+            ".bia-hooks.yaml (from the dataset root, without './' or '//')"
         )
 
 

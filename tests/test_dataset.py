@@ -110,10 +110,11 @@ def test_dvc_lock_outputs_are_tracked_data_too() -> None:
     found, codes = outs(
         "dvc.lock",
         "schema: '2.0'\nstages:\n  segment:\n    cmd: python seg.py\n    outs:\n"
-        "    - path: masks\n      md5: aa.dir\n      size: 9\n      nfiles: 3\n",
+        "    - path: masks\n      md5: aa0123456789abcdef0123456789abcd.dir\n      size: 9\n"
+        "      nfiles: 3\n",
     )
     assert codes == []
-    assert [(o.path, o.md5) for o in found] == [("masks", "aa.dir")]
+    assert [(o.path, o.md5) for o in found] == [("masks", "aa0123456789abcdef0123456789abcd.dir")]
 
 
 @pytest.mark.parametrize(

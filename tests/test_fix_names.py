@@ -278,7 +278,9 @@ def test_a_dvc_file_with_two_outputs_is_renamed_by_hand(repo: Path) -> None:
 def test_without_the_dvc_command_nothing_moves(repo: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     write(repo, "b#2.tif", "a#.tif")
-    (repo / "b#2.tif.dvc").write_text("outs:\n- path: b#2.tif\n  md5: 0123456789abcdef\n")
+    (repo / "b#2.tif.dvc").write_text(
+        "outs:\n- path: b#2.tif\n  md5: 0123456789abcdef0123456789abcdef\n"
+    )
     git(repo, "add", "b#2.tif.dvc", "a#.tif")
     bin = tmp_path / "bin"
     bin.mkdir()

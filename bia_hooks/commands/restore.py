@@ -14,6 +14,7 @@ import shlex
 from bia_hooks import rowlog, tree
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import FileListConfig
+from bia_hooks.confine import inside_dataset
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.syncplan import new_row_values, place_values
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if not (config.root / new).exists() and not (config.root / new).is_symlink():
         raise UsageError(f"'{new}': no such file; give the file's path now, from the dataset root")
-    target = config.root / row.filelist
+    target = inside_dataset(config.root, row.filelist, "the saved row's file list")
     if not target.exists():
         raise UsageError(f"the file list {row.filelist}, where the row was, no longer exists")
     filelist = next(

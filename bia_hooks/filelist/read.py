@@ -11,7 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from bia_hooks import pathrule
+from bia_hooks import confine, pathrule
 from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
 
@@ -91,6 +91,17 @@ def read_filelist(
     fmt = format_of(path)
     if fmt is None:
         return None, findings
+    outside = confine.path_problem(path) or confine.leads_outside(root, path)
+    if outside is not None:
+        findings.append(
+            Finding(
+                "BIA428",
+                path,
+                f"the file list leads outside the dataset, so it is not read: {outside}",
+                fix=confine.OUTSIDE_FIX,
+            )
+        )
+        return None, findings
     file = root / path
     if not file.is_file():
         what = "a folder" if file.is_dir() else "missing"
@@ -133,12 +144,14 @@ def looks_like_filelist(root: Path, path: str) -> bool:
     'attributes' array. Annotation data (a JSON of points with a "path", an empty array) is never
     taken for a file list: the sync would rewrite it. Refused extensions (``.TSV``, ``.csv``)
     count, so that such lists are found and reported. A symlink (a list in git-annex) counts when
-    its content is here.
+    its content is here; one to a file outside the dataset does not (it is not read).
     """
     file = root / path
     ext = path.rpartition(".")[2].strip().lower() if "." in path else ""
     try:
         if ext not in ("tsv", "csv", "txt", "json", "xlsx") or not file.is_file():
+            return False
+        if confine.leads_outside(root, path) is not None:
             return False
         if ext == "xlsx":
             from bia_hooks.filelist.xlsx import first_row

@@ -77,7 +77,10 @@ def _draft202012() -> Any:
 
 def load_extra_schema(root: Path, path: str) -> Any:
     """The extra schema named in the configuration (JSON or YAML, path from the dataset root)."""
-    text = read_text(root / path, "extra schema", shown=f"extra_schema {path}",
+    from bia_hooks.confine import inside_dataset
+
+    file = inside_dataset(root, path, "extra_schema")
+    text = read_text(file, "extra schema", shown=f"extra_schema {path}",
                      missing="no such file in the dataset")  # fmt: skip
     parse = parse_json if path.lower().endswith(".json") else parse_yaml
     schema = parse(text, path)
