@@ -25,8 +25,8 @@ _FIX_NAMES = (
 )
 
 MEANINGS = {
-    "BIA101": "The path holds characters the archive refuses (anything but letters, digits, "
-    "`! - _ . * ' ( )`, space and `/`; non-ASCII letters and look-alikes too).",
+    "BIA101": "The path holds characters the archive refuses (anything but letters, digits, `! "
+    "- _ . * ' ( )`, space and `/`; non-ASCII letters and look-alikes too).",
     "BIA102": "The archive refuses the form of the path: empty, starting with `./`, containing "
     "`../`, or ending with `/`.",
     "BIA103": "A space in the path: accepted by the server, but the help page's strict reading "
@@ -34,8 +34,8 @@ MEANINGS = {
     "BIA104": "A file or folder name starts or ends with a space; the archive trims trailing "
     "spaces.",
     "BIA105": "Two spaces in a row; the archive's upload page flags them.",
-    "BIA106": "The path starts with `/`: the archive looks for an absolute path and does not find "
-    "the file.",
+    "BIA106": "The path starts with `/`: the archive looks for an absolute path and does not "
+    "find the file.",
     "BIA107": "Two paths or folders differ only by letter case or Unicode form: they collide on "
     "macOS and Windows.",
     "BIA108": "A Windows device name (`CON`, `NUL`, `COM1`, `LPT1`, ..., also with an extension).",
@@ -43,6 +43,10 @@ MEANINGS = {
     "BIA110": "A junk file the operating system made (`.DS_Store`, `Thumbs.db`, `desktop.ini`, "
     "`._*`).",
     "BIA111": "An empty, `.` or `..` component (`a//b`, `a/./b`): the archive takes it literally.",
+    "BIA112": "A temporary file (`.filelist.tsv.k2x_9abc.tmp`) left over from a write that was "
+    "interrupted (a sync or export killed, a full disk): it is no file of the "
+    "dataset, so it gets no row and no rename. The file it was written for is whole; "
+    "delete the leftover.",
     "BIA201": "Extension refused: only `.tsv`, `.xlsx`, `.json`, exactly, lower case (`.csv`, "
     "`.xls`, `.TSV`, no dot, a trailing space are refused)",
     "BIA202": "The file list's own name breaks the archive's path rule",
@@ -52,9 +56,9 @@ MEANINGS = {
     "BIA206": "TSV starts with a byte-order mark, so the first header is not `Files`",
     "BIA207": "Header not on the first line (a blank or `#` line before it); XLSX: not starting "
     "at A1",
-    "BIA208": 'First column header is not exactly `Files` ("First header value should be Files"). '
-    "When `Files` is another column (real workbooks keep it in column N), the fix is to move that "
-    "column to A, never to delete the columns before it.",
+    "BIA208": 'First column header is not exactly `Files` ("First header value should be '
+    'Files"). When `Files` is another column (real workbooks keep it in column N), '
+    "the fix is to move that column to A, never to delete the columns before it.",
     "BIA209": "A blank column header, often the trailing tab spreadsheet exports leave",
     "BIA210": "The same column twice (JSON: the same attribute twice in one entry)",
     "BIA211": "Cells past the last column header: the archive drops them silently",
@@ -78,12 +82,13 @@ MEANINGS = {
     "BIA227": "XLSX: a line break in a cell: the row is split and its second part read as a path",
     "BIA228": 'XLSX: a tab or `"` in a cell: the archive wraps the cell in quotes that stay',
     "BIA229": "XLSX: an `_xHHHH_` escape is decoded (`a_x0023_b` → `a#b`)",
-    "BIA230": "XLSX: a row after an empty row looks like a note below the table; it is read as a "
-    "file",
+    "BIA230": "XLSX: a row after an empty row looks like a note below the table; it is read as "
+    "a file",
     "BIA231": "XLSX: merged cells: only the first holds the value, the others read empty",
-    "BIA232": "A TSV file list holds git's conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`): a "
-    "merge left it half-resolved, and the archive would read the markers as paths. The sync leaves "
-    "the list alone until you keep both sides' rows and delete the markers.",
+    "BIA232": "A TSV file list holds git's conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`): "
+    "a merge left it half-resolved, and the archive would read the markers as paths. "
+    "The sync leaves the list alone until you keep both sides' rows and delete the "
+    "markers.",
     "BIA240": "JSON the archive's parser refuses: trailing comma, comment, single quotes, NaN",
     "BIA241": "JSON top level is not an array of file entries",
     "BIA242": "JSON entry without a non-empty string `path`",
@@ -94,29 +99,30 @@ MEANINGS = {
     "BIA246": "JSON object with the same key twice: the last wins",
     "BIA301": "A path in the file list breaks the archive's path rule; the message names each "
     "refused character and proposes a name",
-    "BIA302": "A mandatory column (`Annotation type`, `Source image`) is missing: one finding for "
-    "the list",
+    "BIA302": "A mandatory column (`Annotation type`, `Source image`) is missing: one finding "
+    "for the list",
     "BIA303": "A mandatory value is empty, only spaces, or absent (a TSV row ends before the "
     "column, a JSON entry lacks the attribute)",
-    "BIA304": "An annotation type outside the archive's controlled list; the fix names the value "
-    "meant",
-    "BIA305": "A column spelling only one of the archive's two ingests reads (`source_image`: not "
-    "the newer; `sourceImage`: not the older): rename it to `Source image`",
+    "BIA304": "An annotation type outside the archive's controlled list; the fix names the "
+    "value meant",
+    "BIA305": "A column spelling only one of the archive's two ingests reads (`source_image`: "
+    "not the newer; `sourceImage`: not the older): rename it to `Source image`",
     "BIA306": "The same column under two spellings (`Source image` and `source_image`): the "
     "ingest fails",
     "BIA307": "The same path listed twice (the ingest merges the rows); a warning under `general`",
     "BIA308": "A folder listed together with a path inside it (circular reference), in one list "
-    "or across two lists of the dataset (the archive checks all the study's lists at submission); "
-    "`data` is not a parent of `data2/x`",
+    "or across two lists of the dataset (the archive checks all the study's lists at "
+    "submission); `data` is not a parent of `data2/x`",
     "BIA309": "A value or column breaks the dataset's extra schema",
-    "BIA310": "A source image that is not in the image dataset's file list (`image_dataset` in the "
-    "configuration): a wrong path, a letter-case slip (the fix names the right spelling), or "
-    "another study's accession.",
+    "BIA310": "A source image that is not in the image dataset's file list (`image_dataset` in "
+    "the configuration): a wrong path, a letter-case slip (the fix names the right "
+    "spelling), or another study's accession.",
     "BIA401": "A DVC-tracked folder is listed as one entry: the list of its files is in the DVC "
     "cache, which this clone does not have. Run `dvc fetch` or `dvc pull`.",
     "BIA402": "A `.dvc` file (or `dvc.lock`) cannot be read (not YAML, no `outs`, an output "
-    "without a path or outside the dataset): what it tracks is not listed. Repair it with "
-    "`dvc add PATH`, or restore it from git.",
+    "without a path or outside the dataset, an `md5` that is not 32 hexadecimal "
+    "digits and `.dir`): what it tracks is not listed. Repair it with `dvc add PATH`, "
+    "or restore it from git.",
     "BIA403": "A git submodule: its files belong to another repository and are not listed.",
     "BIA404": "Git does not have a file's object (a partial or broken clone): bia-hooks cannot "
     "tell whether it is an annexed file. Fetch the full history.",
@@ -128,14 +134,23 @@ MEANINGS = {
     "BIA422": "Two file lists name the same file: it would be listed twice. Delete its row from "
     "every list but the one it belongs to; the sync keeps both rows until you do.",
     "BIA423": "No file list names this file and none can take it (no list in a folder above it, "
-    "no `include` glob matches): add its row to a list, a list's `include`, or `ignore`.",
+    "no `include` glob matches): add its row to a list, a list's `include`, or "
+    "`ignore`.",
     "BIA424": "A file list named in `.bia-hooks.yaml` does not exist yet: `bia-hooks sync` "
     "creates it.",
     "BIA425": "The dataset has files but no file list; the message says how to start one "
     "(`bia-hooks init`).",
     "BIA426": "No file list names this new file, and two or more could take it (lists side by "
-    "side in one folder, or two matching `include` globs): the sync adds it to none rather than "
-    "guess. Add its row to the list it belongs to, or give that list an `include` glob.",
+    "side in one folder, or two matching `include` globs): the sync adds it to none "
+    "rather than guess. Add its row to the list it belongs to, or give that list an "
+    "`include` glob.",
+    "BIA427": "A DVC folder's manifest in the local cache names paths outside the folder "
+    "(absolute, `../`, or not written plainly): DVC never writes them, so the cache "
+    "file is damaged or was put there by hand. They are left out; the folder's other "
+    "files are listed. Delete that cache file and run `dvc fetch`.",
+    "BIA428": "A file list is a symbolic link (or in a linked folder) that leads outside the "
+    "dataset: it is not read, so that no file from elsewhere ends up in a report. "
+    "Keep the list itself in the dataset.",
 }
 
 FIXES = {
@@ -155,6 +170,8 @@ FIXES = {
     "BIA110": "Delete the file. In a git repository, also `git rm --cached FILE`, and keep such "
     "files out with .gitignore lines (bia-hooks init writes them).",
     "BIA111": f"Remove the empty, `.` or `..` parts of the path (`a//b` -> `a/b`). {_FIX_NAMES}.",
+    "BIA112": "Delete the leftover temporary file (`git rm -f` it if it was staged, else `rm`); "
+    "the file it was written for is whole.",
     "BIA201": "Save the file list as .tsv, .xlsx or .json, with that extension in lower case "
     "(bia-hooks export LIST --format tsv --output NEW.tsv converts it).",
     "BIA202": "Rename the file list to a name the archive accepts (letters, digits, `_ - .`), "
@@ -246,4 +263,8 @@ FIXES = {
     "what to add to yours).",
     "BIA426": "Add the file's row to the list it belongs to, or give that list an `include` glob "
     "in .bia-hooks.yaml.",
+    "BIA427": "Delete the damaged manifest from the DVC cache and fetch it again (`dvc pull`), or "
+    "re-add the folder with `dvc add`.",
+    "BIA428": "Keep the file list itself in the dataset: replace the link by the file, or point "
+    "the configuration at a list inside the dataset.",
 }
