@@ -28,7 +28,7 @@ from typing import Any
 from bia_hooks.commands.common import FAIL_ON
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS
-from bia_hooks.reporters import escape_data
+from bia_hooks.safe_text import escape_data
 from bia_hooks.summary import render_summary
 
 EXPORT_FORMATS = ("source", *FORMATS)

@@ -15,6 +15,7 @@ from types import ModuleType
 
 from bia_hooks import __version__
 from bia_hooks.errors import UsageError
+from bia_hooks.safe_text import printable
 
 # Subcommand name -> module in bia_hooks.commands; imported only when that subcommand runs,
 # so that a hook on a few paths never pays for pandas or openpyxl.
@@ -72,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = _module(SUBCOMMANDS[args.command]).run(args)
     except UsageError as e:
-        print(f"bia-hooks {args.command}: {e}", file=sys.stderr)
+        # Every line starts with the command's name: a line of the message (which may quote a
+        # file name or a configuration value) never starts a line of the log.
+        for line in str(e).split("\n"):
+            print(f"bia-hooks {args.command}: {printable(line)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -7,12 +7,12 @@ comes from the dataset (paths, cells, messages) is escaped: a file name is data,
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bia_hooks.codes import CODES, KIND_TEXT, Kind
+from bia_hooks.safe_text import markdown
 
 __all__ = ["SUMMARY_LIMIT", "render_summary"]
 
@@ -26,22 +26,10 @@ MAX_CELL = 300  # characters of one value before it is shortened
 _LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 _LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 
-# Characters that inline Markdown, HTML or GitHub's extensions (tables, strikethrough, math) read
-# as syntax; a backslash makes each show as itself, in a table cell too. No value starts a line,
-# so block syntax (#, -, 1.) cannot trigger.
-_SPECIAL = re.compile(r"[&<>\\`*_\[\]|~$]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
 
 def _text(value: object, limit: int = MAX_CELL) -> str:
-    """Any value as inert Markdown text on one line, shortened to ``limit`` characters."""
-    s = str(value)
-    if len(s) > limit:
-        s = s[: limit - 1] + "…"
-    # A name that is not UTF-8 arrives as lone surrogates: show them escaped, never crash.
-    s = s.encode("utf-8", "backslashreplace").decode("utf-8")
-    s = _CONTROL.sub(lambda m: repr(m.group())[1:-1], s)
-    return _SPECIAL.sub(lambda m: "\\" + m.group(), s)
+    """Any value as inert Markdown on one line, shortened to ``limit`` characters."""
+    return markdown(value, limit)
 
 
 def _code(value: object, limit: int = MAX_CELL) -> str:

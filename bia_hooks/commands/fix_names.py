@@ -19,6 +19,7 @@ from bia_hooks.namecheck import checked_paths, name_findings
 from bia_hooks.pathrule import all_folders
 from bia_hooks.pathsets import at_or_below
 from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
+from bia_hooks.safe_text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     steps = plan_steps(plan, dvcrepo.outs_on_disk(config.root, everything))
     if not args.apply:
         for step in steps:
-            print(_describe(step, done=False))
+            print(printable(_describe(step, done=False)))
         print(f"{len(steps)} file(s) to rename; run again with --apply to rename them.")
         by_hand = sum(s.how == "by hand" for s in steps)
         if by_hand:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     _apply(config.root, steps, in_git, set(everything))
     print(f"{len(steps)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
     for line in carry_rows(config, dict(plan), opened, in_git):
-        print(line)
+        print(printable(line))
     return 1
 
 
@@ -183,16 +184,17 @@ def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> No
         else:
             _rename(root, step.old, step.new, use_git=False)
         last_in_folder = i + 1 == len(steps) or steps[i + 1].out != step.out
-        print(_describe(step, done=True))
+        print(printable(_describe(step, done=True)))
         if step.how == "dvc add" and last_in_folder and step.out:
             _dvc(root, "add", step.out)
             changed.update(filter(None, (step.source, _gitignore(step.out))))
-            print(f"{_command('dvc', 'add', step.out)}: {step.source} records the new names")
+            recorded = f"{_command('dvc', 'add', step.out)}: {step.source} records the new names"
+            print(printable(recorded))
     if in_git and changed:
         stage = sorted(p for p in changed if p in tracked or os.path.lexists(os.path.join(root, p)))
         result = tree.git(root, "add", "-A", "--", *stage, check=False)
         if result.returncode != 0:
-            sys.stderr.write(result.stderr.decode(errors="replace"))
+            _relay_stderr(result.stderr)
             raise UsageError(f"the files were renamed, but {_command('git', 'add', *stage)} failed")
 
 
@@ -205,8 +207,14 @@ def _gitignore(path: str) -> str:
 def _dvc(root: Path, *args: str) -> None:
     result = subprocess.run(["dvc", *args], cwd=root, capture_output=True)
     if result.returncode != 0:
-        sys.stderr.write(result.stderr.decode(errors="replace"))
+        _relay_stderr(result.stderr)
         raise UsageError(f"{_command('dvc', *args)} failed; the renames printed above are done")
+
+
+def _relay_stderr(data: bytes) -> None:
+    """What git or DVC said, which quotes file names: shown escaped."""
+    for line in data.decode(errors="replace").splitlines():
+        print(printable(line), file=sys.stderr)
 
 
 def _rename(root: Path, old: str, new: str, use_git: bool) -> None:
@@ -220,7 +228,7 @@ def _rename(root: Path, old: str, new: str, use_git: bool) -> None:
     if use_git:
         result = tree.git(root, "mv", "--", old, new, check=False)
         if result.returncode != 0:
-            sys.stderr.write(result.stderr.decode(errors="replace"))
+            _relay_stderr(result.stderr)
             raise UsageError(f"git mv '{old}' '{new}' failed")
     else:
         try:
