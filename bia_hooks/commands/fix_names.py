@@ -177,7 +177,7 @@ def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> No
         if step.how == "move":
             _rename(root, step.old, step.new, in_git)
         elif step.how == "dvc move":
-            _dvc(root, "move", step.old, step.new)
+            _dvc(root, "move", "--", step.old, step.new)
             _remove_empty_folders(root, os.path.dirname(step.old))
             changed.update(filter(None, (step.source, step.new_source)))
             changed.update((_gitignore(step.old), _gitignore(step.new)))
@@ -186,13 +186,14 @@ def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> No
         last_in_folder = i + 1 == len(steps) or steps[i + 1].out != step.out
         print(printable(_describe(step, done=True)))
         if step.how == "dvc add" and last_in_folder and step.out:
-            _dvc(root, "add", step.out)
+            _dvc(root, "add", "--", step.out)
             changed.update(filter(None, (step.source, _gitignore(step.out))))
             recorded = f"{_command('dvc', 'add', step.out)}: {step.source} records the new names"
             print(printable(recorded))
     if in_git and changed:
         stage = sorted(p for p in changed if p in tracked or os.path.lexists(os.path.join(root, p)))
-        result = tree.git(root, "add", "-A", "--", *stage, check=False)
+        # Literal: a name such as "*.tif" is one file, not a pattern.
+        result = tree.git(root, "--literal-pathspecs", "add", "-A", "--", *stage, check=False)
         if result.returncode != 0:
             _relay_stderr(result.stderr)
             raise UsageError(f"the files were renamed, but {_command('git', 'add', *stage)} failed")
