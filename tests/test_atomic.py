@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bia_hooks.atomic import write_atomic
+from bia_hooks.errors import WriteError
 
 
 def test_replaces_the_content_and_keeps_the_mode(tmp_path: Path) -> None:
@@ -31,6 +32,6 @@ def test_a_new_file_gets_the_usual_mode_not_a_private_one(tmp_path: Path) -> Non
 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="folder: Is a directory; it is a folder"):
         write_atomic(tmp_path / "folder", "x")
     assert os.listdir(tmp_path) == ["folder"]

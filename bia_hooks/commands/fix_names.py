@@ -13,7 +13,7 @@ from pathlib import Path
 from bia_hooks import dvcrepo, tree
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
-from bia_hooks.errors import UsageError
+from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.edit import Editor
 from bia_hooks.namecheck import checked_paths, name_findings
 from bia_hooks.pathrule import all_folders
@@ -116,7 +116,14 @@ def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, 
     lines = []
     for name, editor, moved in opened:
         editor.apply(set(), renamed, [])
-        editor.save(config.root / name)
+        try:
+            editor.save(config.root / name)
+        except WriteError as e:
+            raise WriteError(
+                f"the files are renamed, but {e}: its rows still name the old paths. Once it can "
+                "be written, run 'bia-hooks sync' (the values of a row it cannot carry over are "
+                "saved for 'bia-hooks restore')"
+            ) from None
         then = f"review and stage it ({_command('git', 'add', name)})" if in_git else "review it"
         lines.append(f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}")
     return lines
