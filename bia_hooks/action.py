@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bia_hooks.commands.common import FAIL_ON
+from bia_hooks.crash import internal_error
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS
 from bia_hooks.safe_text import escape_data
@@ -243,5 +244,13 @@ def main(env: Mapping[str, str] | None = None) -> int:
     return 0
 
 
+def entrypoint() -> None:
+    try:
+        status = main()
+    except Exception as e:  # a bug of ours: one message and a report, never a traceback
+        status = internal_error("bia-hooks action", sys.argv[1:], e)
+    raise SystemExit(status)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entrypoint()

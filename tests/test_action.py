@@ -424,6 +424,26 @@ def test_a_configuration_error_quoting_a_command_stays_text(tmp_path: Path) -> N
     assert runner_commands(run.result.stdout + run.result.stderr) == []
 
 
+def test_a_bug_in_the_action_is_one_message_and_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bia_hooks import action as driver
+
+    def broken(env: object) -> None:
+        raise ValueError("::error::x")
+
+    monkeypatch.setattr(driver, "read_inputs", broken)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        driver.entrypoint()
+    assert stopped.value.code == 3
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith(
+        "bia-hooks action: internal error (ValueError: :\\x3aerror:\\x3ax); this is a bug in "
+    )
+    assert len(list((tmp_path / "bia-hooks").glob("crash-*.txt"))) == 1
+
+
 # --- the whole Action, run by act --------------------------------------------------------------
 
 
