@@ -12,7 +12,7 @@ from typing import Any, Protocol, TextIO
 from bia_hooks import __version__
 from bia_hooks.codes import CODES, KIND_TEXT
 from bia_hooks.findings import Finding, Kind, Level, count_levels
-from bia_hooks.safe_text import escape_data, escape_property, printable
+from bia_hooks.safe_text import escape_data, escape_property, inert_json, printable
 
 REPORT_VERSION = 1
 FORMATS = ("text", "json", "github")
@@ -106,7 +106,8 @@ class JsonReporter:
     def report(
         self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
     ) -> None:
-        json.dump(to_json(findings, extra), out, indent=2, ensure_ascii=False)
+        # Printed to a terminal or a CI log: file names in it stay inert there too.
+        out.write(inert_json(json.dumps(to_json(findings, extra), indent=2, ensure_ascii=False)))
         out.write("\n")
 
 

@@ -4,7 +4,7 @@ File names, file list names, configuration values and cells come from the reposi
 repository may be hostile (the Action runs on strangers' pull requests). Such text is made inert
 for the channel it goes to:
 
-- a terminal or a CI log line: ``printable``;
+- a terminal or a CI log line: ``printable`` (and ``inert_json`` for a JSON text);
 - a GitHub workflow command: ``escape_data`` (its message) and ``escape_property`` (``file=``...);
 - Markdown (the job summary): ``markdown``;
 - an XLSX cell: ``set_text_cell`` (a string is always a text cell).
@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["escape_data", "escape_property", "markdown", "printable", "set_text_cell", "visible"]
+__all__ = [
+    "escape_data",
+    "escape_property",
+    "inert_json",
+    "markdown",
+    "printable",
+    "set_text_cell",
+    "visible",
+]
 
 # Shown as escapes, so that one message stays one line and nothing drives the terminal: C0 and C1
 # controls (ESC starts a terminal's escape sequences, U+009B is a one-character CSI, U+0085 a line
@@ -44,6 +52,20 @@ def printable(text: object) -> str:
     untrusted text starts with text of ours, or with text that went through here.
     """
     return visible(text).replace("::", ":\\x3a").replace("##[", "##\\x5b")
+
+
+# What ``visible`` escapes that json.dumps leaves raw in a string (it escapes C0 controls itself).
+_JSON_RAW = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def inert_json(text: str) -> str:
+    """A JSON text meaning the same, safe in a terminal or a CI log: what ``visible`` escapes is
+    written as a \\u escape, and ``##[`` as ``##\\u005b`` (JSON's own syntax holds neither, so
+    both are inside strings; a line of indented JSON never starts with ``::``)."""
+    text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.replace("##[", "##\\u005b")
 
 
 def escape_data(text: str) -> str:

@@ -3,6 +3,7 @@ XLSX cells. Each channel's escaping, and the commands that print or write file n
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bia_hooks.filelist.read import read_filelist
-from bia_hooks.safe_text import escape_data, escape_property, markdown, printable, set_text_cell
+from bia_hooks.safe_text import (
+    escape_data,
+    escape_property,
+    inert_json,
+    markdown,
+    printable,
+    set_text_cell,
+)
 from tests.conftest import git, run_cli, write
 
 # What a terminal or a log reader acts on: C0 and C1 controls, DEL, Unicode line and paragraph
@@ -47,6 +55,15 @@ def test_printable_text_is_one_inert_line(text: str) -> None:
     assert not ACTIVE.search(shown)
     assert "::" not in shown and "##[" not in shown
     shown.encode("utf-8")  # no lone surrogate left to fail an encoder
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+def test_inert_json_means_the_same_and_is_inert(value: object) -> None:
+    text = inert_json(json.dumps(value, indent=2, ensure_ascii=False))
+    assert json.loads(text) == value
+    assert not ACTIVE.search(text.replace("\n", "")) and "##[" not in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines())
 
 
 def test_workflow_command_escapes_are_the_runners() -> None:
@@ -120,6 +137,16 @@ def test_export_prints_the_names_escaped(repo: Path) -> None:
     assert "wrote :\\x3awarning title=X:\\x3az\\x1b.tsv: 1 file(s)" in out.stderr
     for line in (result.stdout + out.stdout + result.stderr + out.stderr).splitlines():
         assert not line.lstrip().startswith("::"), line
+
+
+def test_a_json_report_on_standard_output_is_inert(repo: Path) -> None:
+    name = "a ##[warning title=J]j\x9b\u2028.tif"
+    write(repo, name)
+    git(repo, "add", "-A")
+    result = run_cli("check-names", "--format", "json", cwd=repo)
+    assert result.returncode == 1
+    assert {f["path"] for f in json.loads(result.stdout)["findings"]} == {name}
+    assert "##[" not in result.stdout and not ACTIVE.search(result.stdout.replace("\n", ""))
 
 
 def test_a_configuration_error_quoting_a_key_is_escaped(repo: Path) -> None:
