@@ -26,16 +26,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bia_hooks.commands.common import FAIL_ON
+from bia_hooks.crash import internal_error
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS
-from bia_hooks.reporters import escape_data
+from bia_hooks.safe_text import escape_data
 from bia_hooks.summary import render_summary
 
 EXPORT_FORMATS = ("source", *FORMATS)
 REPORT_NAME = "bia-hooks-report.json"
 SUMMARY_NAME = "bia-hooks-summary.md"
-# upload-artifact refuses these in a name (and names must be unique within one workflow run).
+# upload-artifact refuses these in a name (and names must be unique within one workflow run), and
+# all but / and \ in the path of a file it uploads.
 _BAD_ARTIFACT_CHARS = re.compile(r'[":<>|*?\\/\r\n]')
+_BAD_ARTIFACT_PATH_CHARS = re.compile(r'[":<>|*?\r\n]')
 
 
 @dataclass(frozen=True)
@@ -89,19 +92,28 @@ def default_artifact_name(env: Mapping[str, str]) -> str:
     return f"bia-hooks-{job}-{env.get('GITHUB_RUN_ATTEMPT') or '1'}"
 
 
+# Paths go into option values as --option=PATH, and positional paths after "--": a file list named
+# "-o.tsv" or "--help.tsv" is never read as an option.
+
+
 def check_command(inputs: Inputs, report: Path) -> list[str]:
-    command = [sys.executable, "-m", "bia_hooks", "check", "--root", str(inputs.root)]
-    command += ["--format", "github", "--report", str(report), "--fail-on", inputs.fail_on]
+    command = [sys.executable, "-m", "bia_hooks", "check", f"--root={inputs.root}"]
+    command += ["--format=github", f"--report={report}", f"--fail-on={inputs.fail_on}"]
     if inputs.config is not None:
-        command += ["--config", str(inputs.config)]
+        command.append(f"--config={inputs.config}")
     return command
+
+
+def export_command(inputs: Inputs, source: Path, fmt: str, output: Path) -> list[str]:
+    return [sys.executable, "-m", "bia_hooks", "export", f"--format={fmt}", f"--output={output}",
+            f"--root={inputs.root}", "--", str(source)]  # fmt: skip
 
 
 def export_target(filelist: Mapping[str, Any], export_format: str) -> tuple[str, str] | None:
     """(format, path in the artifact) for one file list of the report; None if unusable."""
     path = filelist.get("path")
     source = filelist.get("format")
-    if not isinstance(path, str) or not path:
+    if not isinstance(path, str) or not path or _BAD_ARTIFACT_PATH_CHARS.search(path):
         return None
     fmt = source if export_format == "source" else export_format
     if fmt not in FORMATS:
@@ -131,6 +143,25 @@ def _say(message: str) -> None:
     print(f"bia-hooks: {message}", flush=True)
 
 
+def _relay(output: str) -> None:
+    """Show a command's output in the log with workflow commands turned off: it quotes file names,
+    which the author of a pull request chooses. The token that turns them on again is random."""
+    if not output.strip():
+        return
+    token = uuid.uuid4().hex
+    print(f"::stop-commands::{token}", flush=True)
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    print(f"::{token}::", flush=True)
+
+
+def _run(command: list[str], capture_stdout: bool) -> tuple[int, str]:
+    """Run a bia-hooks command: its exit status and what it printed, for ``_relay``."""
+    done = subprocess.run(command, check=False, text=True, errors="backslashreplace",
+                          stdout=subprocess.PIPE if capture_stdout else None,
+                          stderr=subprocess.PIPE)  # fmt: skip
+    return done.returncode, (done.stdout or "") + done.stderr
+
+
 def _append(file: str | None, text: str) -> None:
     if file:
         with open(file, "a", encoding="utf-8") as f:
@@ -148,21 +179,24 @@ def _set_outputs(env: Mapping[str, str], values: Mapping[str, str]) -> None:
 def _export(inputs: Inputs, report: Mapping[str, Any]) -> list[str]:
     """Export every file list of the report into the artifact folder; return the problems."""
     problems: list[str] = []
+    printed: list[str] = []
     done: set[str] = set()
     for filelist in report.get("filelists") or []:
         if not isinstance(filelist, Mapping):
             continue
         target = export_target(filelist, inputs.export_format)
         if target is None or target[1] in done:
-            problems.append(f"cannot export the file list {filelist.get('path')!r}")
+            problems.append(f"cannot export the file list {filelist.get('path')!r}: an artifact "
+                            "cannot hold its name, or another list has the same")  # fmt: skip
             continue
         fmt, rel = target
         done.add(rel)
-        source = inputs.root / str(filelist["path"])
-        command = [sys.executable, "-m", "bia_hooks", "export", str(source), "--format", fmt]
-        command += ["--output", str(inputs.out / rel), "--root", str(inputs.root)]
-        if subprocess.run(command, check=False).returncode != 0:
+        command = export_command(inputs, inputs.root / str(filelist["path"]), fmt, inputs.out / rel)
+        status, output = _run(command, capture_stdout=True)
+        printed.append(output)
+        if status != 0:
             problems.append(f"could not export the file list {filelist['path']!r} as {fmt}")
+    _relay("".join(printed))
     return problems
 
 
@@ -190,7 +224,9 @@ def main(env: Mapping[str, str] | None = None) -> int:
         shutil.rmtree(inputs.out)
     inputs.out.mkdir(parents=True)
     report_path = (inputs.out / REPORT_NAME).resolve()
-    status = subprocess.run(check_command(inputs, report_path), check=False).returncode
+    # The check's standard output is its annotations (--format github escapes every value).
+    status, printed = _run(check_command(inputs, report_path), capture_stdout=False)
+    _relay(printed)
     report = _read_report(report_path) if status in (0, 1) else None
     if report is None:
         _append(env.get("GITHUB_STEP_SUMMARY"), "## ❌ bia-hooks could not check the dataset\n\n"
@@ -208,5 +244,13 @@ def main(env: Mapping[str, str] | None = None) -> int:
     return 0
 
 
+def entrypoint() -> None:
+    try:
+        status = main()
+    except Exception as e:  # a bug of ours: one message and a report, never a traceback
+        status = internal_error("bia-hooks action", sys.argv[1:], e)
+    raise SystemExit(status)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entrypoint()

@@ -1,20 +1,29 @@
 """The ``bia-hooks`` command: options to settings, one subcommand module per job.
 
-Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error.
+Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error (or output
+that could not be written), 3 internal error (a bug of ours: one message, and a report to attach).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from bia_hooks import __version__
+from bia_hooks.crash import internal_error
 from bia_hooks.errors import UsageError
+from bia_hooks.safe_text import printable
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 # Subcommand name -> module in bia_hooks.commands; imported only when that subcommand runs,
 # so that a hook on a few paths never pays for pandas or openpyxl.
@@ -50,7 +59,9 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bia-hooks",
         description="Commit-time checks for BioImage Archive annotation submissions.",
-        epilog="Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error.",
+        epilog="Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error "
+        "(or output that could not be written), 3 internal error (a bug of bia-hooks: the message "
+        "names a report file to attach to a bug report).",
     )
     parser.add_argument("--version", action="version", version=f"bia-hooks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -68,19 +79,78 @@ def _module(module_name: str) -> ModuleType:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     selected = next((a for a in argv if a in SUBCOMMANDS), None)
-    parser = build_parser(selected)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
     try:
+        parser = build_parser(selected)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
         status: int = _module(SUBCOMMANDS[args.command]).run(args)
     except UsageError as e:
-        print(f"bia-hooks {args.command}: {e}", file=sys.stderr)
+        # Every line starts with the command's name: a line of the message (which may quote a
+        # file name or a configuration value) never starts a line of the log.
+        for line in str(e).split("\n"):
+            print(f"{_prefix(selected)}: {printable(line)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug of ours: one message and a report, never a traceback
+        return internal_error(_prefix(selected), argv, e)
     return status
+
+
+def _prefix(command: str | None) -> str:
+    return f"bia-hooks {command}" if command else "bia-hooks"
+
+
+class _Output(io.RawIOBase):
+    """A standard stream that never stops a command: when its reader left (``| head``) or it
+    cannot be written (``> /dev/full``, ``>&-``), what follows is dropped and ``error`` says why."""
+
+    def __init__(self, fd: int, error: OSError | None = None) -> None:
+        super().__init__()
+        self.fd = fd
+        self.error = error
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer) -> int:
+        if self.error is None:
+            try:
+                return os.write(self.fd, data)
+            except OSError as e:
+                self.error = e
+        return len(memoryview(data))
+
+
+def _guarded(fd: int, old: TextIO | None) -> tuple[TextIO, _Output]:
+    """A stream like ``old`` (its encoding and buffering) writing to ``fd`` through ``_Output``."""
+    closed = OSError(errno.EBADF, "it is closed") if old is None else None  # run with >&-
+    raw = _Output(fd, closed)
+    buffered = isinstance(getattr(old, "buffer", None), io.BufferedIOBase)
+    stream = io.TextIOWrapper(
+        cast(IO[bytes], io.BufferedWriter(raw) if buffered else raw),
+        encoding=getattr(old, "encoding", None) or "utf-8",
+        # A file name that is not UTF-8 must still print, escaped, rather than crash the report.
+        errors="backslashreplace",
+        line_buffering=bool(getattr(old, "line_buffering", False)),
+        write_through=bool(getattr(old, "write_through", True)),
+    )
+    return stream, raw
+
+
+def _fill_closed_descriptors() -> None:
+    """A closed stdin, stdout or stderr is opened on /dev/null: otherwise the next file opened
+    takes its number, and a git subprocess would write its messages into that file."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
 
 
 def entrypoint() -> None:
@@ -88,15 +158,18 @@ def entrypoint() -> None:
     # of a big dataset): the cyclic collector would rescan them again and again for nothing
     # (1.5 s of 5.8 s on a million files). Reference counting still frees what is dropped.
     gc.disable()
-    # A file name that is not UTF-8 must still print, escaped, rather than crash the report.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-    try:
-        status = main()
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader (head, less) left early: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        status = 1
+    _fill_closed_descriptors()
+    sys.stdout, out = _guarded(1, sys.stdout)
+    sys.stderr, _ = _guarded(2, sys.stderr)
+    status = main()
+    sys.stdout.flush()
+    if out.error is not None and out.error.errno != errno.EPIPE:  # EPIPE: the reader left early
+        command = next((a for a in sys.argv[1:] if a in SUBCOMMANDS), None)
+        print(
+            f"{_prefix(command)}: cannot write the output to standard output: "
+            f"{out.error.strerror}; the command ran, only its output was lost",
+            file=sys.stderr,
+        )
+        status = 2
+    sys.stderr.flush()
     raise SystemExit(status)

@@ -12,6 +12,7 @@ from bia_hooks.codes import CODES, Level
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
 from bia_hooks.names import NameSettings
+from bia_hooks.safe_text import visible
 from bia_hooks.textfiles import parse_yaml, read_text
 
 CONFIG_NAMES = (".bia-hooks.yaml", ".bia-hooks.yml")
@@ -121,7 +122,8 @@ def _read_yaml(file: Path) -> dict[str, Any]:
 def _key_path(path: Iterable[Any]) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        part = part if isinstance(part, int) else visible(part)  # a key may hold a line break
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out or "(top level)"
 
 

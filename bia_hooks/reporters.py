@@ -12,6 +12,7 @@ from typing import Any, Protocol, TextIO
 from bia_hooks import __version__
 from bia_hooks.codes import CODES, KIND_TEXT
 from bia_hooks.findings import Finding, Kind, Level, count_levels
+from bia_hooks.safe_text import escape_data, escape_property, inert_json, printable
 
 REPORT_VERSION = 1
 FORMATS = ("text", "json", "github")
@@ -28,15 +29,12 @@ def ordered(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
-# A file name may hold a line break or a tab: shown escaped, so one finding stays one line.
-_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {9: "\\t", 10: "\\n", 13: "\\r"}
-
-
 def _line(f: Finding) -> str:
     where = f.location()
     column = f" [{f.column}]" if f.column else ""
     fix = f" -> {f.fix}" if f.fix else ""
-    return f"{where}:{column} {f.level.value} {f.code} {f.message}{fix}".translate(_VISIBLE)
+    # A file name may hold a line break or an escape sequence: one finding stays one plain line.
+    return printable(f"{where}:{column} {f.level.value} {f.code} {f.message}{fix}")
 
 
 class TextReporter:
@@ -108,17 +106,9 @@ class JsonReporter:
     def report(
         self, findings: Sequence[Finding], out: TextIO, extra: dict[str, Any] | None = None
     ) -> None:
-        json.dump(to_json(findings, extra), out, indent=2, ensure_ascii=False)
+        # Printed to a terminal or a CI log: file names in it stay inert there too.
+        out.write(inert_json(json.dumps(to_json(findings, extra), indent=2, ensure_ascii=False)))
         out.write("\n")
-
-
-def escape_data(s: str) -> str:
-    # As the runner unescapes (actions/toolkit escapeData): a message stays one command line.
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(s: str) -> str:
-    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def github_command(f: Finding, path_prefix: str = "") -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bia_hooks.errors import UsageError
+from bia_hooks.errors import UsageError, WriteError
 
 LOG_NAME = "removed-rows.jsonl"
 
@@ -53,15 +53,29 @@ def save(root: Path, filelist: str, lost: Mapping[str, Mapping[str, str]]) -> Pa
 
 
 def _append(file: Path, lines: str) -> None:
+    data = lines.encode("utf-8", "surrogateescape")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        with open(file, "a", encoding="utf-8", errors="surrogateescape") as log:
-            log.write(lines)
-            log.flush()
-            os.fsync(log.fileno())
+        fd = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            size = os.fstat(fd).st_size
+            try:
+                rest = memoryview(data)
+                while rest:
+                    rest = rest[os.write(fd, rest) :]
+                os.fsync(fd)
+            except OSError:
+                # A full disk may have taken half a line: cut it, or the next line would join it.
+                os.ftruncate(fd, size)
+                raise
+        finally:
+            os.close(fd)
     except OSError as e:
-        raise UsageError(
-            f"cannot save the removed rows' values to {file}: {e.strerror}; nothing was written"
+        from bia_hooks.atomic import cannot_write
+
+        raise WriteError(
+            f"cannot save the values of the rows the sync removes: {cannot_write(file, e)}; "
+            "no file list was changed"
         ) from None
 
 

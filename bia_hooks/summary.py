@@ -7,14 +7,16 @@ comes from the dataset (paths, cells, messages) is escaped: a file name is data,
 
 from __future__ import annotations
 
-import re
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bia_hooks.codes import CODES, KIND_TEXT, Kind
+from bia_hooks.reporters import REPORT_VERSION
+from bia_hooks.safe_text import markdown
 
-__all__ = ["SUMMARY_LIMIT", "render_summary"]
+__all__ = ["SUMMARY_LIMIT", "render_summary", "report_problem"]
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes: GitHub's limit for one step's summary
 _BUDGET = SUMMARY_LIMIT - 4096  # room for the truncation note and a margin
@@ -26,22 +28,10 @@ MAX_CELL = 300  # characters of one value before it is shortened
 _LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 _LEVEL_RANK = {"error": 0, "warning": 1, "info": 2}
 
-# Characters that inline Markdown, HTML or GitHub's extensions (tables, strikethrough, math) read
-# as syntax; a backslash makes each show as itself, in a table cell too. No value starts a line,
-# so block syntax (#, -, 1.) cannot trigger.
-_SPECIAL = re.compile(r"[&<>\\`*_\[\]|~$]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
 
 def _text(value: object, limit: int = MAX_CELL) -> str:
-    """Any value as inert Markdown text on one line, shortened to ``limit`` characters."""
-    s = str(value)
-    if len(s) > limit:
-        s = s[: limit - 1] + "…"
-    # A name that is not UTF-8 arrives as lone surrogates: show them escaped, never crash.
-    s = s.encode("utf-8", "backslashreplace").decode("utf-8")
-    s = _CONTROL.sub(lambda m: repr(m.group())[1:-1], s)
-    return _SPECIAL.sub(lambda m: "\\" + m.group(), s)
+    """Any value as inert Markdown on one line, shortened to ``limit`` characters."""
+    return markdown(value, limit)
 
 
 def _code(value: object, limit: int = MAX_CELL) -> str:
@@ -209,6 +199,46 @@ def _fit(lines: Iterable[str], budget: int) -> str:
             break
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+def _kind(value: object) -> str:
+    """The JSON type of ``value``, as a message names it."""
+    if value is None:
+        return "null"
+    names = {bool: "true or false", dict: "an object", list: "an array", str: "a string"}
+    return next((name for t, name in names.items() if isinstance(value, t)), "a number")
+
+
+def report_problem(report: object) -> str | None:
+    """Why ``report`` is not a report ``render_summary`` reads (version 1), or None.
+
+    Only what a summary relies on is checked: the version, and each part's JSON type."""
+    if not isinstance(report, dict) or "version" not in report:
+        return "no version field"
+    version = report["version"]
+    if type(version) is not int or version != REPORT_VERSION:
+        shown = json.dumps(version)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        return f"version {shown}; this bia-hooks reads version {REPORT_VERSION}"
+    parts: list[tuple[str, object, type]] = [
+        (key, report.get(key), kind)
+        for key, kind in (("tool", dict), ("summary", dict), ("findings", list),
+                          ("filelists", list))
+    ]  # fmt: skip
+    summary = report.get("summary")
+    if isinstance(summary, dict):
+        parts.append(("summary.by_code", summary.get("by_code"), dict))
+    for key in ("findings", "filelists"):
+        items = report.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            parts.append((f"{key}[{i}]", item, dict))
+            if key == "filelists" and isinstance(item, dict):
+                parts += [(f"{key}[{i}].{k}", item.get(k), list) for k in ("unlisted", "missing")]
+                parts.append((f"{key}[{i}].annotation_types", item.get("annotation_types"), dict))
+    for where, value, kind in parts:
+        if value is not None and not isinstance(value, kind):
+            return f"{where} is {_kind(value)}, not {_kind(kind())}"
+    return None
 
 
 def render_summary(report: Mapping[str, Any], max_findings: int = MAX_FINDINGS) -> str:

@@ -281,7 +281,7 @@ def test_a_bad_configuration_fails_the_step_and_says_so_in_the_summary(tmp_path:
     (repo / ".bia-hooks.yaml").write_text("version: 1\nnames: {spaces: sometimes}\n")
     run = drive(repo, tmp_path)
     assert run.result.returncode == 2
-    assert "names.spaces" in run.result.stderr  # the check's own message, in the log
+    assert "names.spaces" in run.result.stdout  # the check's own message, in the log
     assert run.summary.startswith("## ❌ bia-hooks could not check the dataset")
     assert "exit-code" not in run.outputs
 
@@ -297,6 +297,151 @@ def test_every_file_list_is_exported_with_the_report(
     assert run.outputs["rows"] == "3"
     assert (run.out / "annotations" / exported).is_file()
     assert "::warning" not in run.result.stdout
+
+
+# --- what a hostile pull request can put in the log ---------------------------------------------
+
+# The commands actions/runner registers (ActionCommandManager and its extensions).
+RUNNER_COMMANDS = {"error", "warning", "notice", "debug", "group", "endgroup", "echo", "add-mask",
+                   "add-matcher", "remove-matcher", "save-state", "set-output", "set-env",
+                   "add-path", "stop-commands"}  # fmt: skip
+
+
+def _parse_command(line: str, registered: set[str]) -> tuple[str, str] | None:
+    """(name, data) of the command the runner reads in ``line``: ``::name props::data`` at the
+    start after spaces (ActionCommand.TryParseV2), else ``##[name props]data`` anywhere in it
+    (ActionCommand.TryParse)."""
+    text = line.lstrip()
+    if text.startswith("::") and (end := text.find("::", 2)) >= 0:
+        name = text[2:end].split(" ", 1)[0]
+        if name.lower() in registered:
+            return name.lower(), text[end + 2 :]
+    start = line.find("##[")
+    if start >= 0 and (end := line.find("]", start)) >= 0:
+        name = line[start + 3 : end].split(" ", 1)[0]
+        if name.lower() in registered:
+            return name.lower(), line[end + 1 :]
+    return None
+
+
+def runner_commands(log: str) -> list[str]:
+    """The lines of ``log`` GitHub's runner executes as workflow commands, as it reads them:
+    lines end at CR, LF or CRLF; ``::stop-commands::TOKEN`` turns commands off until
+    ``::TOKEN::``."""
+    registered, token, executed = set(RUNNER_COMMANDS), None, []
+    for line in re.split(r"\r\n|\r|\n", log):
+        parsed = _parse_command(line, registered)
+        if parsed is None:
+            continue
+        name, data = parsed
+        if token is not None:  # stopped: only the token resumes
+            if name == token:
+                registered.discard(token)
+                token = None
+            continue
+        if name == "stop-commands":
+            token = data.lower()
+            registered.add(token)
+            continue
+        executed.append(line)
+    return executed
+
+
+def test_the_runner_model_reads_commands_as_the_runner_does() -> None:
+    log = ("plain\n  ::warning title=a::b\nx ##[error]c\n::stop-commands::t1\n::error::hidden\n"
+           "::t1::\n::notice::shown\r::nope::x\n")  # fmt: skip
+    assert runner_commands(log) == ["  ::warning title=a::b", "x ##[error]c", "::notice::shown"]
+
+
+HOSTILE_CONFIG = """\
+version: 1
+filelists:
+  - path: "-o.tsv"
+    include: ["a/**"]
+  - path: "--help.tsv"
+    include: ["b/**"]
+  - path: "::warning title=X::y.tsv"
+    include: ["c/**"]
+    defaults:
+      - match: "c/**"
+        values: {"Annotation type": "other\\n::warning title=V::v"}
+"""
+
+
+def hostile_dataset(repo: Path) -> Path:
+    """File lists and files whose names (and a default value) are workflow commands."""
+    repo.mkdir(parents=True)
+    (repo / ".bia-hooks.yaml").write_text(HOSTILE_CONFIG)
+    for name in ("a/x.tif", "b/y.tif", "c/z.tif", "a/n\n::warning title=N::n.tif",
+                 "b/##[warning title=L]legacy.tif", "c/::error title=C::c.tif"):  # fmt: skip
+        write(repo, name)
+    header = "Files\tAnnotation type\tSource image\n"
+    (repo / "-o.tsv").write_text(header + "a/x.tif\tother\ti.tif\n")
+    (repo / "--help.tsv").write_text(header + "b/y.tif\tother\ti.tif\n")
+    (repo / "::warning title=X::y.tsv").write_text(header + "c/z.tif\tother\ti.tif\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "dataset")
+    return repo
+
+
+def test_no_file_name_becomes_a_workflow_command(tmp_path: Path) -> None:
+    run = drive(hostile_dataset(tmp_path / "repo"), tmp_path, export_format="tsv")
+    assert run.result.returncode == 0, run.result.stdout + run.result.stderr
+    executed = runner_commands(run.result.stdout + run.result.stderr)
+    assert executed  # the findings' annotations
+    for line in executed:  # each one ours: an annotation whose title is a code or bia-hooks
+        name, props = annotation(line)
+        assert name in ("error", "warning", "notice") and set(props) <= {"file", "line", "title"}
+        assert re.match(r"BIA\d{3} |bia-hooks", props["title"]), line
+
+
+def annotation(line: str) -> tuple[str, dict[str, str]]:
+    """The name and properties of the command in ``line``, as the runner splits them."""
+    info = line.lstrip()[2:].split("::", 1)[0]
+    name, _, props = info.partition(" ")
+    pairs = [p.split("=", 1) for p in props.strip().split(",") if "=" in p]
+    return name, {key: value for key, value in pairs}
+
+
+def test_file_lists_named_like_options_are_exported(tmp_path: Path) -> None:
+    run = drive(hostile_dataset(tmp_path / "repo"), tmp_path, export_format="tsv")
+    assert (run.out / "-o.tsv").read_text().startswith("Files\tAnnotation type")
+    assert (run.out / "--help.tsv").read_text().startswith("Files\tAnnotation type")
+    # An artifact cannot hold a name with ':': that list is named, not exported.
+    assert not (run.out / "::warning title=X::y.tsv").exists()
+    assert "cannot export the file list '::warning title=X::y.tsv'" in run.result.stdout
+
+
+def test_a_configuration_error_quoting_a_command_stays_text(tmp_path: Path) -> None:
+    repo = dataset(tmp_path / "repo", "clean-dataset")
+    (repo / ".bia-hooks.yaml").write_text(
+        'version: 1\n"x\\n::warning title=K::k\\r##[error]e": 1\n'
+    )
+    run = drive(repo, tmp_path)
+    assert run.result.returncode == 2
+    assert "Additional properties are not allowed" in run.result.stdout
+    assert runner_commands(run.result.stdout + run.result.stderr) == []
+
+
+def test_a_bug_in_the_action_is_one_message_and_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bia_hooks import action as driver
+
+    def broken(env: object) -> None:
+        raise ValueError("::error::x")
+
+    monkeypatch.setattr(driver, "read_inputs", broken)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        driver.entrypoint()
+    assert stopped.value.code == 3
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith(
+        "bia-hooks action: internal error (ValueError: :\\x3aerror:\\x3ax); this is a bug in "
+    )
+    assert len(list((tmp_path / "bia-hooks").glob("crash-*.txt"))) == 1
 
 
 # --- the whole Action, run by act --------------------------------------------------------------

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bia_hooks import atomic
 from bia_hooks.atomic import write_atomic
+from bia_hooks.errors import WriteError
 from tests.conftest import PROJECT, git, run_cli, write
 
 HEADER = "Files\tAnnotation type\tSource image\n"
@@ -44,7 +45,7 @@ def test_a_new_file_gets_the_usual_mode_not_a_private_one(tmp_path: Path) -> Non
 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="folder: Is a directory; it is a folder"):
         write_atomic(tmp_path / "folder", "x")
     assert os.listdir(tmp_path) == ["folder"]
 

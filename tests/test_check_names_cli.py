@@ -124,7 +124,7 @@ def test_a_report_that_cannot_be_written_is_one_message(repo: Path, report: str)
     git(repo, "add", "-A")
     result = run_cli("check-names", "--report", report, cwd=repo)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert f"--report {report}: cannot write the report" in result.stderr
+    assert f"--report {report}: cannot write " in result.stderr
     assert (repo / "a#.tif").is_file() and (repo / "masks/b.tif").is_file()
 
 

@@ -10,9 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bia_hooks.summary import MAX_FINDINGS, MAX_PATHS, SUMMARY_LIMIT, render_summary
+from bia_hooks.summary import (
+    MAX_FINDINGS,
+    MAX_PATHS,
+    SUMMARY_LIMIT,
+    render_summary,
+    report_problem,
+)
 from tests.conftest import run_cli
 
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -240,3 +248,64 @@ def test_summary_command_refuses_what_is_not_a_report(
     result = run_cli("summary", "report.json", cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"version": 2}', "(version 2; this bia-hooks reads version 1)"),
+        ('{"version": "1"}', '(version "1"; this bia-hooks reads version 1)'),
+        ('{"version": true}', "(version true; this bia-hooks reads version 1)"),
+        ('{"version": 1, "findings": "x"}', "(findings is a string, not an array)"),
+        ('{"version": 1, "findings": [1]}', "(findings[0] is a number, not an object)"),
+        ('{"version": 1, "tool": []}', "(tool is an array, not an object)"),
+        ('{"version": 1, "summary": {"by_code": [1]}}', "(summary.by_code is an array, not an"),
+        ('{"version": 1, "filelists": [{"unlisted": 5}]}', "(filelists[0].unlisted is a number"),
+        ('{"version": 1, "filelists": [{"annotation_types": "x"}]}', "annotation_types is a str"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "(nested too deeply)", id="deep"),
+        pytest.param(
+            '{"version": 1, "rows": 1' + "0" * 5000 + "}",
+            "(a number of more than 4,300 digits)",
+            id="long-number",
+        ),
+    ],
+)
+def test_summary_command_refuses_a_malformed_report(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    (tmp_path / "report.json").write_text(content)
+    result = run_cli("summary", "report.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("bia-hooks summary: report.json: not a bia-hooks JSON report ")
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_summary_command_refuses_a_huge_report(tmp_path: Path) -> None:
+    result = run_cli("summary", "/dev/zero", cwd=tmp_path)  # endless: read up to the limit only
+    assert result.returncode == 2
+    assert result.stderr == (
+        "bia-hooks summary: /dev/zero: not read: a report of more than 1,073,741,824 bytes\n"
+    )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                               max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+report_keys = st.sampled_from(["version", "tool", "summary", "findings", "filelists", "by_code",
+                               "errors", "path", "rows", "unlisted", "missing", "level", "code",
+                               "annotation_types", "line", "value", "fix", "message"])  # fmt: skip
+report_like = st.recursive(
+    json_values,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(report_keys, inner, max_size=5),
+    max_leaves=25,
+).map(lambda r: {**r, "version": 1} if isinstance(r, dict) and len(r) % 2 else r)
+
+
+@settings(max_examples=60, deadline=None)
+@given(report_like)
+def test_a_report_is_refused_with_a_reason_or_summarised(report: Any) -> None:
+    if report_problem(report) is None:
+        assert render_summary(report).startswith("## ")

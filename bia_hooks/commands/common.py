@@ -11,7 +11,7 @@ from typing import Any
 
 from bia_hooks.atomic import write_atomic
 from bia_hooks.config import Config, find_root, load_config
-from bia_hooks.errors import UsageError
+from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.findings import Finding, Level
 from bia_hooks.gitcmd import git_toplevel
 from bia_hooks.reporters import FORMATS, github_path_prefix, make_reporter
@@ -118,10 +118,8 @@ def finish(
         # A name that is not UTF-8 is written as a \udcXX escape, not refused.
         try:
             write_atomic(args.report, buffer.getvalue().encode("utf-8", "backslashreplace"))
-        except OSError as e:
-            raise UsageError(
-                f"--report {args.report}: cannot write the report: {e.strerror}"
-            ) from None
+        except WriteError as e:
+            raise WriteError(f"--report {args.report}: {e}") from None
     return exit_status(findings, args.fail_on)
 
 

@@ -17,6 +17,7 @@ from bia_hooks.filelist.read import format_of, list_name_findings, read_filelist
 from bia_hooks.filelist.table import FORMATS
 from bia_hooks.findings import Kind, Level
 from bia_hooks.reporters import FORMATS as REPORT_FORMATS
+from bia_hooks.safe_text import printable
 
 # Findings about the source's own name do not concern the output.
 _NAME_ONLY = {"BIA201", "BIA202"}
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if table is None or refused:
         finish(args, findings, {"exported": None})
         print(
-            f"bia-hooks export: {source} not exported: the archive would refuse it; "
+            f"bia-hooks export: {printable(source)} not exported: the archive would refuse it; "
             "fix the errors above first",
             file=sys.stderr,
         )
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         shown = str(args.output)
     status = finish(args, findings, {"exported": shown, "rows": len(table.rows)})
     print(
-        f"wrote {shown}: {len(table.rows):,} file(s), {len(table.header)} column(s), "
+        f"wrote {printable(shown)}: {len(table.rows):,} file(s), {len(table.header)} column(s), "
         f"{target.upper()}",
         file=sys.stderr,
     )

@@ -13,12 +13,13 @@ from pathlib import Path
 from bia_hooks import dvcrepo, tree
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
-from bia_hooks.errors import UsageError
+from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.edit import Editor
 from bia_hooks.namecheck import checked_paths, name_findings
 from bia_hooks.pathrule import all_folders
 from bia_hooks.pathsets import at_or_below
 from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
+from bia_hooks.safe_text import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     steps = plan_steps(plan, dvcrepo.outs_on_disk(config.root, everything))
     if not args.apply:
         for step in steps:
-            print(_describe(step, done=False))
+            print(printable(_describe(step, done=False)))
         print(f"{len(steps)} file(s) to rename; run again with --apply to rename them.")
         by_hand = sum(s.how == "by hand" for s in steps)
         if by_hand:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     _apply(config.root, steps, in_git, set(everything))
     print(f"{len(steps)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
     for line in carry_rows(config, dict(plan), opened, in_git):
-        print(line)
+        print(printable(line))
     return 1
 
 
@@ -115,7 +116,14 @@ def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, 
     lines = []
     for name, editor, moved in opened:
         editor.apply(set(), renamed, [])
-        editor.save(config.root / name)
+        try:
+            editor.save(config.root / name)
+        except WriteError as e:
+            raise WriteError(
+                f"the files are renamed, but {e}: its rows still name the old paths. Once it can "
+                "be written, run 'bia-hooks sync' (the values of a row it cannot carry over are "
+                "saved for 'bia-hooks restore')"
+            ) from None
         then = f"review and stage it ({_command('git', 'add', name)})" if in_git else "review it"
         lines.append(f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}")
     return lines
@@ -176,23 +184,25 @@ def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> No
         if step.how == "move":
             _rename(root, step.old, step.new, in_git)
         elif step.how == "dvc move":
-            _dvc(root, "move", step.old, step.new)
+            _dvc(root, "move", "--", step.old, step.new)
             _remove_empty_folders(root, os.path.dirname(step.old))
             changed.update(filter(None, (step.source, step.new_source)))
             changed.update((_gitignore(step.old), _gitignore(step.new)))
         else:
             _rename(root, step.old, step.new, use_git=False)
         last_in_folder = i + 1 == len(steps) or steps[i + 1].out != step.out
-        print(_describe(step, done=True))
+        print(printable(_describe(step, done=True)))
         if step.how == "dvc add" and last_in_folder and step.out:
-            _dvc(root, "add", step.out)
+            _dvc(root, "add", "--", step.out)
             changed.update(filter(None, (step.source, _gitignore(step.out))))
-            print(f"{_command('dvc', 'add', step.out)}: {step.source} records the new names")
+            recorded = f"{_command('dvc', 'add', step.out)}: {step.source} records the new names"
+            print(printable(recorded))
     if in_git and changed:
         stage = sorted(p for p in changed if p in tracked or os.path.lexists(os.path.join(root, p)))
-        result = tree.git(root, "add", "-A", "--", *stage, check=False)
+        # Literal: a name such as "*.tif" is one file, not a pattern.
+        result = tree.git(root, "--literal-pathspecs", "add", "-A", "--", *stage, check=False)
         if result.returncode != 0:
-            sys.stderr.write(result.stderr.decode(errors="replace"))
+            _relay_stderr(result.stderr)
             raise UsageError(f"the files were renamed, but {_command('git', 'add', *stage)} failed")
 
 
@@ -205,8 +215,14 @@ def _gitignore(path: str) -> str:
 def _dvc(root: Path, *args: str) -> None:
     result = subprocess.run(["dvc", *args], cwd=root, capture_output=True)
     if result.returncode != 0:
-        sys.stderr.write(result.stderr.decode(errors="replace"))
+        _relay_stderr(result.stderr)
         raise UsageError(f"{_command('dvc', *args)} failed; the renames printed above are done")
+
+
+def _relay_stderr(data: bytes) -> None:
+    """What git or DVC said, which quotes file names: shown escaped."""
+    for line in data.decode(errors="replace").splitlines():
+        print(printable(line), file=sys.stderr)
 
 
 def _rename(root: Path, old: str, new: str, use_git: bool) -> None:
@@ -220,7 +236,7 @@ def _rename(root: Path, old: str, new: str, use_git: bool) -> None:
     if use_git:
         result = tree.git(root, "mv", "--", old, new, check=False)
         if result.returncode != 0:
-            sys.stderr.write(result.stderr.decode(errors="replace"))
+            _relay_stderr(result.stderr)
             raise UsageError(f"git mv '{old}' '{new}' failed")
     else:
         try:

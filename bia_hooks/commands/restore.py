@@ -17,6 +17,7 @@ from bia_hooks.config import FileListConfig
 from bia_hooks.confine import inside_dataset
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import open_editor
+from bia_hooks.safe_text import printable
 from bia_hooks.syncplan import new_row_values, place_values
 
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             print("No removed row is saved for this dataset.")
         for entry in saved:
             shown = "; ".join(f"{c}={v}" for c, v in entry.values.items())
-            print(f"{entry.time} {entry.filelist}: {entry.path}: {shown}")
+            print(printable(f"{entry.time} {entry.filelist}: {entry.path}: {shown}"))
         return 0
     old = args.old
     new = relative_to_root(config.root, [args.new])[0] if args.new else old
@@ -74,13 +75,16 @@ def run(args: argparse.Namespace) -> int:
         editor.rows[editor.rows.index(current)] = editor.with_values(current, merged)
     editor.save(target)
     rowlog.mark_restored(config.root, row)
-    print(f"{row.filelist}: the row of {new} holds the values of the removed row of {old}.")
+    # Every line quotes file names or cells: shown escaped.
+    lines = [f"{row.filelist}: the row of {new} holds the values of the removed row of {old}."]
     for column, (before, after) in replaced.items():
-        print(f"  '{column}': '{before}' (the default) replaced by '{after}'")
+        lines.append(f"  '{column}': '{before}' (the default) replaced by '{after}'")
     for column, value in conflicts.items():
-        print(f"  '{column}' kept its value '{kept[column]}' (the saved one was '{value}')")
+        lines.append(f"  '{column}' kept its value '{kept[column]}' (the saved one was '{value}')")
     if tree.is_git_work_tree(config.root):
-        print(f"Review and stage it: git add {shlex.quote(row.filelist)}")
+        lines.append(f"Review and stage it: git add {shlex.quote(row.filelist)}")
     else:
-        print(f"Review {row.filelist}.")
+        lines.append(f"Review {row.filelist}.")
+    for line in lines:
+        print(printable(line))
     return 0

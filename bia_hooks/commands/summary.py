@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bia_hooks.errors import UsageError
-from bia_hooks.summary import MAX_FINDINGS, render_summary
+from bia_hooks.summary import MAX_FINDINGS, render_summary, report_problem
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,22 +19,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"list at most N findings (default: {MAX_FINDINGS})")  # fmt: skip
 
 
+# A report is read whole: one of a million findings is about 300 MB.
+MAX_REPORT_BYTES = 1024**3
+
+
 def read_report(path: Path) -> dict[str, Any]:
+    """The report in ``path``; a UsageError (one message, exit 2) for anything that is not one."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:  # read at most the limit: /dev/zero is no report either
+            data = f.read(MAX_REPORT_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except OSError as e:
         raise UsageError(f"{path}: cannot read the report: {e.strerror}") from None
+    if len(data) > MAX_REPORT_BYTES:
+        raise UsageError(f"{path}: not read: a report of more than {MAX_REPORT_BYTES:,} bytes")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not a bia-hooks JSON report (not UTF-8 text)") from None
     try:
         report = json.loads(text)
     except json.JSONDecodeError as e:
         raise UsageError(f"{path}:{e.lineno}: not a bia-hooks JSON report: {e.msg}") from None
-    if not isinstance(report, dict) or "version" not in report:
-        raise UsageError(f"{path}: not a bia-hooks JSON report (no version field)")
-    return report
+    except RecursionError:
+        raise UsageError(f"{path}: not a bia-hooks JSON report (nested too deeply)") from None
+    except ValueError:  # the only other error json.loads raises: Python's limit on int digits
+        raise UsageError(
+            f"{path}: not a bia-hooks JSON report (a number of more than 4,300 digits)"
+        ) from None
+    problem = report_problem(report)
+    if problem is not None:
+        raise UsageError(f"{path}: not a bia-hooks JSON report ({problem})")
+    return cast(dict[str, Any], report)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ import sys
 from bia_hooks import rowlog, sync
 from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.findings import Finding
+from bia_hooks.safe_text import printable
 from bia_hooks.session import Session, open_session
 
 
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         if editor is not None:
             editor.save(config.root / outcome.config.path)
             changed = True
-            print("\n".join(sync.describe(outcome, in_git=session.in_git)), file=out)
+            for line in sync.describe(outcome, in_git=session.in_git):  # it quotes file names
+                print(printable(line), file=out)
     for row in restored:  # their values are on the file's row now
         rowlog.mark_restored(config.root, row)
     status = finish(args, findings)

@@ -15,6 +15,7 @@ from typing import Any
 
 from bia_hooks.atomic import write_atomic
 from bia_hooks.errors import UsageError
+from bia_hooks.safe_text import set_text_cell
 
 BOM = "\ufeff"
 
@@ -246,7 +247,7 @@ class XlsxEditor(Editor):
         """A new workbook holding only ``header`` in its first row."""
         editor = cls(None)
         for column, name in enumerate(header, start=1):
-            editor.sheet.cell(row=1, column=column, value=name)
+            set_text_cell(editor.sheet.cell(row=1, column=column), name)
         editor.header = list(header)
         editor.width = len(header)
         editor.original_rows = 1
@@ -288,7 +289,8 @@ class XlsxEditor(Editor):
             cell = self.sheet.cell(row=row, column=col)
             if cell.data_type == "f":
                 _refuse_formula(cell.coordinate)
-            cells.append((cell.value, _style_of(cell), cell.comment, cell.hyperlink))
+            value = _ErrorValue(cell.value) if cell.data_type == "e" else cell.value
+            cells.append((value, _style_of(cell), cell.comment, cell.hyperlink))
         height = self.sheet.row_dimensions[row].height
         # "origin": the row it was read from; a row that ends up there again is not rewritten.
         return {"cells": cells, "height": height, "origin": row}
@@ -319,10 +321,9 @@ class XlsxEditor(Editor):
     def add_column(self, name: str) -> None:
         self.header.append(name)
         column = len(self.header)
-        _set_style(
-            self.sheet.cell(row=1, column=column, value=name),
-            _style_of(self.sheet.cell(row=1, column=1)),
-        )
+        cell = self.sheet.cell(row=1, column=column)
+        set_text_cell(cell, name)
+        _set_style(cell, _style_of(self.sheet.cell(row=1, column=1)))
         if column > self.width:
             self.width = column
             for row in self.rows:
@@ -343,7 +344,10 @@ class XlsxEditor(Editor):
                 value, style, comment, link = (
                     record["cells"][col - 1] if record else (None, None, None, None)
                 )
-                cell.value = value
+                if isinstance(value, _ErrorValue):
+                    cell.value, cell.data_type = str(value), "e"
+                else:  # a string is text, even '=1+1' or '#N/A' (openpyxl would guess otherwise)
+                    set_text_cell(cell, value)
                 if style is not None:
                     _set_style(cell, style)
                 elif record is None:
@@ -354,6 +358,10 @@ class XlsxEditor(Editor):
         buffer = io.BytesIO()
         self.workbook.save(buffer)
         write_atomic(file, buffer.getvalue())
+
+
+class _ErrorValue(str):
+    """An error cell's value (``#N/A``, ``#REF!``): written back as an error, not as text."""
 
 
 def _refuse_formula(cell: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from bia_hooks.atomic import write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
+from bia_hooks.safe_text import set_text_cell
 
 __all__ = ["WRITERS", "tsv_text", "write_json", "write_tsv", "write_xlsx"]
 
@@ -93,8 +94,8 @@ def write_xlsx(table: Table, output: Path) -> None:
     ws = wb.create_sheet("Files")
 
     def text(value: str) -> Any:
-        cell = WriteOnlyCell(ws, value=_ESCAPE_LIKE.sub(r"_x005F_\1", value))
-        cell.data_type = "s"  # never a formula, never a number
+        cell = WriteOnlyCell(ws)
+        set_text_cell(cell, _ESCAPE_LIKE.sub(r"_x005F_\1", value))  # never a formula or a number
         return cell
 
     for row in [table.header, *table.rows]:
