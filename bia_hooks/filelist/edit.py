@@ -15,6 +15,7 @@ from typing import Any
 
 from bia_hooks.atomic import write_atomic
 from bia_hooks.errors import UsageError
+from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
 from bia_hooks.safe_text import set_text_cell
 
 BOM = "\ufeff"
@@ -281,7 +282,7 @@ class XlsxEditor(Editor):
             return value.date().isoformat() if midnight else value.isoformat(sep=" ")
         if isinstance(value, (datetime.date, datetime.time)):
             return value.isoformat()
-        return str(value)
+        return decode_escapes(str(value))  # what the archive reads, as the file list's reader
 
     def _snapshot(self, row: int) -> dict[str, Any]:
         cells = []
@@ -300,7 +301,7 @@ class XlsxEditor(Editor):
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
         _, style, comment, link = row["cells"][0]
-        cells = [(path, style, comment, link), *row["cells"][1:]]
+        cells = [(encode_escapes(path), style, comment, link), *row["cells"][1:]]
         return {**row, "cells": cells, "origin": None}
 
     def values_of(self, row: dict[str, Any]) -> dict[str, str]:
@@ -313,7 +314,7 @@ class XlsxEditor(Editor):
         cells = []
         for col in range(self.width):
             name = self.header[col] if col < len(self.header) else ""
-            value = values.get(name) or None
+            value = encode_escapes(values[name]) if values.get(name) else None
             style = model[col][1] if model and col < len(model) else None
             cells.append((value, style, None, None))
         return {"cells": cells, "height": None, "origin": None}
@@ -322,7 +323,7 @@ class XlsxEditor(Editor):
         self.header.append(name)
         column = len(self.header)
         cell = self.sheet.cell(row=1, column=column)
-        set_text_cell(cell, name)
+        set_text_cell(cell, encode_escapes(name))
         _set_style(cell, _style_of(self.sheet.cell(row=1, column=1)))
         if column > self.width:
             self.width = column

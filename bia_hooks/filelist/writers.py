@@ -15,13 +15,13 @@ from typing import Any
 from bia_hooks.atomic import write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.xlsx import encode_escapes
 from bia_hooks.safe_text import set_text_cell
 
 __all__ = ["WRITERS", "tsv_text", "write_json", "write_tsv", "write_xlsx"]
 
 XLSX_MAX_CELL = 32767  # Excel's limit on the characters of one cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def _where(table: Table, i: int | None, j: int) -> str:
@@ -95,7 +95,7 @@ def write_xlsx(table: Table, output: Path) -> None:
 
     def text(value: str) -> Any:
         cell = WriteOnlyCell(ws)
-        set_text_cell(cell, _ESCAPE_LIKE.sub(r"_x005F_\1", value))  # never a formula or a number
+        set_text_cell(cell, encode_escapes(value))  # never a formula or a number
         return cell
 
     for row in [table.header, *table.rows]:

@@ -94,6 +94,19 @@ def decode_escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
+# Characters XML 1.0 cannot hold (openpyxl refuses them): written as the escape POI decodes.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def encode_escapes(text: str) -> str:
+    """The stored text a cell needs for the archive to read ``text``: the inverse of
+    ``decode_escapes`` (``a_x0023_b`` is stored ``a_x005F_x0023_b``, ESC as ``_x001B_``)."""
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    return _UNWRITABLE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def surprising_escape(text: str) -> bool:
     """An escape other than _x005F_ (the escaped underscore Excel itself writes): Excel shows the
     decoded text too, so only files written by scripts surprise their authors."""
