@@ -98,7 +98,7 @@ def read(root: Path) -> list[RemovedRow]:
     except OSError as e:
         raise UsageError(f"cannot read {file}: {e.strerror}") from None
     rows: list[RemovedRow] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines: a value may hold U+0085 or U+2028
         try:
             data = json.loads(line)
             if "restored" in data:

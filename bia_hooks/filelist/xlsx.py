@@ -94,8 +94,9 @@ def decode_escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-# Characters XML 1.0 cannot hold (openpyxl refuses them): written as the escape POI decodes.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters a cell cannot hold as they are, written as the escape POI decodes: those XML 1.0
+# refuses (openpyxl too), and CR, which an XML reader turns into LF.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
