@@ -11,6 +11,8 @@ from typing import Any
 from bia_hooks import dataset, globs
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.findings import Finding
+from bia_hooks.limits import LimitExceeded
+from bia_hooks.textfiles import load_yaml
 
 DVC_SOURCES = (".dvc", "dvc.lock")  # the files that say what DVC tracks
 
@@ -75,8 +77,7 @@ def read_manifest(cache: Path | None, md5: str) -> list[tuple[str, str | None, i
 def _yaml_load(content: bytes) -> Any:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(content, Loader=loader)
+    return load_yaml(content, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def read_dvc_outs(source: str, content: bytes | None) -> tuple[list[dataset.DvcOut], list[Finding]]:
@@ -91,6 +92,10 @@ def read_dvc_outs(source: str, content: bytes | None) -> tuple[list[dataset.DvcO
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         return [], [dataset.bad_dvc(source, f"it is not valid YAML{where}")]
+    except LimitExceeded as e:
+        return [], [dataset.bad_dvc(source, e.message)]
+    except (ValueError, TypeError, AttributeError, OverflowError) as e:  # !!int abc, 2024-13-45
+        return [], [dataset.bad_dvc(source, f"it holds a value YAML cannot read ({e})")]
     return dataset.dvc_outs(source, data)
 
 
