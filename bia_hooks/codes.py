@@ -101,6 +101,15 @@ CODES: dict[str, Code] = {
         Code("BIA230", _W, _R, "XLSX: rows below the table are read as files"),
         Code("BIA231", _W, _R, "XLSX: merged cells: only the first cell has the value"),
         Code("BIA232", _E, _S, "unresolved merge conflict: git's marker lines are in the list"),
+        Code(
+            "BIA233", _E, _S, "file list beyond a limit of what can be read (named in the message)"
+        ),
+        Code(
+            "BIA234",
+            _E,
+            _S,
+            "text that is no character: a lone surrogate, an invalid XML reference",
+        ),
         Code("BIA240", _E, _S, "JSON syntax the archive refuses"),
         Code("BIA241", _E, _S, "JSON: top level is not an array of file entries"),
         Code("BIA242", _E, _S, "JSON: entry without a valid path"),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import string
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bia_hooks import limits
 from bia_hooks.codes import CODES, Level
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
@@ -116,7 +118,24 @@ def _read_yaml(file: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise UsageError(f"{file}: the configuration must be a mapping of settings (key: value)")
+    for where, key in _keys(data, []):
+        if not isinstance(key, str):
+            raise UsageError(
+                f"{file}: {_key_path(where)}: the key {key!r} is {type(key).__name__}, not text: "
+                f"quote it ('{key}': ...)"
+            )
     return data
+
+
+def _keys(value: Any, where: list[Any]) -> Iterator[tuple[list[Any], Any]]:
+    """(where, key) for every mapping key in the YAML (nesting and size are bounded on load)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield where, key
+            yield from _keys(item, [*where, key])
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _keys(item, [*where, i])
 
 
 def _key_path(path: Iterable[Any]) -> str:
@@ -142,16 +161,96 @@ def _validate(data: dict[str, Any], file: Path) -> None:
             raise UsageError(
                 f"{file}: severity.{code}: no finding has this code (see the README's codes table)"
             )
+    for key, globs in _glob_lists(data):
+        _check_globs(globs, f"{file}: {key}")
     for i, fl in enumerate(data.get("filelists", [])):
-        rule = fl.get("source_image", {}).get("pattern")
-        if rule is not None:
-            try:
-                re.compile(rule)
-            except re.error as e:
-                raise UsageError(
-                    f"{file}: filelists[{i}].source_image.pattern: "
-                    f"not a valid regular expression: {e}"
-                ) from None
+        rule = fl.get("source_image", {})
+        if "pattern" in rule:
+            _check_pattern(rule["pattern"], f"{file}: filelists[{i}].source_image.pattern")
+        if "format" in rule:
+            _check_format(rule["format"], f"{file}: filelists[{i}].source_image.format")
+
+
+def _glob_lists(data: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """(key, globs) for every key that holds globs."""
+    yield "names.ignore", data.get("names", {}).get("ignore", [])
+    yield "ignore", data.get("ignore", [])
+    yield "objects", data.get("objects", [])
+    for i, fl in enumerate(data.get("filelists", [])):
+        yield f"filelists[{i}].include", fl.get("include", [])
+        yield f"filelists[{i}].exclude", fl.get("exclude", [])
+        for j, default in enumerate(fl.get("defaults", [])):
+            yield f"filelists[{i}].defaults[{j}].match", [default["match"]]
+
+
+def _check_globs(globs: list[str], where: str) -> None:
+    """Matching stays linear in the path (globs.py); the limits bound the regex built."""
+    if len(globs) > limits.GLOBS:
+        raise UsageError(
+            f"{where}: {len(globs):,} globs; bia-hooks reads at most {limits.GLOBS:,} "
+            "per key (a real list names a few folders)"
+        )
+    for glob in globs:
+        if len(glob) > limits.GLOB_CHARS:
+            raise UsageError(
+                f"{where}: a glob of {len(glob):,} characters; bia-hooks reads at "
+                f"most {limits.GLOB_CHARS:,} (a real one names a few folders)"
+            )
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    """A regular expression from the repository: short, and of a shape that cannot make the
+    matching backtrack for ever (regexcost.py), checked before it is compiled."""
+    from bia_hooks.regexcost import why_costly
+
+    if len(pattern) > limits.PATTERN_CHARS:
+        raise UsageError(
+            f"{where}: {len(pattern):,} characters; bia-hooks reads at most "
+            f"{limits.PATTERN_CHARS:,} (a plate, a well and a field need ~50)"
+        )
+    risk = why_costly(pattern)
+    if risk:
+        raise UsageError(
+            f"{where}: refused: {risk}, which can make matching a path take hours; "
+            "write it so that each part of the path can match one way only "
+            "(e.g. [^/_]+ rather than .+ between separators)"
+        )
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        raise UsageError(f"{where}: not a valid regular expression: {e}") from None
+
+
+def _check_format(fmt: str, where: str) -> None:
+    """Only plain ``{name}`` fields: ``{path.__class__}`` would reach Python's objects, and
+    ``{path:>900000000}`` write a 900 MB cell."""
+    if len(fmt) > limits.FORMAT_CHARS:
+        raise UsageError(
+            f"{where}: {len(fmt):,} characters; bia-hooks reads at most {limits.FORMAT_CHARS:,}"
+        )
+    try:
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(fmt)
+            if name is not None
+        ]
+    except ValueError as e:
+        raise UsageError(
+            f"{where}: {e} (write {{name}} for a part, {{{{ and }}}} for a brace)"
+        ) from None
+    for name, spec, conversion in fields:
+        if not name.isidentifier() or spec or conversion:
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise UsageError(
+                f"{where}: {shown!r}: only plain fields such as {{plate}} are allowed (a group "
+                "of the pattern, or path, folder, filename, stem), without '.', '[', '!' or ':'"
+            )
 
 
 def _check_paths(data: dict[str, Any], root: Path, file: Path) -> None:
@@ -174,8 +273,13 @@ def _explain(error: Any) -> str:
     description = error.schema.get("description")
     if error.validator == "pattern" and description:
         # A regular expression tells a person less than what the value is for.
-        return f"{error.instance!r} is not what belongs here: {description}"
-    return str(error.message)
+        return f"{_short(repr(error.instance))} is not what belongs here: {description}"
+    return _short(str(error.message))
+
+
+def _short(text: str, most: int = 200) -> str:
+    """A message quotes the value: a huge one would flood the terminal."""
+    return text if len(text) <= most else f"{text[: most - 20]}... ({len(text):,} characters)"
 
 
 def _build(data: dict[str, Any], root: Path, file: Path) -> Config:

@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from bia_hooks import globs
 from bia_hooks.findings import Finding
+from bia_hooks.limits import json_nesting_over
 
 __all__ = [
     "DatasetFile",
@@ -202,6 +203,8 @@ def bad_dvc(source: str, why: str) -> Finding:
 
 def parse_manifest(text: bytes) -> list[tuple[str, str | None, int | None]] | None:
     """(relpath, md5, size) of each file in a DVC ``.dir`` manifest; None when unreadable."""
+    if json_nesting_over(text):  # Python's parser would recurse past its stack
+        return None
     try:
         data = json.loads(text)
     except ValueError:

@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 from bia_hooks import confine, dataset, globs
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.findings import Finding
+from bia_hooks.limits import LimitExceeded
+from bia_hooks.textfiles import load_yaml
 
 DVC_SOURCES = (".dvc", "dvc.lock")  # the files that say what DVC tracks
 
@@ -92,8 +94,7 @@ def read_manifest(cache: Path | None, md5: str) -> Manifest | None:
 def _yaml_load(content: bytes) -> Any:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(content, Loader=loader)
+    return load_yaml(content, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def read_dvc_outs(source: str, content: bytes | None) -> tuple[list[dataset.DvcOut], list[Finding]]:
@@ -108,6 +109,10 @@ def read_dvc_outs(source: str, content: bytes | None) -> tuple[list[dataset.DvcO
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         return [], [dataset.bad_dvc(source, f"it is not valid YAML{where}")]
+    except LimitExceeded as e:
+        return [], [dataset.bad_dvc(source, e.message)]
+    except (ValueError, TypeError, AttributeError, OverflowError) as e:  # !!int abc, 2024-13-45
+        return [], [dataset.bad_dvc(source, f"it holds a value YAML cannot read ({e})")]
     return dataset.dvc_outs(source, data)
 
 

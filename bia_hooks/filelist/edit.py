@@ -219,7 +219,10 @@ class XlsxEditor(Editor):
         if file is None:
             self.workbook = openpyxl.Workbook()
         else:
+            from bia_hooks.filelist.xlsx import check_parts
+
             try:
+                check_parts(file)  # openpyxl inflates every sheet, a zip bomb too
                 self.workbook = openpyxl.load_workbook(file)
             except Exception as e:  # openpyxl raises many kinds for a damaged file
                 raise UsageError(f"cannot open the workbook: {e}") from None

@@ -8,8 +8,11 @@ every attribute name in order of first appearance; ``refs`` are indices in the J
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from typing import Any
 
+from bia_hooks import limits
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 
@@ -41,7 +44,24 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON; the archive refuses it")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+def _integer(digits: str) -> int:
+    """Python's int() stops at 4,300 digits with a ValueError: stop well before, named."""
+    if len(digits.lstrip("-")) > limits.JSON_NUMBER_DIGITS:
+        raise limits.exceeded(
+            f"a number of {len(digits.lstrip('-')):,} digits",
+            limits.JSON_NUMBER_DIGITS,
+            "digits per number",
+            "the default of Jackson, the archive's JSON parser",
+            value=digits[:40] + "...",
+            fix="write it as a string, or delete it",
+        )
+    return int(digits)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_integer)
+# A JSON escape of a UTF-16 surrogate: the text may hold one that has no other half.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode(data: bytes) -> str:
@@ -65,8 +85,21 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
                 fix='write [{"path": "a.tif", "attributes": [{"name": "N", "value": "V"}]}, ...]',
             )
         ]
+    utf8 = data if json.detect_encoding(data) in ("utf-8", "utf-8-sig") else text.encode()
+    if limits.json_nesting_over(utf8):
+        error = limits.exceeded(
+            "arrays and objects nested too deep",
+            limits.NESTING,
+            "levels",
+            "a file list entry nests 4 deep",
+            fix="write the archive's flat entries: path, attributes, type",
+        )
+        return None, [error.finding(path)]
     try:
         value, end = _DECODER.raw_decode(text, start)
+    except limits.LimitExceeded as e:  # a number too long: on the line where its digits are
+        line = text.count("\n", 0, max(text.find(e.where["value"].rstrip(".")), 0)) + 1
+        return None, [e.at(line=line).finding(path)]
     except json.JSONDecodeError as e:
         hint = next((h for key, h in _HINTS if e.msg.startswith(key)), "")
         return None, [
@@ -80,6 +113,10 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
         ]
     except ValueError as e:
         return None, [Finding("BIA240", path, f"the archive cannot parse this JSON: {e}")]
+    if _SURROGATE_ESCAPE.search(text):
+        broken = list(_lone_surrogates(value, ""))
+        if broken:
+            return None, [_surrogate(path, pointer, s) for pointer, s in broken[:100]]
     findings: list[Finding] = []
     rest = text[end:].strip()
     if rest:
@@ -92,8 +129,45 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
                 fix="delete what follows the closing ']'",
             )
         )
-    table = entries_to_table(value, path, findings)
+    try:
+        table = entries_to_table(value, path, findings)
+    except limits.LimitExceeded as e:  # a cell too long
+        return None, [e.finding(path)]
     return table, findings
+
+
+def _lone_surrogates(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """(JSON pointer, string) of each string or key holding half of a UTF-16 pair."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield pointer, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _lone_surrogates(item, f"{pointer}/{i}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{pointer}/{_shown(key)}"
+            if _SURROGATE.search(key):
+                yield where, key
+            yield from _lone_surrogates(item, where)
+
+
+def _shown(text: str) -> str:
+    """Text with each lone surrogate written as its escape, \\ud800."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _surrogate(path: str, pointer: str, text: str) -> Finding:
+    half = _shown(_SURROGATE.findall(text)[0])
+    return Finding(
+        "BIA234",
+        path,
+        f"the text holds {half}, half of a UTF-16 pair without its other half: this is no "
+        "character, and the archive cannot store it as text",
+        pointer=pointer,
+        value=_shown(text)[:80],
+        fix="delete the escape, or write the character it stands for",
+    )
 
 
 def entries_to_table(entries: list[Any], path: str, findings: list[Finding]) -> Table:
@@ -140,6 +214,7 @@ def entries_to_table(entries: list[Any], path: str, findings: list[Finding]) -> 
                     entry["type"],
                 )
             )
+        _within_cell(p, f"{where}/path")
         values: dict[int, str] = {}
         attributes = entry.get("attributes")
         if not isinstance(attributes, list | None):
@@ -177,6 +252,7 @@ def entries_to_table(entries: list[Any], path: str, findings: list[Finding]) -> 
                 )
                 continue
             values[k] = value if isinstance(value, str) else ""
+            _within_cell(values[k], f"{where}/attributes/{j}/value")
         width = max(values, default=0) + 1
         row = [p] + [values.get(k, "") for k in range(1, width)]
         rows.append(row)
@@ -193,6 +269,17 @@ def entries_to_table(entries: list[Any], path: str, findings: list[Finding]) -> 
             )
         )
     return Table(path, "json", header, rows, refs)
+
+
+def _within_cell(text: str, pointer: str) -> None:
+    if len(text) > limits.CELL_CHARS:
+        raise limits.exceeded(
+            f"a text of {len(text):,} characters",
+            limits.CELL_CHARS,
+            "characters per cell",
+            "Excel's longest cell",
+            pointer=pointer,
+        )
 
 
 def _attribute(attribute: Any, path: str, where: str, findings: list[Finding]) -> str | None:

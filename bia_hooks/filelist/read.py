@@ -14,6 +14,7 @@ from pathlib import Path
 from bia_hooks import confine, pathrule
 from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
+from bia_hooks.limits import json_nesting_over
 
 __all__ = ["format_of", "list_name_findings", "looks_like_filelist", "read_filelist"]
 
@@ -176,6 +177,8 @@ def _has_files_cell(cells: list[str]) -> bool:
 
 def _archive_json_entry(head: bytes) -> bool:
     """Does this JSON start as the archive's file list: ``[{"path": "...", "attributes": [...]``?"""
+    if json_nesting_over(head):  # no list: its entries nest 4 deep (and Python would recurse)
+        return False
     text = head.decode(json.detect_encoding(head), "replace").lstrip("\ufeff").lstrip()
     if not text.startswith("["):
         return False

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bia_hooks import limits
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.columnwise import Plan, compile_schema, schema_refs
+from bia_hooks.regexcost import why_costly
 from bia_hooks.textfiles import parse_json, parse_yaml, read_text
 
 SCHEMA_FILES = {
@@ -56,6 +59,17 @@ def check_schema(schema: Any, where: str) -> None:
 
     if not isinstance(schema, (dict, bool)):
         raise UsageError(f"{where}: a schema must be a mapping of keywords (or true/false)")
+    for pattern in _patterns(schema):  # before the metaschema compiles them
+        risk = (
+            f"longer than {limits.PATTERN_CHARS:,} characters"
+            if len(pattern) > limits.PATTERN_CHARS
+            else why_costly(pattern)
+        )
+        if risk:
+            raise UsageError(
+                f"{where}: the pattern {pattern[:60]!r} is refused: {risk}, which can make "
+                "checking a cell take hours; write it so that each part can match one way only"
+            )
     try:
         validator_for(schema, default=_draft202012()).check_schema(schema)  # type: ignore[arg-type]
     except SchemaError as e:
@@ -67,6 +81,20 @@ def check_schema(schema: Any, where: str) -> None:
             raise UsageError(
                 f"{where}: $ref '{ref}' points outside the schema; put what it names under $defs"
             )
+
+
+def _patterns(node: Any) -> Iterator[str]:
+    """Every regular expression in a schema: ``pattern`` values, ``patternProperties`` keys."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "pattern" and isinstance(v, str):
+                yield v
+            elif k == "patternProperties" and isinstance(v, dict):
+                yield from (p for p in v if isinstance(p, str))
+            yield from _patterns(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _patterns(v)
 
 
 def _draft202012() -> Any:

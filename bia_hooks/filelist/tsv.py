@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bia_hooks import limits
 from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.findings import Finding, Level
 
@@ -143,6 +144,9 @@ def table_from_lines(
                 fix="write the header 'Files' and one line per file",
             )
         ]
+    too_long = _too_long(path, lines, ref, locate)
+    if too_long is not None:
+        return None, [too_long]
     header = lines[0].split("\t")
     findings = _header_findings(path, fmt, lines, header, ref, locate, files_at)
     if any(f.level.value == "error" and f.code != "BIA210" for f in findings):
@@ -239,6 +243,39 @@ def table_from_lines(
             )
         )
     return Table(path, fmt, header, rows, row_refs), findings
+
+
+def _too_long(
+    path: str, lines: Sequence[str], ref: Callable[[int], int], locate: Locate
+) -> Finding | None:
+    """The first line or cell over the limits (cheap: one pass over the line lengths)."""
+    if max(map(len, lines)) <= limits.CELL_CHARS:
+        return None
+    for i, line in enumerate(lines):
+        if len(line) <= limits.CELL_CHARS:
+            continue
+        if len(line) > limits.LINE_CHARS:
+            what = f"line {ref(i)} holds {len(line):,} characters"
+            error = limits.exceeded(
+                what,
+                limits.LINE_CHARS,
+                "characters per line",
+                "real rows hold a few hundred",
+                **locate(ref(i), None),
+            )
+            return error.finding(path)
+        for j, cell in enumerate(line.split("\t")):
+            if len(cell) > limits.CELL_CHARS:
+                what = f"a cell of {len(cell):,} characters"
+                error = limits.exceeded(
+                    what,
+                    limits.CELL_CHARS,
+                    "characters per cell",
+                    "Excel's longest cell",
+                    **locate(ref(i), j),
+                )
+                return error.finding(path)
+    return None
 
 
 def _files_column(header: Sequence[str]) -> int | None:

@@ -21,11 +21,21 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
+from bia_hooks import limits
 from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.filelist.tsv import LINE_END, table_from_lines
 from bia_hooks.findings import Finding
+from bia_hooks.limits import LimitExceeded, exceeded
 
-__all__ = ["Sheet", "column_letters", "first_row", "load_sheet", "read_xlsx", "sheet_to_table"]
+__all__ = [
+    "Sheet",
+    "check_parts",
+    "column_letters",
+    "first_row",
+    "load_sheet",
+    "read_xlsx",
+    "sheet_to_table",
+]
 
 INT_MAX = 2147483647
 INT_MIN = -2147483648
@@ -75,10 +85,45 @@ def _column_index(letters: str) -> int:
     return n - 1
 
 
+class NotText(ValueError):
+    """Text that is no character: ``what`` names it, ``where`` locates it (Finding keywords)."""
+
+    def __init__(self, what: str, **where: Any) -> None:
+        super().__init__(what)
+        self.what = what
+        self.where = where
+
+    def finding(self, path: str) -> Finding:
+        return Finding(
+            "BIA234",
+            path,
+            f"{self.what}: this is no character, and the archive cannot read it as text",
+            fix="delete it, or type the character it stands for",
+            **self.where,
+        )
+
+
+def _is_xml_char(code: int) -> bool:
+    """XML 1.0's Char: what a character reference may stand for (no NUL, no lone surrogate)."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
 def _entity(m: re.Match[str]) -> str:
     name = m.group(1)
     if name[0] == "#":
-        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+        digits = name[2:] if name[1] in "xX" else name[1:]
+        code = int(digits, 16 if name[1] in "xX" else 10) if len(digits) <= 8 else -1
+        if not _is_xml_char(code):
+            # The archive's XML parser refuses the whole workbook (and chr() would raise).
+            raise NotText(
+                f"the character reference {m.group(0)[:20]!r} is outside XML's characters"
+            )
+        return chr(code)
     return _ENTITIES[name]
 
 
@@ -147,9 +192,54 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+def _check_part(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
+    """The part's entry, when its declared sizes are within what the archive's reader (Apache
+    POI) inflates: checked before inflating a byte. Raises KeyError when the part is absent."""
+    info = zf.getinfo(name)
+    size, packed = info.file_size, max(info.compress_size, 1)
+    if size > limits.XLSX_PART_BYTES:
+        raise exceeded(
+            f"the workbook's part {name} inflates to {size:,} bytes",
+            limits.XLSX_PART_BYTES,
+            "bytes per part",
+            "Apache POI's, the archive's reader",
+        )
+    if size > limits.XLSX_RATIO_GRACE_BYTES and size > packed * limits.XLSX_INFLATE_RATIO:
+        raise LimitExceeded(
+            f"the workbook's part {name} inflates {size // packed:,} times ({packed:,} bytes to "
+            f"{size:,}): a zip bomb for the archive's reader (Apache POI), which refuses a part "
+            f"that inflates more than {limits.XLSX_INFLATE_RATIO} times; bia-hooks does not "
+            "read it either",
+            fix="save the workbook again from Excel or LibreOffice",
+        )
+    return info
+
+
+def check_parts(file: Path) -> None:
+    """Every part of the workbook within the limits of _check_part (for a reader that inflates
+    them all, as openpyxl does; the archive reads only the parts of the first sheet)."""
+    with zipfile.ZipFile(file) as zf:
+        for info in zf.infolist():
+            _check_part(zf, info.filename)
+
+
+def _read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    _check_part(zf, name)
+    with zf.open(name) as stream:
+        data = stream.read(limits.XLSX_PART_BYTES + 1)  # headers can lie: count what inflates
+    if len(data) > limits.XLSX_PART_BYTES:
+        raise exceeded(
+            f"the workbook's part {name}",
+            limits.XLSX_PART_BYTES,
+            "bytes per part",
+            "Apache POI's, the archive's reader",
+        )
+    return data
+
+
 def _xml(zf: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
     try:
-        return ElementTree.fromstring(zf.read(name))
+        return ElementTree.fromstring(_read_part(zf, name))
     except KeyError:
         return None
 
@@ -208,7 +298,7 @@ def _date_styles(zf: zipfile.ZipFile, part: str | None) -> set[int]:
 def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
     if part is None or part not in zf.namelist():
         return []
-    text = zf.read(part).decode("utf-8")
+    text = _read_part(zf, part).decode("utf-8")
     if _PREFIX.search(text[:2000]):
         text = _PREFIX.sub(r"<\1", text)
     return [_rich_text(m.group(1) or "") for m in _SI.finditer(text)]
@@ -216,8 +306,17 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
 
 def _chunks(stream: IO[bytes]) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
+    inflated = 0
     while True:
         data = stream.read(CHUNK)
+        inflated += len(data)
+        if inflated > limits.XLSX_PART_BYTES:  # headers can lie: count what inflates
+            raise exceeded(
+                "the sheet",
+                limits.XLSX_PART_BYTES,
+                "bytes per part",
+                "Apache POI's, the archive's reader",
+            )
         if not data:
             tail = decoder.decode(b"", final=True)
             if tail:
@@ -226,16 +325,23 @@ def _chunks(stream: IO[bytes]) -> Iterator[str]:
         yield decoder.decode(data)
 
 
-def _after_last_row(buffer: str) -> int:
-    """The index just after the last ``</row>`` (or ``</x:row>``), 0 when there is none."""
+_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _after_last_row(buffer: str, start: int) -> int:
+    """The index just after the last ``</row>`` (or ``</x:row>``) that ends at or after
+    ``start``, 0 when there is none. Each look is bounded: a long text costs linear time."""
     i = len(buffer)
     while True:
-        i = buffer.rfind("row>", 0, i)
-        if i < 0:
+        i = buffer.rfind("row>", start, i)
+        if i < 2:
             return 0
-        j = buffer.rfind("<", 0, i)
-        if j >= 0 and buffer[j + 1] == "/" and (j + 2 == i or buffer[i - 1] == ":"):
+        if buffer[i - 2 : i] == "</":
             return i + 4
+        if buffer[i - 1] == ":":
+            j = buffer.rfind("</", max(start, i - 64), i)
+            if j >= 0 and _NAME.fullmatch(buffer, j + 2, i - 1):
+                return i + 4
 
 
 def _items(stream: IO[bytes], merged: list[str]) -> Iterator[re.Match[str]]:
@@ -243,11 +349,21 @@ def _items(stream: IO[bytes], merged: list[str]) -> Iterator[re.Match[str]]:
     buffer = ""
     prefixed: bool | None = None
     for chunk in _chunks(stream):
+        start = max(0, len(buffer) - 80)  # the rest holds no row end, but may hold half of one
         buffer += chunk
         if prefixed is None:
             prefixed = bool(re.search(r"<[A-Za-z_][\w.-]*:(?:worksheet|sheetData)\b", buffer))
-        cut = _after_last_row(buffer)
+        cut = _after_last_row(buffer, start)
         done, buffer = buffer[:cut], buffer[cut:]
+        if len(buffer) > limits.XLSX_ROW_XML_CHARS:
+            raise exceeded(
+                "a row's XML",
+                limits.XLSX_ROW_XML_CHARS,
+                "characters per row",
+                "2,000 cells as long as Excel's longest",
+                line=None,
+                cell=None,
+            )
         if prefixed:
             done = _PREFIX.sub(r"<\1", done)
         yield from _ITEM.finditer(done)
@@ -262,7 +378,8 @@ def _items(stream: IO[bytes], merged: list[str]) -> Iterator[re.Match[str]]:
 def load_sheet(file: Path | IO[bytes], max_rows: int | None = None) -> Sheet:
     """The first sheet in workbook order, each row as the TSV line the archive's converter writes.
 
-    Raises zipfile.BadZipFile, KeyError or ElementTree.ParseError for a file that is not a workbook.
+    Raises zipfile.BadZipFile, KeyError or ElementTree.ParseError for a file that is not a workbook,
+    LimitExceeded for one beyond bia-hooks' limits, NotText for text that is no character.
     """
     with zipfile.ZipFile(file) as zf:
         book_part = _workbook_part(zf)
@@ -275,7 +392,11 @@ def load_sheet(file: Path | IO[bytes], max_rows: int | None = None) -> Sheet:
             raise KeyError("no sheet")
         first = sheets[0]
         rid = next((v for k, v in first.attrib.items() if _local(k) == "id"), "")
-        sheet_part = rels.get(rid, ("", "xl/worksheets/sheet1.xml"))[1]
+        if rid not in rels:  # the archive's reader finds no sheet either
+            raise KeyError(
+                f"no part for the first sheet: {book_part} names {rid!r}, its rels do not"
+            )
+        sheet_part = rels[rid][1]
         view = next((e for e in book.iter() if _local(e.tag) == "workbookView"), None)
         active = int(view.get("activeTab", "0")) if view is not None else 0
         parts = {kind: target for kind, target in rels.values()}
@@ -286,6 +407,7 @@ def load_sheet(file: Path | IO[bytes], max_rows: int | None = None) -> Sheet:
         )
         strings = _shared_strings(zf, parts.get("sharedStrings"))
         dates = _date_styles(zf, parts.get("styles"))
+        _check_part(zf, sheet_part)
         with zf.open(sheet_part) as stream:
             _read_rows(stream, sheet, strings, dates, max_rows)
     return sheet
@@ -309,6 +431,7 @@ def _read_rows(
 ) -> None:
     escaped = {i for i, s in enumerate(strings) if "_x" in s and surprising_escape(s)}
     decoded = [decode_escapes(s) for s in strings]
+    broken = {i for i in escaped if _SURROGATE.search(decoded[i])}
     altered = sheet.altered
     rows = sheet.rows
     kinds: dict[str, tuple[str, bool, int | None]] = {}
@@ -316,91 +439,130 @@ def _read_rows(
     number = 0
     texts: list[str] = []
     started = False
-    for m in _items(stream, sheet.merged):
-        row_attrs, letters, attrs, v, inline, body = m.groups()
-        if row_attrs is not None:  # a new row
-            if started:
-                rows.append((number, _join(texts)))
-                if max_rows is not None and len(rows) >= max_rows:
-                    return
-            started = True
-            r = _attr(row_attrs, "r")
-            number = int(r) if r else number + 1
-            texts = []
-            continue
-        kind = kinds.get(attrs)
-        if kind is None:
-            kind = kinds[attrs] = _cell_kind(attrs, dates)
-        t, is_date, r_col = kind
-        if letters is not None:
-            col = columns.get(letters)
-            if col is None:
-                col = columns[letters] = _column_index(letters)
-        else:
-            col = r_col if r_col is not None else len(texts)
-        code: str | None = None
-        wrote = ""
-        has_f = False
-        if t == "inlineStr":
-            if inline is not None:
-                raw = xml_text(inline)
+    col: int | None = None
+    try:
+        for m in _items(stream, sheet.merged):
+            row_attrs, letters, attrs, v, inline, body = m.groups()
+            if row_attrs is not None:  # a new row
+                if started:
+                    rows.append((number, _join(_within_columns(texts))))
+                    if max_rows is not None and len(rows) >= max_rows:
+                        return
+                started = True
+                r = _attr(row_attrs, "r")
+                number = int(r) if r and len(r) <= 20 else number + 1 if not r else INT_MAX
+                if number > limits.XLSX_ROWS:  # the gap before it would be as many blank lines
+                    shown = f"{r[:20]}..." if r and len(r) > 20 else f"{number:,}"
+                    raise exceeded(f"row {shown}", limits.XLSX_ROWS, "rows", "Excel's last row",
+                                   line=number, cell=None)  # fmt: skip
+                texts = []
+                continue
+            kind = kinds.get(attrs)
+            if kind is None:
+                kind = kinds[attrs] = _cell_kind(attrs, dates)
+            t, is_date, r_col = kind
+            if letters is not None:
+                col = columns.get(letters)
+                if col is None:
+                    col = columns[letters] = _column_index(letters)
             else:
-                im = _IS.search(body or "")
-                raw = _rich_text(im.group(1)) if im else ""
-            text = decode_escapes(raw)
-            if text != raw and surprising_escape(raw):
-                code, wrote = "BIA229", raw
-        else:
-            if v is None and body:
-                has_f = "<f" in body
-                vm = _V.search(body)
-                v = vm.group(1) if vm else None
-            if t == "s":
-                k = int(v) if v else -1
-                text = decoded[k] if 0 <= k < len(decoded) else ""
-                if k in escaped:
-                    code, wrote = "BIA229", strings[k]
-            elif t == "n":
-                if not v:
-                    text = ""
-                    if has_f:
-                        code = "BIA226"
+                col = r_col if r_col is not None else len(texts)
+            code: str | None = None
+            wrote = ""
+            has_f = False
+            if t == "inlineStr":
+                if inline is not None:
+                    raw = xml_text(inline)
                 else:
-                    x = float(v)
-                    n = to_int(x)
-                    text = str(n)
-                    if is_date:
-                        code, wrote = "BIA223", v
-                    elif n != x:
-                        code, wrote = "BIA222", v
-            elif t == "str":
-                text = xml_text(v) if v else ""
-                if v is None and has_f:
-                    code = "BIA226"
-            elif t == "b":
-                text = "1" if v in ("1", "true") else "0"
-                code, wrote = "BIA224", "TRUE" if text == "1" else "FALSE"
-            elif t == "e":
-                wrote = xml_text(v or "")
-                text = f"ERROR:  {wrote}"
-                code = "BIA225"
-            else:  # 'd' (ISO 8601 dates, strict OOXML) and anything unknown: the text as written
-                text = xml_text(v or "")
-        if code:
-            altered.append((number, col, code, wrote, text))
-        if '"' in text or "\t" in text or "\n" in text or "\r" in text:
-            split = "\n" in text or "\r" in text
-            altered.append((number, col, "BIA227" if split else "BIA228", text, text))
-            text = '"' + text.replace('"', '""') + '"'
-        if col == len(texts):
-            texts.append(text)
-        elif col > len(texts):
-            texts.extend([""] * (col - len(texts)))
-            texts.append(text)
-        else:
-            texts[col] = text
+                    im = _IS.search(body or "")
+                    raw = _rich_text(im.group(1)) if im else ""
+                text = decode_escapes(raw)
+                if text != raw and surprising_escape(raw):
+                    code, wrote = "BIA229", raw
+                    _refuse_surrogate(raw, text)
+            else:
+                if v is None and body:
+                    has_f = "<f" in body
+                    vm = _V.search(body)
+                    v = vm.group(1) if vm else None
+                if t == "s":
+                    k = int(v) if v else -1
+                    text = decoded[k] if 0 <= k < len(decoded) else ""
+                    if k in escaped:
+                        code, wrote = "BIA229", strings[k]
+                        if k in broken:
+                            _refuse_surrogate(wrote, text)
+                elif t == "n":
+                    if not v:
+                        text = ""
+                        if has_f:
+                            code = "BIA226"
+                    else:
+                        x = float(v)
+                        n = to_int(x)
+                        text = str(n)
+                        if is_date:
+                            code, wrote = "BIA223", v
+                        elif n != x:
+                            code, wrote = "BIA222", v
+                elif t == "str":
+                    text = xml_text(v) if v else ""
+                    if v is None and has_f:
+                        code = "BIA226"
+                elif t == "b":
+                    text = "1" if v in ("1", "true") else "0"
+                    code, wrote = "BIA224", "TRUE" if text == "1" else "FALSE"
+                elif t == "e":
+                    wrote = xml_text(v or "")
+                    text = f"ERROR:  {wrote}"
+                    code = "BIA225"
+                else:  # 'd' (ISO 8601 dates, strict OOXML), anything unknown: the text as written
+                    text = xml_text(v or "")
+            if code:
+                altered.append((number, col, code, wrote, text))
+            if '"' in text or "\t" in text or "\n" in text or "\r" in text:
+                split = "\n" in text or "\r" in text
+                altered.append((number, col, "BIA227" if split else "BIA228", text, text))
+                text = '"' + text.replace('"', '""') + '"'
+            if col == len(texts):
+                texts.append(text)
+            elif col > len(texts):
+                if col >= limits.XLSX_COLUMNS:
+                    raise _column_limit(col)
+                texts.extend([""] * (col - len(texts)))
+                texts.append(text)
+            else:
+                texts[col] = text
+    except (NotText, LimitExceeded) as e:  # located at the cell it was reading
+        where = _locate(number, col)
+        raise (NotText(e.what, **where) if isinstance(e, NotText) else e.at(**where)) from None
     if started:
-        rows.append((number, _join(texts)))
+        rows.append((number, _join(_within_columns(texts))))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogate(raw: str, text: str) -> None:
+    """POI decodes an escape of half a UTF-16 pair (``_xD800_``) to a lone surrogate, which is
+    no character: the archive cannot write it to its TSV."""
+    if _SURROGATE.search(text):
+        shown = next(
+            m.group(0) for m in _ESCAPE.finditer(raw) if _SURROGATE.match(chr(int(m.group(1), 16)))
+        )
+        raise NotText(f"the escape {shown} stands for half of a UTF-16 pair")
+
+
+def _column_limit(col: int) -> LimitExceeded:
+    return exceeded(
+        f"column {col + 1:,}", limits.XLSX_COLUMNS, "columns", "Excel's last column, XFD", cell=None
+    )
+
+
+def _within_columns(texts: list[str]) -> list[str]:
+    if len(texts) > limits.XLSX_COLUMNS:
+        raise _column_limit(len(texts) - 1)
+    return texts
 
 
 def _join(texts: list[str]) -> str:
@@ -552,7 +714,7 @@ def _merged(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
     for ref in sheet.merged:
         first, _, last = ref.partition(":")
         m1, m2 = _REF.match(first), _REF.match(last or first)
-        if m1 is None or m2 is None or _column_index(m1.group(1)) >= width:
+        if m1 is None or m2 is None or _column_index(m1.group(1)) >= width or len(ref) > 40:
             continue
         yield Finding(
             "BIA231",
@@ -599,6 +761,10 @@ def read_xlsx(file: Path, path: str) -> tuple[Table | None, list[Finding]]:
     """Read ``file`` (the file list ``path``) as the archive reads it."""
     try:
         sheet = load_sheet(file)
+    except LimitExceeded as e:
+        return None, [e.finding(path)]
+    except NotText as e:
+        return None, [e.finding(path)]
     except (
         zipfile.BadZipFile,
         KeyError,
