@@ -89,6 +89,16 @@ MEANINGS = {
     "a merge left it half-resolved, and the archive would read the markers as paths. "
     "The sync leaves the list alone until you keep both sides' rows and delete the "
     "markers.",
+    "BIA233": "The file list is beyond a limit of what can be read, named in the message: a "
+    "workbook row past 1,048,576 or column past XFD (Excel's last), a part that "
+    "inflates more than 100 times (a zip bomb: the archive's reader, Apache POI, "
+    "refuses it too), a cell over 32,767 characters, a TSV line over 1,048,576, JSON "
+    "nested over 64 deep or a number of over 1,000 digits. Nothing else is read from "
+    "it, and the sync leaves it as it is.",
+    "BIA234": "Text that is no character: a character reference outside XML's characters "
+    "(`&#99999999999999;`, `&#xD800;`), which the archive's XML parser refuses; an "
+    '`_xD800_` escape or a JSON `"\\ud800"`, half of a UTF-16 pair. The sync leaves '
+    "the list as it is.",
     "BIA240": "JSON the archive's parser refuses: trailing comma, comment, single quotes, NaN",
     "BIA241": "JSON top level is not an array of file entries",
     "BIA242": "JSON entry without a non-empty string `path`",
@@ -219,6 +229,11 @@ FIXES = {
     "BIA231": "Unmerge the cells and fill in each one.",
     "BIA232": "Resolve the conflict: keep the rows of both sides, delete the marker lines, "
     "then git add the file list.",
+    "BIA233": "Split the file list into several smaller ones, or remove what is beyond the limit "
+    "(a stray cell far below or right of the table, a nested JSON structure); the message "
+    "names the limit and where it was passed.",
+    "BIA234": "Retype the cell: replace the character reference or escape with the character "
+    "itself, or remove it.",
     "BIA240": "Write plain JSON: no trailing comma, comment, single quotes or NaN.",
     "BIA241": 'Write an array of entries: [{"path": "a.tif", "attributes": [{"name": "N", '
     '"value": "V"}]}, ...].',
