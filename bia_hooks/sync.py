@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bia_hooks import moves, tree
+from bia_hooks.atomic import ABSENT
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, SOURCE_IMAGE, standard_name
@@ -225,6 +226,7 @@ def _new_editor(filelist: FileListConfig) -> Editor:
         editor = XlsxEditor.empty(list(columns))
     else:
         editor = TsvEditor(("\t".join(columns) + "\n").encode())
+    editor.fingerprint = ABSENT  # written only if no other program created it meanwhile
     return editor
 
 

@@ -11,9 +11,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from bia_hooks.atomic import write_atomic
+from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
 
 BOM = "\ufeff"
@@ -26,6 +26,8 @@ class Editor(ABC):
     rows: list[Any]
     refs: list[int]  # where each row was when read: TSV line, XLSX row, JSON index
     name = "the file list"  # for messages: open_editor() sets the file's path
+    # The file as read (open_editor() sets it): saved only while it still holds those bytes.
+    fingerprint: Fingerprint | None = None
 
     @abstractmethod
     def path_of(self, row: Any) -> str: ...
@@ -53,7 +55,13 @@ class Editor(ABC):
     def add_column(self, name: str) -> None: ...
 
     @abstractmethod
-    def save(self, file: Path) -> None: ...
+    def render(self) -> bytes:
+        """The file list's new content."""
+
+    def save(self, file: Path) -> None:
+        """Write the list to ``file``, atomically, unless another program changed it since it was
+        read (``atomic.FileChanged``: nothing is written)."""
+        write_atomic(file, self.render(), self.fingerprint)
 
     def apply(
         self, removed: set[str], renamed: Mapping[str, str], added: list[Mapping[str, str]]
@@ -145,9 +153,6 @@ class TsvEditor(Editor):
         text = self.newline.join(["\t".join(self.header), *self.rows]) + self.newline
         return ((BOM if self.bom else "") + text).encode("utf-8", "surrogateescape")
 
-    def save(self, file: Path) -> None:
-        write_atomic(file, self.render())
-
 
 class JsonEditor(Editor):
     def __init__(self, data: bytes) -> None:
@@ -203,15 +208,15 @@ class JsonEditor(Editor):
     def add_column(self, name: str) -> None:
         self.header.append(name)
 
-    def save(self, file: Path) -> None:
+    def render(self) -> bytes:
         text = json.dumps(self.rows, indent=self.indent, ensure_ascii=False)
-        write_atomic(file, text + "\n")
+        return (text + "\n").encode("utf-8")
 
 
 class XlsxEditor(Editor):
     """The first sheet in workbook order (the one the archive reads), edited in place."""
 
-    def __init__(self, file: Path | None) -> None:
+    def __init__(self, file: Path | IO[bytes] | None) -> None:
         import openpyxl
 
         if file is None:
@@ -328,7 +333,7 @@ class XlsxEditor(Editor):
             for row in self.rows:
                 row["cells"].append((None, None, None, None))
 
-    def save(self, file: Path) -> None:
+    def render(self) -> bytes:
         import copy
         import io
 
@@ -353,7 +358,7 @@ class XlsxEditor(Editor):
             self.sheet.row_dimensions[target].height = record["height"] if record else None
         buffer = io.BytesIO()
         self.workbook.save(buffer)
-        write_atomic(file, buffer.getvalue())
+        return buffer.getvalue()
 
 
 def _refuse_formula(cell: str) -> None:
@@ -399,19 +404,24 @@ def _set_style(cell: Any, style: Any) -> None:
 
 
 def open_editor(file: Path) -> Editor:
+    """The file list at ``file``, read once: its editor and the fingerprint of what was read."""
+    import io
+
     suffix = file.suffix
-    opener: dict[str, Callable[[], Editor]] = {
-        ".tsv": lambda: TsvEditor(file.read_bytes()),
-        ".json": lambda: JsonEditor(file.read_bytes()),
-        ".xlsx": lambda: XlsxEditor(file),
+    opener: dict[str, Callable[[bytes], Editor]] = {
+        ".tsv": TsvEditor,
+        ".json": JsonEditor,
+        ".xlsx": lambda data: XlsxEditor(io.BytesIO(data)),
     }
     if suffix not in opener:
         raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
     try:
-        editor = opener[suffix]()
+        data, fingerprint = read_bytes(file)
+        editor = opener[suffix](data)
     except OSError as e:
         raise UsageError(f"{file}: cannot read: {e.strerror}") from None
     except UsageError as e:
         raise UsageError(f"{file}: {e}") from None
     editor.name = str(file)
+    editor.fingerprint = fingerprint
     return editor
