@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +46,22 @@ class Editor(ABC):
     @abstractmethod
     def new_row(self, values: Mapping[str, str]) -> Any:
         """A row with ``values`` keyed by header names; the path is under ``Files``."""
+
+    def _by_column(self, row: Any, cells: Iterable[tuple[str, Any]]) -> dict[str, str]:
+        """``values_of`` from (column, value) pairs. A column named twice (BIA210) with two
+        different values in this row stops the command: carried to another row, the row would
+        keep one of them and lose the other."""
+        values: dict[str, str] = {}
+        for column, value in cells:
+            if column and value and values.setdefault(column, value) != value:
+                raise UsageError(
+                    f"{self.name}: the row of '{self.path_of(row)}' has two values for the "
+                    f"column '{column}' ({values[column]!r} and {value!r}), and a row carried "
+                    "elsewhere keeps one value per column; merge the two columns (the archive's "
+                    "ingest refuses a column named twice), then run the command again. Nothing "
+                    "was written"
+                )
+        return values
 
     def with_values(self, row: Any, values: Mapping[str, str]) -> Any:
         """``row`` with ``values`` (by header name) in its cells; its path and the rest kept."""
@@ -128,7 +144,7 @@ class TsvEditor(Editor):
 
     def values_of(self, row: str) -> dict[str, str]:
         cells = row.split("\t")[1 : len(self.header)]
-        return {h: c for h, c in zip(self.header[1:], cells, strict=False) if h and c}
+        return self._by_column(row, zip(self.header[1:], cells, strict=False))
 
     def new_row(self, values: Mapping[str, str]) -> str:
         # A cell for every column, empty ones too: the row is as wide as the header.
@@ -160,10 +176,22 @@ class JsonEditor(Editor):
         # Written back in the user's layout (indent width, or one line), so the diff stays small.
         indent = re.search(r"\n([ \t]+)\S", text)
         self.indent: str | None = indent.group(1) if indent else None
+        from bia_hooks.filelist.jsonlist import parse, repeated_keys
+
         try:
-            document = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            document, _, repeats = parse(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as e:  # json.JSONDecodeError is a ValueError
             raise UsageError(f"not a JSON file list the archive can read: {e}") from None
+        if repeats:
+            # Written back, an object keeps one of them: the other's values would be gone.
+            where = repeated_keys(document, repeats)
+            shown = ", ".join(where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
+            raise UsageError(
+                f"a key appears twice in one object, at {shown}: the archive keeps only the last, "
+                "and rewriting the list would lose the first with its values (BIA246); keep one "
+                "of them, with the values you want, then run the command again. Nothing was "
+                "written"
+            )
         if not isinstance(document, list) or not all(isinstance(e, dict) for e in document):
             raise UsageError("a JSON file list is an array of objects with a 'path'")
         self.rows = document
@@ -188,11 +216,14 @@ class JsonEditor(Editor):
 
     def values_of(self, row: dict[str, Any]) -> dict[str, str]:
         attributes = row.get("attributes")
-        return {
-            a["name"]: a["value"]
-            for a in (attributes if isinstance(attributes, list) else [])
-            if isinstance(a, dict) and isinstance(a.get("name"), str) and a.get("value")
-        }
+        return self._by_column(
+            row,
+            (
+                (a["name"], a.get("value"))
+                for a in (attributes if isinstance(attributes, list) else [])
+                if isinstance(a, dict) and isinstance(a.get("name"), str)
+            ),
+        )
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
         # An attribute for every column, empty ones too (the archive takes a string value).
@@ -308,7 +339,7 @@ class XlsxEditor(Editor):
 
     def values_of(self, row: dict[str, Any]) -> dict[str, str]:
         named = zip(self.header[1:], row["cells"][1:], strict=False)
-        return {h: self._text(cell[0]) for h, cell in named if h and cell[0] not in (None, "")}
+        return self._by_column(row, ((h, self._text(cell[0])) for h, cell in named))
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
         # A new row looks like the last data row (fonts, fills, borders), with no comments.
