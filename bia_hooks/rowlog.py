@@ -84,7 +84,7 @@ def read(root: Path) -> list[RemovedRow]:
     except OSError as e:
         raise UsageError(f"cannot read {file}: {e.strerror}") from None
     rows: list[RemovedRow] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # values may hold U+2028, U+0085...: no line end here
         try:
             data = json.loads(line)
             if "restored" in data:

@@ -208,7 +208,7 @@ def check_one(
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
     if table is None:
         return ListSync(filelist, SyncPlan(), rows=0), []
-    listed = table.paths
+    listed = table.targets
     plan = plan_sync(listed, members, renames)
     outcome = ListSync(filelist, plan, rows=len(listed))
     return outcome, _drift_findings(filelist.path, listed, table.refs, plan, in_git,

@@ -15,6 +15,8 @@ from typing import IO, Any
 
 from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
+from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
+from bia_hooks.filelist.tsv import is_blank
 
 BOM = "\ufeff"
 
@@ -89,7 +91,7 @@ class Editor(ABC):
         """
         paths = list(map(self.path_of, self.rows))  # once each: a million rows (bench_sync)
         for path, ref in zip(paths, self.refs, strict=False):
-            if (not path or path.isspace()) and path in removed:
+            if is_blank(path) and path in removed:
                 raise UsageError(
                     f"{self.name}: the row at {self.where(ref)} has no path, so the sync would "
                     "delete it and its values; write its file's path in the first column (or "
@@ -129,9 +131,7 @@ class TsvEditor(Editor):
         self.header = lines[0].split("\t")
         _check_header(self.header)
         # Blank lines (whitespace only) are skipped by the archive, and dropped here.
-        numbered = [
-            (n, line) for n, line in enumerate(lines[1:], start=2) if line and not line.isspace()
-        ]
+        numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if not is_blank(line)]
         self.refs = [n for n, _ in numbered]
         self.rows = [line for _, line in numbered]
 
@@ -176,8 +176,6 @@ class JsonEditor(Editor):
         # Written back in the user's layout (indent width, or one line), so the diff stays small.
         indent = re.search(r"\n([ \t]+)\S", text)
         self.indent: str | None = indent.group(1) if indent else None
-        from bia_hooks.filelist.jsonlist import parse, repeated_keys
-
         try:
             document, _, repeats = parse(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as e:  # json.JSONDecodeError is a ValueError
@@ -205,14 +203,17 @@ class JsonEditor(Editor):
                     self.header.append(name)
 
     def path_of(self, row: dict[str, Any]) -> str:
+        # What the row names, as the archive looks it up (a directory entry 'masks.zip': 'masks').
         path = row.get("path")
-        return path if isinstance(path, str) else ""
+        return looked_up(path, row.get("type")) if isinstance(path, str) else ""
 
     def where(self, ref: int) -> str:
         return f"entry {ref}"
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
-        return {**row, "path": path}
+        old = row.get("path")
+        zipped = isinstance(old, str) and looked_up(old, row.get("type")) != old
+        return {**row, "path": path + ".zip" if zipped else path}  # 'masks2.zip' names 'masks2'
 
     def values_of(self, row: dict[str, Any]) -> dict[str, str]:
         attributes = row.get("attributes")
@@ -263,7 +264,7 @@ class XlsxEditor(Editor):
         for c in self.sheet[1] if self.sheet.max_row else ():
             if c.data_type == "f":
                 _refuse_formula(c.coordinate)
-        while header and header[-1] == "":
+        while header and is_blank(header[-1]):  # as the archive's converter drops them
             header.pop()
         if file is not None:
             _check_header(header)
@@ -353,6 +354,16 @@ class XlsxEditor(Editor):
         return {"cells": cells, "height": None, "origin": None}
 
     def add_column(self, name: str) -> None:
+        # As in a TSV: the new column must not take over values right of the last header (the
+        # archive drops them, and a person may have put notes there).
+        width = len(self.header)
+        for row in self.rows:
+            if any(not _blank_cell(cell[0]) for cell in row["cells"][width:]):
+                raise UsageError(
+                    f"cannot add the column '{name}': the row of '{self.path_of(row)}' has a "
+                    "value right of the last header cell, which the new column would take over; "
+                    "give that column a header first"
+                )
         self.header.append(name)
         column = len(self.header)
         _set_style(
@@ -390,6 +401,10 @@ class XlsxEditor(Editor):
         buffer = io.BytesIO()
         self.workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _blank_cell(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and is_blank(value))
 
 
 def _refuse_formula(cell: str) -> None:

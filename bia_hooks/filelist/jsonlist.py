@@ -71,6 +71,13 @@ def repeated_keys(document: Any, repeats: Repeats) -> list[str]:
     return found
 
 
+def looked_up(path: str, kind: Any) -> str:
+    """The path the archive looks up for an entry: a ``"directory"`` entry drops a ``.zip``
+    suffix first (BioStudies ``PathSource.kt``, ``UserPathSource``: ``masks.zip`` names the
+    folder ``masks``, which the archive zips itself)."""
+    return path.removesuffix(".zip") if kind == "directory" else path
+
+
 def decode(data: bytes) -> str:
     """Jackson detects UTF-8/16/32 and skips a byte-order mark."""
     return data.decode(json.detect_encoding(data), errors="replace").lstrip("\ufeff")
@@ -133,6 +140,7 @@ def entries_to_table(
     column: dict[str, int] = {}
     rows: list[list[str]] = []
     refs: list[int] = []
+    lookups: dict[int, str] = {}
     for i, entry in enumerate(entries):
         where = f"/{i}"
         if not isinstance(entry, dict):
@@ -160,6 +168,23 @@ def entries_to_table(
                 )
             )
             continue
+        if p.strip(" ") == "":
+            # The archive only asks for a non-empty string here ('File Path is required' is for
+            # null and ""), and spaces pass its path rule: the entry is looked up as a file
+            # named '  ', which is missing. Other blanks (tab, U+2028) break the path rule.
+            findings.append(
+                _bad(
+                    "BIA247",
+                    path,
+                    f"{where}/path",
+                    f"entry {i}'s path is only spaces: the archive takes the entry, looks for a "
+                    "file of that name, and refuses the submission: the file is missing",
+                    p,
+                    fix="write the file's path, or delete the entry",
+                )
+            )
+        elif (target := looked_up(p, entry.get("type"))) != p:
+            lookups[len(rows)] = target
         if "type" in entry and not isinstance(entry["type"], str | None):
             findings.append(
                 _bad(
@@ -223,7 +248,7 @@ def entries_to_table(
                 fix="add one entry per file",
             )
         )
-    return Table(path, "json", header, rows, refs)
+    return Table(path, "json", header, rows, refs, lookups)
 
 
 def _attribute(

@@ -22,7 +22,7 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from bia_hooks.filelist.table import Table, column_letters
-from bia_hooks.filelist.tsv import LINE_END, table_from_lines
+from bia_hooks.filelist.tsv import LINE_END, is_blank, table_from_lines
 from bia_hooks.findings import Finding
 
 __all__ = ["Sheet", "column_letters", "first_row", "load_sheet", "read_xlsx", "sheet_to_table"]
@@ -306,7 +306,7 @@ def _read_rows(
         row_attrs, letters, attrs, v, inline, body = m.groups()
         if row_attrs is not None:  # a new row
             if started:
-                rows.append((number, _join(texts)))
+                rows.append((number, _join(texts, number, altered)))
                 if max_rows is not None and len(rows) >= max_rows:
                     return
             started = True
@@ -374,10 +374,6 @@ def _read_rows(
                 text = xml_text(v or "")
         if code:
             altered.append((number, col, code, wrote, text))
-        if '"' in text or "\t" in text or "\n" in text or "\r" in text:
-            split = "\n" in text or "\r" in text
-            altered.append((number, col, "BIA227" if split else "BIA228", text, text))
-            text = '"' + text.replace('"', '""') + '"'
         if col == len(texts):
             texts.append(text)
         elif col > len(texts):
@@ -386,13 +382,29 @@ def _read_rows(
         else:
             texts[col] = text
     if started:
-        rows.append((number, _join(texts)))
+        rows.append((number, _join(texts, number, altered)))
 
 
-def _join(texts: list[str]) -> str:
-    """The row as the converter writes it: trailing blank cells dropped, inner ones kept."""
-    while texts and not texts[-1]:
+# The archive's converter quotes a cell holding one of these (PoiExt.kt, specialCharRegex): a
+# line feed, a tab or '"', never doubled; a CR alone is not quoted, and still ends the line.
+_QUOTED = re.compile(r'[\n\t"]')
+
+
+def _join(texts: list[str], number: int, altered: list[tuple[int, int, str, str, str]]) -> str:
+    """The row as the converter writes it (BioStudies ``PoiExt.kt``, ``Row.asString``): trailing
+    blank cells dropped, whitespace-only ones too (Kotlin's isBlank), inner ones kept; then each
+    cell holding a line feed, tab or '"' wrapped in quotes. Each cell it alters is noted."""
+    while texts and is_blank(texts[-1]):
         texts.pop()
+    line = "\t".join(texts)
+    if '"' not in line and "\n" not in line and "\r" not in line and line.count("\t") < len(texts):
+        return line  # no cell to quote: the common row, checked at C speed
+    for col, text in enumerate(texts):
+        if "\r" in text or _QUOTED.search(text):
+            split = "\n" in text or "\r" in text
+            altered.append((number, col, "BIA227" if split else "BIA228", text, text))
+            if _QUOTED.search(text):
+                texts[col] = f'"{text}"'
     return "\t".join(texts)
 
 
