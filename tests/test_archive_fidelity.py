@@ -309,3 +309,16 @@ def test_a_list_that_names_itself_is_in_step(
     sync = run_cli("sync", cwd=tmp_path)
     assert sync.returncode == 0, sync.stdout + sync.stderr
     assert (tmp_path / name).read_bytes() == before
+
+
+def test_a_zipped_directory_entry_and_a_file_inside_it_are_a_circular_reference() -> None:
+    from bia_hooks.filelist.validate import validate_table
+
+    entries = [
+        {"path": "masks.zip", "type": "directory", "attributes": []},
+        {"path": "masks/a.tif", "type": "file", "attributes": []},
+    ]
+    table, _ = read_json_bytes(json.dumps(entries).encode(), "l.json")
+    assert table is not None
+    (finding,) = [f for f in validate_table(table, "general") if f.code == "BIA308"]
+    assert (finding.pointer, finding.value) == ("/0/path", "masks")
