@@ -254,3 +254,14 @@ def test_an_edit_saved_at_any_moment_of_a_big_sync_survives(repo: Path) -> None:
             assert status == 1, err
         outcomes.append(status)
     assert not any(name.endswith(".tmp") for name in os.listdir(repo))
+
+
+def test_export_in_place_keeps_an_edit_saved_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "list.tsv"
+    file.write_text("\ufeff" + HEADER + "a.tif\tsegmentation_mask\tS-BIAD1/a.tif\n")  # a BOM
+    _edit_when(monkeypatch, atomic, "_stage", file)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "list.tsv", "--format", "tsv", "--output", "list.tsv"]) == 2
+    assert EDIT in file.read_text()  # what the person saved, not the export
