@@ -20,16 +20,13 @@ from bia_hooks.errors import UsageError
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """A file as it was read: its bytes' digest, and its stat for the last look before replacing
-    it. ``ABSENT``: the file did not exist (a file list the command creates)."""
+    """A file as it was read: the SHA-256 of its bytes; None (``ABSENT``): there was no file (a
+    file list the command creates)."""
 
-    digest: bytes
-    size: int
-    mtime_ns: int
-    inode: int
+    digest: bytes | None
 
 
-ABSENT = Fingerprint(b"", -1, 0, 0)
+ABSENT = Fingerprint(None)
 
 
 class FileChanged(UsageError):
@@ -47,8 +44,7 @@ def read_bytes(path: Path) -> tuple[bytes, Fingerprint]:
     """The file's bytes, and its fingerprint (of those very bytes)."""
     with open(path, "rb") as f:
         data = f.read()
-        st = os.fstat(f.fileno())
-    return data, Fingerprint(hashlib.sha256(data).digest(), st.st_size, st.st_mtime_ns, st.st_ino)
+    return data, Fingerprint(hashlib.sha256(data).digest())
 
 
 def write_atomic(path: Path, data: bytes | str, expect: Fingerprint | None = None) -> None:
@@ -123,7 +119,7 @@ def ensure_unchanged(path: Path, expect: Fingerprint) -> _Stat:
     its stat, and a file only touched has lost nothing.
     """
     before = _stat_of(path)
-    if expect == ABSENT:
+    if expect.digest is None:
         if before is not None or os.path.lexists(path):
             raise FileChanged(path)
         return None
