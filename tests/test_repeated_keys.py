@@ -98,3 +98,12 @@ def test_a_row_with_two_values_for_one_column_does_not_move_on_a_guess(
             result.stderr
         )
         assert {name: (repo / name).read_bytes() for name in before} == before
+
+
+def test_the_json_editor_never_drops_what_follows_the_array(tmp_path: Path) -> None:
+    from bia_hooks.errors import UsageError
+    from bia_hooks.filelist.edit import JsonEditor
+
+    assert JsonEditor(b' \n[{"path": "a.tif"}]\r\n').rows == [{"path": "a.tif"}]
+    with pytest.raises(UsageError, match="content after the array"):
+        JsonEditor(b'[{"path": "a.tif"}]\n[{"path": "notes"}]')

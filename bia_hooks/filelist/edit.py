@@ -19,6 +19,7 @@ from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
 from bia_hooks.filelist.tsv import is_blank
 
 BOM = "\ufeff"
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what JSON calls whitespace (not U+2028, U+0085...)
 
 
 class Editor(ABC):
@@ -177,7 +178,11 @@ class JsonEditor(Editor):
         indent = re.search(r"\n([ \t]+)\S", text)
         self.indent: str | None = indent.group(1) if indent else None
         try:
-            document, _, repeats = parse(data.decode("utf-8-sig"))
+            text = data.decode("utf-8-sig")
+            document, end, repeats = parse(text, _after_space(text, 0))
+            if _after_space(text, end) != len(text):
+                # Written back, it would be gone: the archive ignores it, a person wrote it.
+                raise ValueError(f"content after the array, at character {end}")
         except (UnicodeDecodeError, ValueError) as e:  # json.JSONDecodeError is a ValueError
             raise UsageError(f"not a JSON file list the archive can read: {e}") from None
         if repeats:
@@ -405,6 +410,11 @@ class XlsxEditor(Editor):
 
 def _blank_cell(value: Any) -> bool:
     return value is None or (isinstance(value, str) and is_blank(value))
+
+
+def _after_space(text: str, pos: int) -> int:
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
 
 
 def _refuse_formula(cell: str) -> None:
