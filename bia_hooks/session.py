@@ -193,7 +193,7 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
         found: list[Finding] = []
         if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
             table, found = read(config, filelist.path)
-            session.listed[filelist.path] = table.paths if table is not None else None
+            session.listed[filelist.path] = table.targets if table is not None else None
         else:
             session.listed[filelist.path] = []  # configured, not written yet: it takes its files
         session.tables[filelist.path] = table if keep_tables else None

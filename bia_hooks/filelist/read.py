@@ -162,8 +162,11 @@ def looks_like_filelist(root: Path, path: str) -> bool:
             head = f.read(_HEAD_BYTES)
         if ext == "json":
             return _archive_json_entry(head)
-        first_line = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
-        return bool(first_line) and _has_files_cell(re.split(r"[\t,;]", first_line[0]))
+        from bia_hooks.filelist.tsv import LINE_END
+
+        # The first line as the archive reads it: it ends at CR or LF only, not at U+2028.
+        first_line = LINE_END.split(head.decode("utf-8", "replace").lstrip("\ufeff"), 1)[0]
+        return bool(first_line) and _has_files_cell(re.split(r"[\t,;]", first_line))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, UnicodeError):
         return False
 
