@@ -230,14 +230,9 @@ def _saved_rows(
 
 def _table_of_bytes(path: str, data: bytes) -> Table | None:
     """A file list's content read as the archive reads it (from git, not the disk)."""
-    import tempfile
+    from bia_hooks.filelist.read import read_filelist_bytes
 
-    from bia_hooks.filelist.read import read_filelist
-
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / posixpath.basename(path)
-        copy.write_bytes(data)
-        return read_filelist(Path(folder), copy.name)[0]
+    return read_filelist_bytes(path, data)[0]
 
 
 def _empty_json(name: str) -> str:

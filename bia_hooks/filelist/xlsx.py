@@ -769,8 +769,8 @@ def _below(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
                 )
 
 
-def read_xlsx(file: Path, path: str) -> tuple[Table | None, list[Finding]]:
-    """Read ``file`` (the file list ``path``) as the archive reads it."""
+def read_xlsx(file: Path | IO[bytes], path: str) -> tuple[Table | None, list[Finding]]:
+    """Read ``file`` (the file list ``path``, or its bytes) as the archive reads it."""
     try:
         sheet = load_sheet(file)
     except LimitExceeded as e:
