@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 from bia_hooks import __version__
@@ -76,11 +77,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = _module(SUBCOMMANDS[args.command]).run(args)
     except UsageError as e:
-        print(f"bia-hooks {args.command}: {e}", file=sys.stderr)
+        print(f"bia-hooks {args.command}: {_in_words_of_setting(e, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     return status
+
+
+def _in_words_of_setting(error: UsageError, args: argparse.Namespace) -> str:
+    """The message, its advice said for where the command ran (a plain folder, a hook)."""
+    from bia_hooks import advice
+
+    text = advice.text_of(error)
+    if not isinstance(text, advice.Advice):
+        return text
+    root = getattr(args, "root", None)
+    return text.say(advice.detect(root if root is not None else Path.cwd()))
 
 
 def entrypoint() -> None:

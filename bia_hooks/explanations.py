@@ -251,8 +251,8 @@ FIXES = {
     "BIA402": "Repair the .dvc file with `dvc add PATH`, or restore it from git.",
     "BIA403": "Deposit the submodule's files from its own repository, or add them to this one.",
     "BIA404": "Fetch the full history (git fetch --unshallow, or a clone without --filter).",
-    "BIA420": "Run bia-hooks sync (the bia-sync-filelist hook does it at commit) and stage the "
-    "file list.",
+    "BIA420": "Run bia-hooks sync (in git, the bia-sync-filelist hook does it at commit: then "
+    "stage the file list; with pre-commit alone, pre-commit run bia-sync-filelist --all-files).",
     "BIA421": "Run bia-hooks sync: it removes the row, or carries it over the rename with its "
     "values; a removed row's values are saved for bia-hooks restore.",
     "BIA422": "Delete the file's row from every list but the one it belongs to.",

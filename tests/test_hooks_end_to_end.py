@@ -131,3 +131,23 @@ def test_the_fix_names_hook_is_manual() -> None:
                if h["id"] == "bia-fix-names"]  # fmt: skip
     assert hook["stages"] == ["manual"]
     assert hook["entry"] == "bia-hooks fix-names --apply"
+
+
+def test_a_hook_names_the_command_pre_commit_runs(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Whoever set up only pre-commit has no bia-hooks command: the fix names the manual hook."""
+    use_hooks(repo, hook_repo, "bia-validate-filelist")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    (repo / "filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\nmasks/a#1.tif\tsegmentation_mask\tS-BIAD1/a.tif\n"
+    )
+    git(repo, "add", "-A")
+    result = commit(repo, pre_commit_home)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert (
+        "rename the file to 'masks/a-1.tif' (pre-commit run bia-fix-names --hook-stage manual)"
+        in out
+    )
+    assert "bia-hooks fix-names" not in out

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bia_hooks import advice
 from bia_hooks.atomic import write_atomic
 from bia_hooks.config import Config, find_root, load_config
 from bia_hooks.errors import UsageError
@@ -105,9 +106,14 @@ def relative_to_root(root: Path, paths: Sequence[str], skip_outside: bool = Fals
 
 
 def finish(
-    args: argparse.Namespace, findings: Sequence[Finding], extra: dict[str, Any] | None = None
+    args: argparse.Namespace,
+    findings: Sequence[Finding],
+    extra: dict[str, Any] | None = None,
 ) -> int:
-    """Report the findings as asked, and return the exit status they call for."""
+    """Report the findings as asked, and return the exit status they call for, their advice said
+    in the words of the setting (a plain folder, a pre-commit hook)."""
+    if advice.needs_setting(findings):
+        findings = advice.for_setting(advice.detect(args.root), findings)
     prefix = github_path_prefix(args.root) if args.format == "github" else ""
     make_reporter(args.format, args.max_per_code, prefix).report(findings, sys.stdout, extra)
     if args.report is not None:

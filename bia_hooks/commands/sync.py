@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bia_hooks import rowlog, sync
+from bia_hooks import advice, rowlog, sync
 from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.findings import Finding
 from bia_hooks.session import Session, open_session
@@ -45,13 +45,12 @@ def run(args: argparse.Namespace) -> int:
         if editor is not None:
             editor.save(config.root / outcome.config.path)
             changed = True
-            print("\n".join(sync.describe(outcome, in_git=session.in_git)), file=out)
+            print("\n".join(sync.describe(outcome, session.setting)), file=out)
     for row in restored:  # their values are on the file's row now
         rowlog.mark_restored(config.root, row)
     status = finish(args, findings)
     if changed:
-        then = "stage them (git add), then commit again" if session.in_git else "upload them"
-        print(f"File list(s) updated: review them, {then}.", file=out)
+        print(advice.after_sync(session.setting), file=out)
         return 1
     return status
 

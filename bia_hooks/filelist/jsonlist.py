@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bia_hooks import advice
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 
@@ -75,7 +76,9 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
                 path,
                 f"the archive cannot parse this JSON: {e.msg}" + (f" ({hint})" if hint else ""),
                 line=e.lineno,
-                fix="fix the JSON, or export it from a TSV list with 'bia-hooks export'",
+                fix=advice.runs(
+                    "export", before="fix the JSON, or export it from a TSV list with "
+                ),
             )
         ]
     except ValueError as e:
