@@ -92,10 +92,11 @@ def run(args: argparse.Namespace) -> int:
         findings.extend(f for f in list_name_findings(shown) if f.code == "BIA202")
     except UsageError:  # written outside the dataset: its name is not the archive's business yet
         shown = str(args.output)
-    status = finish(args, findings, {"exported": shown, "rows": len(table.rows)})
-    print(
+    wrote = (
         f"wrote {shown}: {len(table.rows):,} file(s), {len(table.header)} column(s), "
-        f"{target.upper()}",
-        file=sys.stderr,
+        f"{target.upper()}"
     )
+    status = finish(args, findings, {"exported": shown, "rows": len(table.rows)}, wrote)
+    if status != 0:  # written all the same: the findings say what the archive will make of it
+        print(wrote, file=sys.stderr)
     return status

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from bia_hooks import advice, rowlog, sync
-from bia_hooks.commands.common import add_common, config_of, finish
-from bia_hooks.findings import Finding
+from bia_hooks.commands.common import add_common, config_of, finish, tally
+from bia_hooks.findings import Finding, Level
 from bia_hooks.session import Session, open_session
 
 
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             drift = session.drift_findings(filelist)[1]
             # A list the archive cannot read is not in step either: say why, or --check passes it.
             findings += drift if table is not None else session.read_findings[filelist.path] + drift
-        return finish(args, findings)
+        return finish(args, findings, verdict=_verdict(findings))
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     prepared = session.prepare()
     findings += _unreadable(session)
@@ -48,11 +48,17 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(sync.describe(outcome, session.setting)), file=out)
     for row in restored:  # their values are on the file's row now
         rowlog.mark_restored(config.root, row)
-    status = finish(args, findings)
+    status = finish(args, findings, verdict=None if changed else _verdict(findings))
     if changed:
         print(advice.after_sync(session.setting), file=out)
         return 1
     return status
+
+
+def _verdict(findings: list[Finding]) -> str:
+    if any(f.level is Level.ERROR for f in findings):
+        return f"file lists not in step: {tally(findings)}"
+    return "file lists in step: nothing to change" + (f"; {tally(findings)}" if findings else "")
 
 
 def _unreadable(session: Session) -> list[Finding]:
