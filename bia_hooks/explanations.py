@@ -19,6 +19,12 @@ WHY = {
     "trouble later (on another computer, or in what the archive reads).",
 }
 
+# bia-hooks export writes what a cell shows, as text, where the archive would alter the value.
+_AS_TEXT = (
+    "Or let bia-hooks export write the list (`bia-hooks export LIST --output NEW.xlsx`): it writes "
+    "what each such cell shows as text. Or write the list as TSV."
+)
+
 _FIX_NAMES = (
     "bia-hooks fix-names --apply renames it and moves its row in the file lists (in pre-commit: "
     "pre-commit run bia-fix-names --hook-stage manual)"
@@ -203,11 +209,12 @@ FIXES = {
     "BIA220": "Unhide the first sheet, or move the sheet with the file list to the first place.",
     "BIA221": "Open the workbook on its first sheet (select it, save), so that you see what the "
     "archive reads.",
-    "BIA222": "Format the column as Text and type the value again (the archive then reads "
-    "`0.65`), or write the list as TSV.",
-    "BIA223": "Format the column as Text and type the date again (`2024-01-15`), or write the "
-    "list as TSV.",
-    "BIA224": "Format the column as Text and type `TRUE` or `FALSE` again (or `yes`/`no`).",
+    "BIA222": "Format the cells as Text in Excel and type the value again, or type it after an "
+    f"apostrophe (`'0.65`): the archive then reads `0.65`. {_AS_TEXT}",
+    "BIA223": "Format the cells as Text in Excel and type the date again, or type it after an "
+    f"apostrophe (`'2024-01-15`). {_AS_TEXT}",
+    "BIA224": "Format the cells as Text in Excel and type `TRUE` or `FALSE` again (or "
+    f"`yes`/`no`), or type it after an apostrophe (`'TRUE`). {_AS_TEXT}",
     "BIA225": "Fix the formula, or type the value it should give.",
     "BIA226": "Open the workbook in Excel or LibreOffice and save it (that stores the formulas' "
     "results), or type the values instead of formulas.",

@@ -85,7 +85,8 @@ def read_filelist(
     header, broken JSON); then at least one error explains why. A Table may still come with errors
     (a blank path, an empty list, a bad name): the archive's verdict is "no error findings".
 
-    ``repair`` (export): read a TSV in UTF-16 or with a byte-order mark as meant, as info findings.
+    ``repair`` (export): read a TSV in UTF-16 or with a byte-order mark as meant, and an XLSX
+    number, date or boolean the archive would alter as the text its cell shows, as info findings.
     """
     findings = list_name_findings(path)
     fmt = format_of(path)
@@ -118,7 +119,7 @@ def read_filelist(
         if fmt == "xlsx":
             from bia_hooks.filelist.xlsx import read_xlsx
 
-            table, more = read_xlsx(file, path)
+            table, more = read_xlsx(file, path, keep_shown=repair)
         else:
             data = file.read_bytes()
             if fmt == "tsv":
