@@ -112,3 +112,12 @@ def test_a_sync_that_changed_a_list_says_so_and_no_verdict(dataset: Path) -> Non
     assert result.returncode == 1
     assert "masks/filelist.tsv: 1 row(s) added" in result.stdout
     assert "in step" not in result.stdout + result.stderr
+
+
+def test_fix_names_says_nothing_to_rename_unless_quiet(dataset: Path) -> None:
+    """Every hook takes --quiet, the manual fixer too."""
+    said = run_cli("fix-names", cwd=dataset)
+    assert (said.returncode, said.stdout) == (0, "Nothing to rename: every name is one the "
+                                              "archive accepts.\n")  # fmt: skip
+    quiet = run_cli("fix-names", "--apply", "-q", cwd=dataset)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")

@@ -50,6 +50,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="text format: show at most N findings per code (0: all)",
     )
+    add_quiet(parser)
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-q",
         "--quiet",

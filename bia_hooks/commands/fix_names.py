@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bia_hooks import advice, dvcrepo, tree
-from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
+from bia_hooks.commands.common import add_quiet, add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import Editor
@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="rename the files (git mv in a repository, dvc move for DVC-tracked data)",
     )
     add_root_and_config(parser)
+    add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     needing = sorted({f.path for f in findings if f.code in codes})
     plan = plan_renames(needing, everything, config.names)
     if not plan:
-        print("Nothing to rename: every name is one the archive accepts.")
+        if not args.quiet:
+            print("Nothing to rename: every name is one the archive accepts.")
         left = len({f.path for f in findings})
         if left:  # letter-case twins, junk files, spaces: a person decides
             see = advice.command(setting, "check-names", quote="")
