@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from bia_hooks import pathrule
+from bia_hooks import advice, pathrule
 from bia_hooks.findings import Finding, Level
 from bia_hooks.pathrule import WINDOWS_RESERVED, PathIndex, Taken, fold
 
@@ -128,8 +128,7 @@ def _risky(
     name = parts[-1]
     if name.casefold() in _JUNK_FOLDED or (name.startswith("._") and len(name) > 2):
         message = f"'{name}' is a file the operating system made, not data"
-        fix = "remove it from the repository (git rm --cached) and add it to .gitignore"
-        yield Finding("BIA110", path, message, fix=fix)
+        yield Finding("BIA110", path, message, fix=advice.remove_junk())
 
 
 def _suspects(paths: list[str]) -> list[str]:

@@ -399,16 +399,16 @@ def _submodule(path: str) -> Finding:
 
 
 def _leftover(path: str, in_git: bool) -> Finding:
-    import shlex
+    from bia_hooks import advice
 
-    quoted = shlex.quote(path)
+    delete = advice.delete_file(path).say(advice.Setting(in_git=in_git))
     return Finding(
         "BIA112",
         path,
         f"a temporary file left over from an interrupted write of {atomic.leftover_of(path)} "
         "(a sync or export killed or out of space): not a file of the dataset, and not listed; "
         "the file it was written for is whole, as it was before or after that write",
-        fix=f"delete it: git rm -f {quoted}" if in_git else f"delete it: rm {quoted}",
+        fix=f"delete it: {delete}",
     )
 
 
