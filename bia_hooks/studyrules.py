@@ -148,14 +148,12 @@ def _missing(path: list[str | int], key: str, lines: Lines, context: StudyContex
     table = TABLES.get(key) if not path else None
     template = _field_of(path, key)
     name = table.name if table else (template.name if template else key)
-    what = "a section per file list" if key == "annotations" else "one entry or more"
-    fix = (
-        f"add '{key}:' with {what} (bia-hooks init writes an example)"
-        if table
-        else _FILE_LIST_FIX
-        if key == "file_list"
-        else f"add '{key}: ...'"
-    )
+    fix = f"add '{key}: ...'"
+    if table:
+        what = "a section per file list" if key == "annotations" else "one entry or more"
+        fix = f"add '{key}:' with {what} (bia-hooks init writes an example)"
+    elif key == "file_list":
+        fix = _FILE_LIST_FIX
     return _finding("BIA503", lines, where, f"no {key}: the archive requires {name}", fix)
 
 

@@ -4,6 +4,7 @@ and the shipped schema against the template's own fields and marks."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -302,3 +303,13 @@ def test_the_release_date_window() -> None:
                     (date(2028, 6, 15), True), (date(2028, 6, 16), False)]:  # fmt: skip
         text = COMPLETE.replace("2026-09-01", day.isoformat())
         assert (errors(text) == []) is ok, day
+
+
+def test_the_readme_example_is_a_complete_study() -> None:
+    readme = (FIXTURES.parent.parent / "README.md").read_text()
+    (example,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+                  if "contacts:" in b]  # fmt: skip
+    context = StudyContext(["masks_filelist.tsv"], ("S-BIAD123",), TODAY)
+    data, findings = check_study(example, context)
+    assert data is not None and findings == []
+    assert data["contacts"][0]["organisation"] == ["EMBL-EBI", "University of Somewhere"]
