@@ -313,3 +313,28 @@ def test_the_readme_example_is_a_complete_study() -> None:
     data, findings = check_study(example, context)
     assert data is not None and findings == []
     assert data["contacts"][0]["organisation"] == ["EMBL-EBI", "University of Somewhere"]
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}' if i > 1 else '*a'] * 10)}]\n" for i in range(1, 7)
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda f: f.write_text(BOMB), "expand it to more values"),
+        (lambda f: f.write_text("title: " + "[" * 100 + "]" * 100), "nested too deep"),
+        (lambda f: f.write_bytes(b"title: \xff\n"), "not UTF-8"),
+        (lambda f: f.symlink_to("/etc/hostname"), "leads outside the dataset"),
+        (lambda f: f.mkdir(), "cannot read"),
+        (lambda f: f.write_text("title: " + "x" * (1 << 20)), "bia-hooks reads at most 1,048,576"),
+    ],
+    ids=["alias bomb", "nesting", "not UTF-8", "link out", "a folder", "too large"],
+)
+def test_a_hostile_study_yaml_is_one_finding(tmp_path: Path, make: Any, said: str) -> None:
+    make(tmp_path / "study.yaml")
+    text = study.read_study(tmp_path)
+    found = [text] if isinstance(text, Finding) else errors(text or "")
+    assert [f.code for f in found] == ["BIA501"]
+    assert said in found[0].message
