@@ -18,7 +18,7 @@ from bia_hooks.filelist.table import Table
 from bia_hooks.filelist.xlsx import encode_escapes
 from bia_hooks.safe_text import set_text_cell
 
-__all__ = ["WRITERS", "tsv_text", "write_json", "write_tsv", "write_xlsx"]
+__all__ = ["WRITERS", "json_text", "tsv_text", "write_json", "write_tsv", "write_xlsx"]
 
 XLSX_MAX_CELL = 32767  # Excel's limit on the characters of one cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -57,6 +57,10 @@ def write_tsv(table: Table, output: Path, expect: Fingerprint | None = None) -> 
 
 
 def write_json(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
+    write_atomic(output, json_text(table), expect)
+
+
+def json_text(table: Table) -> str:
     """``[{"path": ..., "attributes": [{"name": ..., "value": ...}], "type": "file"}]``.
 
     Every column in every entry (an absent cell as ""), so that a column no row fills survives.
@@ -72,7 +76,7 @@ def write_json(table: Table, output: Path, expect: Fingerprint | None = None) ->
         }
         for row in table.rows
     ]
-    write_atomic(output, json.dumps(entries, ensure_ascii=False, indent=1) + "\n", expect)
+    return json.dumps(entries, ensure_ascii=False, indent=1) + "\n"
 
 
 def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
