@@ -394,7 +394,6 @@ class XlsxEditor(Editor):
 
     def render(self) -> bytes:
         import copy
-        import io
 
         last = max(self.original_rows, len(self.rows) + 1)
         for index in range(last - 1):
@@ -418,9 +417,9 @@ class XlsxEditor(Editor):
                 cell.comment = copy.copy(comment) if comment is not None else None
                 cell.hyperlink = link
             self.sheet.row_dimensions[target].height = record["height"] if record else None
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
+        from bia_hooks.filelist.writers import workbook_bytes
+
+        return workbook_bytes(self.workbook)
 
 
 def _blank_cell(value: Any) -> bool:

@@ -6,14 +6,16 @@ archive unchanged, rather than lose it silently. Writes are atomic.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bia_hooks.atomic import Fingerprint, write_atomic
-from bia_hooks.errors import UsageError
+from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.table import Table
 from bia_hooks.filelist.xlsx import encode_escapes
 from bia_hooks.safe_text import set_text_cell
@@ -79,6 +81,29 @@ def json_text(table: Table) -> str:
     return json.dumps(entries, ensure_ascii=False, indent=1) + "\n"
 
 
+@contextlib.contextmanager
+def building_workbook() -> Iterator[None]:
+    """openpyxl writes each sheet to a temporary file as it goes: a full disk or a file-size
+    limit there is a WriteError, as for the file itself."""
+    import tempfile
+
+    from bia_hooks.atomic import cannot_write
+
+    try:
+        yield
+    except OSError as e:
+        where = Path(e.filename or tempfile.gettempdir())
+        raise WriteError(f"cannot build the workbook: {cannot_write(where, e)}") from None
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """The workbook's file, built in memory."""
+    buffer = io.BytesIO()
+    with building_workbook():
+        workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
     """One sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' is no formula."""
     from openpyxl import Workbook
@@ -102,11 +127,10 @@ def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) ->
         set_text_cell(cell, encode_escapes(value))  # never a formula or a number
         return cell
 
-    for row in [table.header, *table.rows]:
-        ws.append([text(v) for v in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomic(output, buffer.getvalue(), expect)
+    with building_workbook():
+        for row in [table.header, *table.rows]:
+            ws.append([text(v) for v in row])
+    write_atomic(output, workbook_bytes(wb), expect)
 
 
 WRITERS = {"tsv": write_tsv, "xlsx": write_xlsx, "json": write_json}
