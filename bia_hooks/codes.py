@@ -2,7 +2,8 @@
 
 The README's table of codes is checked against this registry by a test, so a new code is added here
 first. Ranges: BIA1xx file and folder names, BIA2xx file list format (what the archive reads),
-BIA3xx file list content (columns and values), BIA4xx file list and repository in sync.
+BIA3xx file list content (columns and values), BIA4xx file list and repository in sync, BIA6xx
+the upload (what blocks uploading the dataset's files: ``bia-hooks upload-plan``).
 """
 
 from __future__ import annotations
@@ -147,5 +148,9 @@ CODES: dict[str, Code] = {
         Code("BIA425", _E, _G, "dataset without a file list"),
         Code("BIA427", _W, _R, "DVC folder manifest names a path outside its folder: left out"),
         Code("BIA428", _E, _R, "file list leads outside the dataset (a link): not read"),
+        # --- the upload (domain.md §5, §6): content that must be here to be uploaded ---
+        Code("BIA601", _W, _S, "annexed file whose content is not in this clone (git annex get)"),
+        Code("BIA602", _W, _S, "DVC-tracked file not in the workspace (dvc pull)"),
+        Code("BIA603", _W, _S, "symbolic link to nothing: no content to upload"),
     ]
 }

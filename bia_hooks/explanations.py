@@ -161,6 +161,15 @@ MEANINGS = {
     "BIA428": "A file list is a symbolic link (or in a linked folder) that leads outside the "
     "dataset: it is not read, so that no file from elsewhere ends up in a report. "
     "Keep the list itself in the dataset.",
+    "BIA601": "A file annexed with git-annex whose content is not in this clone (dropped, or never "
+    "fetched): the path is tracked, the content is elsewhere. It cannot be uploaded until it "
+    "is here, and a file list naming a file that was not uploaded is refused. Found by "
+    "`bia-hooks upload-plan`, which prints the command that fetches it.",
+    "BIA602": "A file tracked by DVC that is not in the workspace (not pulled; a fresh clone has "
+    "none): it cannot be uploaded until it is here. Found by `bia-hooks upload-plan`, which "
+    "prints the command that fetches it.",
+    "BIA603": "A symbolic link (not an annexed file) that leads to nothing: there is no content to "
+    "upload. Found by `bia-hooks upload-plan`.",
 }
 
 FIXES = {
@@ -282,4 +291,9 @@ FIXES = {
     "re-add the folder with `dvc add`.",
     "BIA428": "Keep the file list itself in the dataset: replace the link by the file, or point "
     "the configuration at a list inside the dataset.",
+    "BIA601": "Fetch the content from the dataset's root with the command the finding names "
+    "(`git annex get PATH`; `git annex whereis PATH` says where it is), then upload.",
+    "BIA602": "Fetch the data from the dataset's root with the command the finding names "
+    "(`dvc pull TARGET`, or `dvc pull` for everything), then upload.",
+    "BIA603": "Restore the file the link names, or delete the link (and its row in the file list).",
 }
