@@ -200,25 +200,22 @@ def _fetch(via: Via, group: Sequence[Item]) -> tuple[list[str], str | None, dict
     if via == "link":
         return [], None, {}
     if via == "git-annex":
-        targets = shorten([i.path for i in group], MAX_TARGETS)
+        target_of = _targets([i.path for i in group], MAX_TARGETS)
+        names = [i.path for i in group]
         base = "git annex get"
     else:  # DVC pulls whole outputs; above them only `dvc pull` itself (every output)
-        outs = sorted({i.target or i.path for i in group})
-        targets = outs if len(outs) <= MAX_TARGETS else []
+        names = [i.target or i.path for i in group]
+        outs = set(names)
+        target_of = {o: o for o in outs} if len(outs) <= MAX_TARGETS else dict.fromkeys(outs, ".")
         base = "dvc pull"
     per_target: dict[str, int] = {}
-    for i in group:
-        name = i.path if via == "git-annex" else (i.target or i.path)
-        target = _covering(name, targets) if targets else "."
+    for name, i in zip(names, group, strict=True):
+        target = target_of[name]
         per_target[target] = per_target.get(target, 0) + (i.files or 0)
+    targets = sorted(per_target)
+    if targets == ["."] and via == "dvc":
+        return [], base, per_target
     return targets, " ".join([base, *map(_argument, targets)]), per_target
-
-
-def _covering(path: str, targets: Sequence[str]) -> str:
-    for t in targets:
-        if t == "." or path == t or path.startswith(t + "/"):
-            return t
-    return "."  # pragma: no cover - every path is under a target
 
 
 def _argument(path: str) -> str:
@@ -230,15 +227,24 @@ def shorten(paths: Iterable[str], limit: int) -> list[str]:
     """At most ``limit`` paths or folders covering ``paths``: each path cut to its first folders,
     at the deepest depth that fits (``.``, the whole dataset, when none does). A folder named
     covers files that are present too: fetching skips what is here."""
-    unique = sorted(set(paths))
+    return sorted(set(_targets(paths, limit).values()))
+
+
+def _targets(paths: Iterable[str], limit: int) -> dict[str, str]:
+    """path -> what ``shorten`` names for it. Depths are tried on the folders, which are far
+    fewer than the paths (a million masks sit in a few thousand folders)."""
+    unique = set(paths)
     if len(unique) <= limit:
-        return unique
-    parts = [p.split("/") for p in unique]
-    for depth in range(max(map(len, parts)) - 1, 0, -1):
-        cut = sorted({"/".join(p[:depth]) for p in parts})  # a shallower path stays whole
-        if len(cut) <= limit:
-            return cut
-    return ["."]
+        return {p: p for p in unique}
+    folder_of = {p: p.rpartition("/")[0] for p in unique}
+    folders = {f: f.split("/") if f else [] for f in set(folder_of.values())}
+    for depth in range(max(map(len, folders.values())), 0, -1):
+        # A path in a folder shallower than ``depth`` is named whole.
+        cut = {f: "/".join(names[:depth]) for f, names in folders.items() if len(names) >= depth}
+        whole = [p for p, f in folder_of.items() if f not in cut]
+        if len(set(cut.values())) + len(whole) <= limit:
+            return {p: cut.get(f) or p for p, f in folder_of.items()}
+    return dict.fromkeys(unique, ".")
 
 
 # --- findings: what blocks the upload -------------------------------------------------------
