@@ -40,11 +40,12 @@ WEB_REFUSED = 30 * GB  # the web page refuses single files over 30 GB
 FTP_TOTAL = 1 * TB  # "up to 1TB total size"
 
 Method = Literal["web", "ftp", "aspera"]
+UPLOAD_PAGE = "https://www.ebi.ac.uk/biostudies/submissions/files"
 METHODS: dict[str, tuple[str, str]] = {  # method -> (what it is, where)
-    "web": ("the submission tool's upload page", "https://www.ebi.ac.uk/biostudies/submissions/files"),
-    "ftp": ("FTP", "the FTP/Aspera tab of https://www.ebi.ac.uk/biostudies/submissions/files"),
-    "aspera": ("Aspera", "the FTP/Aspera tab of https://www.ebi.ac.uk/biostudies/submissions/files"),
-}  # fmt: skip
+    "web": ("the submission tool's upload page", UPLOAD_PAGE),
+    "ftp": ("FTP", f"the FTP/Aspera tab of {UPLOAD_PAGE}"),
+    "aspera": ("Aspera", f"the FTP/Aspera tab of {UPLOAD_PAGE}"),
+}
 
 # Where absent content comes from, and so which command fetches it.
 Via = Literal["git-annex", "dvc", "link"]
@@ -409,7 +410,7 @@ def render_markdown(plan: Mapping[str, Any], heading: str = "###") -> str:
         size = human_size(_int(largest.get("bytes")))
         totals += f"; {_largest(largest)}: {_code(largest.get('path'))} ({size})"
     method = f"**Upload with {_md(plan.get('method_name'), 80)}** ({_md(plan.get('where'), 120)})"
-    why = f"{_md(plan.get('reason'))}."
+    why = f"{_md(plan.get('reason'), 2000)}."
     if plan.get("certain") is False:
         why += " Unknown sizes could change this."
     lines = [f"{heading} Upload", "", f"{method}: {why}", "", totals + "."]

@@ -15,6 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bia_hooks.summary import render_summary, report_problem
 from bia_hooks.uploadfiles import upload_items
@@ -99,6 +101,21 @@ def test_many_paths_are_shortened_to_their_folders() -> None:
     assert shorten([f"p{i}/a.tif" for i in range(11)], 10) == ["."]
     assert shorten(["top.tif", *paths], 10) == ["masks/plate0", "masks/plate1", "masks/plate2",
                                                  "top.tif"]  # fmt: skip
+
+
+_names = st.text(alphabet="ab-", min_size=1, max_size=3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(_names, min_size=1, max_size=4).map("/".join), max_size=40),
+       st.integers(min_value=1, max_value=12))  # fmt: skip
+def test_shortened_targets_cover_every_path_within_the_limit(paths: list[str], limit: int) -> None:
+    # Paths of a dataset: no file is also a folder of another.
+    paths = [p for p in paths if not any(q.startswith(p + "/") for q in paths)]
+    targets = shorten(paths, limit)
+    assert len(targets) <= max(limit, 1)
+    for path in paths:
+        assert any(t == "." or path == t or path.startswith(t + "/") for t in targets), path
 
 
 def test_absent_content_gives_one_command_per_tool_and_one_finding_per_target() -> None:
