@@ -1,14 +1,16 @@
 """The GitHub Action's driver: ``python -m bia_hooks.action``, run by action.yml in its own venv.
 
 It checks its inputs (composite actions enforce none), runs ``bia-hooks check`` with the findings
-as annotations, writes the job summary and the step outputs, and exports every file list, with the
-JSON report, into the folder that the next step uploads. It exits 0 when the check ran, whatever
-it found, so that the upload happens first; the exit status the check asked for is the output
-``exit-code``, and the Action's last step fails the job with it.
+as annotations, writes the job summary and the step outputs, and assembles the submission package
+(``assemble_package``: the file lists exported, the JSON report, the upload plan) in the folder
+that the next step uploads (and, with ``attest: true``, the step after attests). It exits 0 when
+the check ran, whatever it found, so that the upload happens first; the exit status the check
+asked for is the output ``exit-code``, and the Action's last step fails the job with it.
 
 Inputs arrive as environment variables (never interpolated into a shell line):
 ``INPUT_ROOT``, ``INPUT_CONFIG``, ``INPUT_FAIL_ON``, ``INPUT_EXPORT_FORMAT``,
-``INPUT_ARTIFACT_NAME``, ``INPUT_RETENTION_DAYS``, and ``BIA_HOOKS_OUT``: the folder to fill.
+``INPUT_ARTIFACT_NAME``, ``INPUT_RETENTION_DAYS``, ``INPUT_ATTEST`` (action.yml acts on it; checked
+here), and ``BIA_HOOKS_OUT``: the folder to fill.
 """
 
 from __future__ import annotations
@@ -31,10 +33,16 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS
 from bia_hooks.safe_text import escape_data
 from bia_hooks.summary import render_summary
+from bia_hooks.uploadplan import render_markdown as render_upload_plan
 
 EXPORT_FORMATS = ("source", *FORMATS)
 REPORT_NAME = "bia-hooks-report.json"
 SUMMARY_NAME = "bia-hooks-summary.md"
+VERSION_NAME = "bia-hooks-version.json"
+STUDY_NAME = "study.yaml"
+SUBMISSION_FOLDER = "submission"  # export --submission's package: page-tab and the lists it names
+UPLOAD_PLAN_NAME = "bia-hooks-upload-plan.md"
+BOOLEANS = ("true", "false")  # as GitHub compares them: in any letter case
 # upload-artifact refuses these in a name (and names must be unique within one workflow run), and
 # all but / and \ in the path of a file it uploads.
 _BAD_ARTIFACT_CHARS = re.compile(r'[":<>|*?\\/\r\n]')
@@ -65,6 +73,9 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
     if export_format not in EXPORT_FORMATS:
         choices = ", ".join(EXPORT_FORMATS)
         problems.append(f"export-format: '{export_format}' is not one of {choices}")
+    attest = get("INPUT_ATTEST", "false")
+    if attest.lower() not in BOOLEANS:
+        problems.append(f"attest: '{attest}' is not true or false")
     retention = get("INPUT_RETENTION_DAYS")
     if retention and not re.fullmatch(r"[0-9]+", retention):
         problems.append(f"retention-days: '{retention}' is not a whole number of days")
@@ -200,6 +211,43 @@ def _export(inputs: Inputs, report: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def assemble_package(inputs: Inputs, report: Mapping[str, Any], summary: str) -> list[str]:
+    """The submission package, in the folder the Action uploads (and attests): the one place
+    where its parts are written. The JSON report is there already (the check wrote it). Returns
+    the problems, for warnings."""
+    (inputs.out / SUMMARY_NAME).write_text(summary, encoding="utf-8")
+    problems = _export(inputs, report)  # each file list, as the archive reads it
+    plan = report.get("upload_plan")
+    if isinstance(plan, Mapping):
+        text = render_upload_plan(plan, heading="#")
+        (inputs.out / UPLOAD_PLAN_NAME).write_text(text, encoding="utf-8")
+    problems += _write_output(_bia_hooks(inputs, "diff", "--record", "--format=json"),
+                              inputs.out / VERSION_NAME, "the version record")  # fmt: skip
+    if (inputs.root / STUDY_NAME).is_file():  # the page-tab, with the lists it names
+        command = _bia_hooks(inputs, "export", f"--submission={inputs.out / SUBMISSION_FOLDER}")
+        status, output = _run(command, capture_stdout=True)
+        _relay(output)
+        if status != 0:
+            problems.append(f"could not build the submission package from {STUDY_NAME}")
+    return problems
+
+
+def _bia_hooks(inputs: Inputs, *args: str) -> list[str]:
+    """``bia-hooks ARGS`` on the dataset the Action checks (values as --option=VALUE)."""
+    command = [sys.executable, "-m", "bia_hooks", *args, f"--root={inputs.root}"]
+    return command + ([f"--config={inputs.config}"] if inputs.config is not None else [])
+
+
+def _write_output(command: list[str], file: Path, what: str) -> list[str]:
+    """Run COMMAND and keep its standard output in FILE; the problem, if it failed."""
+    done = subprocess.run(command, check=False, capture_output=True)
+    if done.returncode != 0:
+        _relay(done.stderr.decode("utf-8", "backslashreplace"))
+        return [f"could not write {what}"]
+    file.write_bytes(done.stdout)
+    return []
+
+
 def _annotate(level: str, title: str, message: str) -> None:
     print(f"::{level} title={title}::{escape_data(message)}", flush=True)
 
@@ -234,9 +282,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
         _say(f"the check stopped with exit status {status}, before any report")
         return 2
     summary = render_summary(report)
-    (inputs.out / SUMMARY_NAME).write_text(summary, encoding="utf-8")
     _append(env.get("GITHUB_STEP_SUMMARY"), summary)
-    for problem in _export(inputs, report):
+    for problem in assemble_package(inputs, report, summary):
         _annotate("warning", "bia-hooks export", problem)
     _set_outputs(env, outputs(report, report_path, inputs.artifact_name, status))
     if status:

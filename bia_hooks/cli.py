@@ -40,6 +40,7 @@ SUBCOMMANDS = {
     "restore": "restore",
     "init": "init",
     "explain": "explain",
+    "upload-plan": "upload_plan",
 }
 
 # One-line help per subcommand, kept here so that building the parser imports no subcommand.
@@ -55,6 +56,7 @@ HELP = {
     "restore": "put back the values of a row the sync removed (on the file's new row)",
     "init": "start a dataset: configuration, hooks and first file lists, guessed from its files",
     "explain": "what a finding code means, why the archive cares, and how to fix it",
+    "upload-plan": "what uploading the dataset takes: size, files, the method, what to fetch first",
 }
 
 

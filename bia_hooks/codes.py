@@ -3,7 +3,8 @@
 The README's table of codes is checked against this registry by a test, so a new code is added here
 first. Ranges: BIA1xx file and folder names, BIA2xx file list format (what the archive reads),
 BIA3xx file list content (columns and values), BIA4xx file list and repository in sync,
-BIA5xx study metadata (study.yaml, what the archive's submission template asks for).
+BIA5xx study metadata (study.yaml, what the archive's submission template asks for), BIA6xx
+the upload (what blocks uploading the dataset's files: ``bia-hooks upload-plan``).
 
 A finding of kind risky may be an error by default: the archive accepts the file list but would
 store another value than the one typed (a number cut, a date as its day number, text altered by
@@ -169,5 +170,9 @@ CODES: dict[str, Code] = {
         Code("BIA513", _E, _S, "annotation section's file list is not a file list of the dataset"),
         Code("BIA514", _W, _G, "file list that no annotation section of study.yaml names"),
         Code("BIA515", _I, _R, "fields the archive's template marks desirable are empty"),
+        # --- the upload (domain.md §5, §6): content that must be here to be uploaded ---
+        Code("BIA601", _W, _S, "annexed file whose content is not in this clone (git annex get)"),
+        Code("BIA602", _W, _S, "DVC-tracked file not in the workspace (dvc pull)"),
+        Code("BIA603", _W, _S, "symbolic link to nothing: no content to upload"),
     ]
 }

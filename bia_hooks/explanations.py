@@ -204,6 +204,16 @@ MEANINGS = {
     "BIA515": "Fields the archive's template marks desirable are empty (acknowledgements, "
     "funding, publications, links, a contact's ORCID, a section's criteria, coverage "
     "and confidence).",
+    "BIA601": "A file annexed with git-annex whose content is not in this clone (dropped, or "
+    "never fetched): the path is tracked, the content is elsewhere. It cannot be "
+    "uploaded until it is here, and a file list naming a file that was not uploaded "
+    "is refused. Found by `bia-hooks upload-plan`, which prints the command that "
+    "fetches it.",
+    "BIA602": "A file tracked by DVC that is not in the workspace (not pulled; a fresh clone "
+    "has none): it cannot be uploaded until it is here. Found by `bia-hooks "
+    "upload-plan`, which prints the command that fetches it.",
+    "BIA603": "A symbolic link (not an annexed file) that leads to nothing: there is no content "
+    "to upload. Found by `bia-hooks upload-plan`.",
 }
 
 FIXES = {
@@ -359,4 +369,9 @@ FIXES = {
     "if its files are not to be submitted.",
     "BIA515": "Fill in what you know; the archive's form asks for these fields but does not "
     "require them.",
+    "BIA601": "Fetch the content from the dataset's root with the command the finding names "
+    "(`git annex get PATH`; `git annex whereis PATH` says where it is), then upload.",
+    "BIA602": "Fetch the data from the dataset's root with the command the finding names "
+    "(`dvc pull TARGET`, or `dvc pull` for everything), then upload.",
+    "BIA603": "Restore the file the link names, or delete the link (and its row in the file list).",
 }

@@ -15,6 +15,7 @@ from typing import Any
 from bia_hooks.codes import CODES, KIND_TEXT, Kind
 from bia_hooks.reporters import REPORT_VERSION
 from bia_hooks.safe_text import markdown
+from bia_hooks.uploadplan import render_markdown as upload_plan_section
 
 __all__ = ["SUMMARY_LIMIT", "render_summary", "report_problem"]
 
@@ -223,7 +224,7 @@ def report_problem(report: object) -> str | None:
     parts: list[tuple[str, object, type]] = [
         (key, report.get(key), kind)
         for key, kind in (("tool", dict), ("summary", dict), ("findings", list),
-                          ("filelists", list))
+                          ("filelists", list), ("upload_plan", dict))
     ]  # fmt: skip
     summary = report.get("summary")
     if isinstance(summary, dict):
@@ -254,6 +255,8 @@ def render_summary(report: Mapping[str, Any], max_findings: int = MAX_FINDINGS) 
         facts += [_n(len(filelists), "file list"), _n(rows, "row")]
     lines += [" · ".join(facts), ""]
     lines += _filelists(filelists)
+    if isinstance(report.get("upload_plan"), Mapping):  # check --report makes one
+        lines += upload_plan_section(report["upload_plan"]).split("\n")
     lines += _by_code(summary.get("by_code") or {}, findings)
     lines += _findings(findings, max_findings)
     return _fit(lines, _BUDGET)

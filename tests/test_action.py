@@ -86,7 +86,11 @@ def test_every_run_step_names_its_shell_and_interpolates_nothing() -> None:
 def test_every_action_used_is_pinned_to_a_commit_with_its_version() -> None:
     text = ACTION.read_text()
     used = [str(s["uses"]) for s in steps() if "uses" in s]
-    assert {u.split("@")[0] for u in used} == {"actions/setup-python", "actions/upload-artifact"}
+    assert {u.split("@")[0] for u in used} == {
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/attest-build-provenance",
+    }
     for uses in used:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), uses
         assert re.search(rf"uses: {re.escape(uses)} # v\d+\.\d+\.\d+\n", text), uses
@@ -102,11 +106,25 @@ def test_the_users_python_is_left_alone_and_the_upload_always_runs() -> None:
     )
 
 
+def test_the_attestation_is_off_by_default_and_covers_the_uploaded_files() -> None:
+    inputs = action()["inputs"]
+    assert inputs["attest"]["default"] == "false"  # type: ignore[index]
+    names = [s.get("name") for s in steps()]
+    (attest,) = [s for s in steps() if str(s.get("uses", "")).startswith("actions/attest-")]
+    assert attest["if"] == (
+        "always() && inputs.attest == 'true' && steps.check.outputs.artifact-name != ''"
+    )
+    upload = next(s for s in steps() if str(s.get("uses", "")).startswith("actions/upload-"))
+    assert attest["with"] == {"subject-path": upload["with"]["path"] + "/**"}  # type: ignore[index,operator]
+    # After the upload (a failed attestation never stops it), before the job fails.
+    assert names.index(upload["name"]) < names.index(attest["name"]) < len(names) - 1
+
+
 def test_every_input_is_described_and_reaches_a_step() -> None:
     inputs = action()["inputs"]
     assert isinstance(inputs, dict)
     assert set(inputs) >= {"config", "python-version", "fail-on", "artifact-name", "export-format",
-                           "retention-days", "root"}  # fmt: skip
+                           "retention-days", "root", "attest"}  # fmt: skip
     used = json.dumps(steps())
     for name, spec in inputs.items():
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", name), name  # kebab-case
@@ -204,6 +222,7 @@ def drive(repo: Path, tmp: Path, **inputs: str) -> Driven:
         ({"artifact_name": "reports/latest"}, "artifact-name: 'reports/latest' holds a character"),
         ({"root": "no-such-folder"}, "root: 'no-such-folder' is not a folder"),
         ({"config": "missing.yaml"}, "config: 'missing.yaml' is not a file"),
+        ({"attest": "yes"}, "attest: 'yes' is not true or false"),
     ],
 )
 def test_bad_inputs_stop_the_action_with_one_clear_error(
@@ -284,6 +303,17 @@ def test_a_bad_configuration_fails_the_step_and_says_so_in_the_summary(tmp_path:
     assert "names.spaces" in run.result.stdout  # the check's own message, in the log
     assert run.summary.startswith("## ❌ bia-hooks could not check the dataset")
     assert "exit-code" not in run.outputs
+
+
+def test_the_package_holds_the_upload_plan(tmp_path: Path) -> None:
+    run = drive(dataset(tmp_path / "repo", "clean-dataset"), tmp_path, attest="TRUE")
+    assert run.result.returncode == 0, run.result.stdout + run.result.stderr
+    plan = (run.out / "bia-hooks-upload-plan.md").read_text()
+    assert plan.startswith("# Upload\n\n**Upload with the submission tool's upload page**")
+    report = json.loads((run.out / "bia-hooks-report.json").read_text())
+    assert report["upload_plan"]["method"] == "web"
+    assert report["upload_plan"]["files"] == 4  # the list and 3 annotations; no configuration
+    assert "### Upload\n" in run.summary
 
 
 @pytest.mark.parametrize(
@@ -535,6 +565,38 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory, hook_repo: tuple[Path, 
     return run_act(tmp, hook_repo, repo)
 
 
+@pytest.fixture(scope="module")
+def attest_run(tmp_path_factory: pytest.TempPathFactory, hook_repo: tuple[Path, str]) -> ActRun:
+    """The documented workflow with ``attest: true`` and the permissions it needs."""
+    tmp = tmp_path_factory.mktemp("act-attest")
+    workflow = WORKFLOW.read_text()
+    workflow = workflow.replace("          fail-on: error\n", "          attest: true\n")
+    workflow = workflow.replace("  contents: read\n", "  contents: read\n  id-token: write\n"
+                                "  attestations: write\n")  # fmt: skip
+    assert "attest: true" in workflow and "attestations: write" in workflow
+    return run_act(tmp, hook_repo, dataset(tmp / "repo", "clean-dataset", workflow=workflow))
+
+
+def test_act_attest_true_attests_every_file_of_the_artifact(attest_run: ActRun) -> None:
+    assert attest_run.result.returncode == 0, attest_run.log
+    assert "✅  Success - Main Attest the provenance of the artifact's files" in attest_run.log
+    recorded = (attest_run.standin / "attest.txt").read_text().splitlines()
+    assert recorded[0].startswith("subject-path=") and recorded[0].endswith(
+        "/bia-hooks-artifact/**"
+    )
+    uploaded = attest_run.uploads / "bia-hooks-bia-hooks-1"
+    assert sorted(recorded[1:]) == sorted(
+        f"./{p.relative_to(uploaded)}" for p in uploaded.rglob("*") if p.is_file()
+    )
+    assert "./bia-hooks-upload-plan.md" in recorded and "./annotations/filelist.tsv" in recorded
+
+
+def test_act_no_attestation_by_default(clean_run: ActRun) -> None:
+    assert not (clean_run.standin / "attest.txt").exists()
+    plan = clean_run.uploads / "bia-hooks-bia-hooks-1" / "bia-hooks-upload-plan.md"
+    assert plan.read_text().startswith("# Upload\n")
+
+
 def test_act_clean_dataset_passes(clean_run: ActRun) -> None:
     assert clean_run.result.returncode == 0, clean_run.log
     assert "🏁  Job succeeded" in clean_run.log
@@ -593,3 +655,35 @@ def test_act_broken_dataset_annotates_the_files_in_their_folder(broken_run: ActR
     assert "Summary - ## ❌ bia-hooks: " in broken_run.log
     outputs = outputs_of(broken_run.log)
     assert int(outputs["errors"]) >= 1
+
+
+def test_the_package_holds_the_version_record_and_the_page_tab(tmp_path: Path) -> None:
+    """A tagged commit with a study.yaml: the artifact is the submission package."""
+    from datetime import date, timedelta
+
+    from tests.test_study import COMPLETE
+
+    repo = dataset(tmp_path / "repo", "clean-dataset")
+    study = COMPLETE.split("annotations:\n")[0].replace(
+        "release_date: 2026-09-01", f"release_date: {date.today() + timedelta(days=30)}"
+    )
+    study += (
+        "annotations:\n  - title: Nuclei masks and points\n"
+        "    file_list: annotations/filelist.tsv\n"
+        "    types: [segmentation_mask, point_annotations]\n"
+        "    overview: Masks and points of nuclei\n    method: Drawn in napari\n"
+        "    criteria: In focus\n    coverage: Every image\n    confidence: High\n"
+    )
+    (repo / "study.yaml").write_text(study)
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "study")
+    git(repo, "tag", "v1")
+    run = drive(repo, tmp_path)
+    assert run.result.returncode == 0, run.result.stdout + run.result.stderr
+    record = json.loads((run.out / "bia-hooks-version.json").read_text())
+    assert (record["version"], record["status"]) == ("v1", "released")
+    package = run.out / "submission"
+    pagetab = json.loads((package / "pagetab.json").read_text())
+    assert pagetab["section"]["type"] == "Study"
+    assert (package / "annotations" / "filelist.tsv").is_file()
+    assert json.loads((package / "version.json").read_text())["version"] == "v1"

@@ -688,7 +688,6 @@ def test_a_nul_in_a_tsv_path_is_the_path_rule_s_business_not_utf16(repo: Path) -
     assert result.returncode == 1, result.stderr
     assert "UTF-16" not in result.stderr and "- old\\x00.tif" in result.stdout
     assert (repo / "list.tsv").read_bytes() == (
-        b"Files\tAnnotation type\tSource image\na.tif\tsegmentation_mask\tS/a\n"
-        b"b.tif\t\t\n"
+        b"Files\tAnnotation type\tSource image\na.tif\tsegmentation_mask\tS/a\nb.tif\t\t\n"
     )
     assert [r.path for r in rowlog.read(repo)] == ["old\x00.tif"]

@@ -34,7 +34,13 @@ def run(args: argparse.Namespace) -> int:
         outcome, drift = session.drift_findings(filelist)
         findings += session.read_findings[filelist.path] + drift
         summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
-    return finish(args, findings, {"filelists": summaries}, _verdict(findings, summaries))
+    extra: dict[str, Any] = {"filelists": summaries}
+    if args.report is not None or args.format == "json":  # the text shows no plan: not made
+        from bia_hooks.uploadfiles import dataset_plan
+        from bia_hooks.uploadplan import to_json
+
+        extra["upload_plan"] = to_json(dataset_plan(config))
+    return finish(args, findings, extra, _verdict(findings, summaries))
 
 
 def _verdict(findings: list[Finding], summaries: list[dict[str, Any]]) -> str:
