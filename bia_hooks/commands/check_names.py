@@ -6,7 +6,7 @@ import argparse
 
 from bia_hooks import tree
 from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
-from bia_hooks.namecheck import checked_paths, name_findings
+from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,8 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     # One listing, also for the hook's few paths: a new name must collide with no entry.
-    everything = tree.dataset_files(config.root, config.objects).paths
+    listing = tree.dataset_files(config.root, config.objects)
+    everything = listing.paths
     # Files outside the dataset (the hook in a repository whose dataset is a folder) are not ours.
     given = relative_to_root(config.root, args.paths, skip_outside=True)
     checked = checked_paths(config.root, given, everything, config.objects) if args.paths else None
-    return finish(args, name_findings(config, checked, everything))
+    in_git = tree.is_git_work_tree(config.root)
+    apart = set_apart_findings(config, listing, given if args.paths else None, in_git)
+    return finish(args, apart + name_findings(config, checked, everything))

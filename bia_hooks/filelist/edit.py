@@ -16,6 +16,7 @@ from typing import Any
 from bia_hooks.atomic import write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
+from bia_hooks.junk import ensure_closed
 from bia_hooks.safe_text import set_text_cell
 
 BOM = "\ufeff"
@@ -411,6 +412,9 @@ def _set_style(cell: Any, style: Any) -> None:
 
 
 def open_editor(file: Path) -> Editor:
+    """``file`` opened to be edited and saved. A list a spreadsheet program has open (its lock
+    file is next to it) is refused before anything is read: the program's next save would write
+    over the changes."""
     suffix = file.suffix
     opener: dict[str, Callable[[], Editor]] = {
         ".tsv": lambda: TsvEditor(file.read_bytes()),
@@ -419,6 +423,7 @@ def open_editor(file: Path) -> Editor:
     }
     if suffix not in opener:
         raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
+    ensure_closed(file)
     try:
         editor = opener[suffix]()
     except OSError as e:
