@@ -41,6 +41,7 @@ __all__ = [
 
 # Made by an operating system, not data; compared ignoring case, as Windows and macOS do.
 _SYSTEM_JUNK = {n.casefold(): n for n in (".DS_Store", "Thumbs.db", "ehthumbs.db", "desktop.ini")}
+_SYSTEM_JUNK_TAILS = (".ds_store", "humbs.db", "desktop.ini")  # each name ends with one
 _APPLE_DOUBLE = "._"  # ._NAME: a file's macOS metadata on a disk that is not macOS's own
 _MS_LOCK = "~$"
 _LO_LOCK, _LO_END = ".~lock.", "#"
@@ -60,6 +61,7 @@ class Lock(NamedTuple):
     program: str
     document: str
     gitignore: str  # the .gitignore line that keeps such lock files out
+    shortened: bool  # the document's name may have lost its first two characters (Word)
 
 
 def lock_named(name: str) -> Lock | None:
@@ -68,9 +70,9 @@ def lock_named(name: str) -> Lock | None:
         document = name[len(_MS_LOCK) :]
         suffix = document.rpartition(".")[2].lower()
         program = "Excel" if suffix in _SPREADSHEETS else "Microsoft Office"
-        return Lock(program, document, "~$*")
+        return Lock(program, document, "~$*", shortened=True)
     if name.startswith(_LO_LOCK) and name.endswith(_LO_END) and len(name) > len(_LO_LOCK) + 1:
-        return Lock("LibreOffice", name[len(_LO_LOCK) : -len(_LO_END)], ".~lock.*#")
+        return Lock("LibreOffice", name[len(_LO_LOCK) : -len(_LO_END)], ".~lock.*#", False)
     return None
 
 
@@ -98,8 +100,8 @@ def may_hold_set_apart(joined: str) -> bool:
     (``benches/bench_names.py``)."""
     if "~" in joined or "._" in joined or atomic.TEMP_SUFFIX + "\0" in joined:
         return True
-    lowered = joined.lower()
-    return any(name + "\0" in lowered for name in _SYSTEM_JUNK)
+    lowered = joined.lower()  # one pass, then one per name ('humbs.db' is in 'ehthumbs.db' too)
+    return any(name + "\0" in lowered for name in _SYSTEM_JUNK_TAILS)
 
 
 def finding(path: str, in_git: bool, paths: Collection[str] = (), tracked: bool = True) -> Finding:
@@ -161,7 +163,7 @@ def _document(path: str, lock: Lock, paths: Collection[str]) -> str | None:
     exact = posixpath.join(folder, lock.document)
     if exact in paths:
         return exact
-    if not lock.gitignore.startswith("~"):
+    if not lock.shortened:
         return None
     prefix = folder + "/" if folder else ""
     candidates = [
@@ -183,9 +185,8 @@ def _lock_on_disk(file: Path) -> tuple[Lock, str] | None:
     if len(name) > 2 and not os.path.lexists(file.with_name(name[2:])):
         names.append(_MS_LOCK + name[2:])
     for lock_name in names:
-        if os.path.lexists(file.with_name(lock_name)):
-            lock = lock_named(lock_name)
-            assert lock is not None
+        lock = lock_named(lock_name)
+        if lock is not None and os.path.lexists(file.with_name(lock_name)):
             return lock, lock_name
     return None
 

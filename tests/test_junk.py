@@ -48,7 +48,8 @@ def test_what_is_set_apart(path: str, code: str | None) -> None:
 
 
 NAMES = st.sampled_from(
-    ["a", "cell.tif", ".DS_Store", "thumbs.DB", "Desktop.INI", "._x", "~$b.xlsx", ".~lock.c#", "~",
+    ["a", "cell.tif", ".DS_Store", "thumbs.DB", "EHthumbs.db", "Desktop.INI", "._x", "~$b.xlsx",
+     ".~lock.c#", "~",
      "._", ".x.tsv.abcdefgh.tmp", "e.tmp", "f#"]
 )  # fmt: skip
 
