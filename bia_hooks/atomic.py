@@ -3,18 +3,25 @@
 The new content is written to a temporary file next to the target, then renamed over it. A write
 killed before the rename leaves that temporary file behind: ``is_leftover`` knows its name, so
 that it is never taken for a file of the dataset.
+
+And no lost edit: a file read to be rewritten (a file list) is read with its ``Fingerprint``, and
+replaced only while it still holds the bytes that were read. A person who saves the list while a
+command runs keeps the edit: the command writes nothing and says so (``FileChanged``, exit 2).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from bia_hooks.errors import WriteError
+from bia_hooks.errors import UsageError, WriteError
 
 TEMP_SUFFIX = ".tmp"
 # mkstemp's name: the prefix, 8 characters of [a-z0-9_], the suffix: ".filelist.tsv.k2x_9abc.tmp".
@@ -35,17 +42,74 @@ def leftover_of(path: str) -> str | None:
     return found["folder"] + found["name"] if found else None
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` with ``data``; a WriteError says why the system refused (the old file
-    stays as it was, and no temporary file is left)."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+@dataclass(frozen=True)
+class Fingerprint:
+    """A file as it was read: the SHA-256 of its bytes; None (``ABSENT``): there was no file (a
+    file list the command creates)."""
+
+    digest: bytes | None
+
+
+ABSENT = Fingerprint(None)
+
+
+class FileChanged(UsageError):
+    """The file is no longer what was read: nothing was written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} changed while this command ran (another program saved it); nothing was "
+            "written, and your change is kept; run the command again"
+        )
+        self.path = path
+
+
+def read_bytes(path: Path) -> tuple[bytes, Fingerprint]:
+    """The file's bytes, and its fingerprint (of those very bytes)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return data, Fingerprint(hashlib.sha256(data).digest())
+
+
+def write_atomic(path: Path, data: bytes | str, expect: Fingerprint | None = None) -> None:
+    """Replace ``path`` with ``data``; with ``expect``, only while the file is still as read."""
+    write_all([(path, data, expect)])
+
+
+def write_all(files: Iterable[tuple[Path, bytes | str, Fingerprint | None]]) -> None:
+    """Replace each file atomically, or none: each is staged in a temporary file first (taken one
+    by one from ``files``, so a generator renders one at a time); then every file with a
+    fingerprint must still hold the bytes read, or ``FileChanged`` is raised and nothing is
+    replaced; then each is replaced, after a last look at its stat (microseconds before)."""
+    staged: list[tuple[Path, str, Fingerprint | None]] = []
+    path: Path | None = None
     try:
-        _replace(path, payload)
-    except OSError as e:
-        raise WriteError(cannot_write(path, e)) from None
+        for path, data, expect in files:
+            staged.append((path, _stage(path, data), expect))
+        seen = [(p, ensure_unchanged(p, expect)) for p, _, expect in staged if expect is not None]
+        for path, stat in seen:
+            if _stat_of(path) != stat:  # saved while the others were compared
+                raise FileChanged(path)
+        while staged:
+            path, tmp, _ = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    except OSError as e:  # a WriteError says why the system refused; the old files stay as were
+        for _, tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise WriteError(cannot_write(path, e) if path else str(e)) from None
+    except BaseException:
+        for _, tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
 
 
-def _replace(path: Path, payload: bytes) -> None:
+def _stage(path: Path, data: bytes | str) -> str:
+    """The new content in a temporary file next to ``path``, flushed to disk, with the old file's
+    mode (or the usual one)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name _LEFTOVER recognises: ".NAME." + 8 random characters + TEMP_SUFFIX.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
@@ -60,11 +124,50 @@ def _replace(path: Path, payload: bytes) -> None:
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return tmp
+
+
+_Stat = tuple[int, int, int] | None  # size, mtime_ns, inode; None: no file
+
+
+def _stat_of(path: Path) -> _Stat:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def ensure_unchanged(path: Path, expect: Fingerprint) -> _Stat:
+    """Raise ``FileChanged`` unless ``path`` still holds the bytes read (or is still absent);
+    its stat when compared, for the last look just before the replace.
+
+    The bytes decide, not the stat: a file saved in the same clock tick with the same size keeps
+    its stat, and a file only touched has lost nothing.
+    """
+    before = _stat_of(path)
+    if expect.digest is None:
+        if before is not None or os.path.lexists(path):
+            raise FileChanged(path)
+        return None
+    if before is None or _digest(path) != expect.digest:
+        raise FileChanged(path)
+    return before
+
+
+def _digest(path: Path) -> bytes:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return b""
+    return digest.digest()
 
 
 # What to do about the usual reasons a write fails.

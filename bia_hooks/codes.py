@@ -118,6 +118,7 @@ CODES: dict[str, Code] = {
         Code("BIA244", _E, _S, "JSON: type is not a string"),
         Code("BIA245", _W, _R, "JSON: content after the first array is ignored"),
         Code("BIA246", _W, _R, "JSON: the same key twice in an object (the last wins)"),
+        Code("BIA247", _E, _S, "JSON: a path of spaces only: looked up as a file, and missing"),
         # --- file list content (domain.md §3): columns and values ---
         Code("BIA301", _E, _S, "path in the file list breaks the archive's path rule"),
         Code("BIA302", _E, _G, "mandatory column missing"),

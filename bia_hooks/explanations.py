@@ -113,7 +113,10 @@ MEANINGS = {
     "null}` (numbers and booleans refused)",
     "BIA244": "JSON `type` is not a string (or null)",
     "BIA245": "JSON content after the first array is ignored",
-    "BIA246": "JSON object with the same key twice: the last wins",
+    "BIA246": "JSON object with the same key twice: the archive keeps the last. The sync does "
+    "not rewrite such a list (it would drop the other with its values): keep one",
+    "BIA247": "JSON `path` of spaces only: the archive's parser takes it (unlike a blank TSV "
+    "path, BIA219), looks for a file of that name and reports it missing",
     "BIA301": "A path in the file list breaks the archive's path rule; the message names each "
     "refused character and proposes a name",
     "BIA302": "A mandatory column (`Annotation type`, `Source image`) is missing: one finding "
@@ -255,6 +258,7 @@ FIXES = {
     "BIA244": 'Write "type" as a string ("file" or "directory"), or leave it out.',
     "BIA245": "Delete what follows the array, or move it into the array.",
     "BIA246": "Keep one of the two keys.",
+    "BIA247": "Write the file's path in `path`, or delete the entry.",
     "BIA301": "Rename the file to the name the message proposes (bia-hooks fix-names --apply "
     "renames it and its row), or correct the row's path.",
     "BIA302": "Add the column: `Annotation type` or `Source image` (bia-hooks sync adds the "

@@ -7,13 +7,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from bia_hooks import dataset, dvcrepo, gitobjects
+from bia_hooks import dataset, dvcrepo, gitdiff, gitobjects
 from bia_hooks.config import DEFAULT_OBJECTS
 from bia_hooks.errors import UsageError
 from bia_hooks.gitcmd import git, has_commit, is_git_work_tree, split_z
 from bia_hooks.tree import POINTER_MAX
 
-__all__ = ["UntrackedTwins", "renames_since", "staged_renames"]
+__all__ = ["UntrackedTwins", "renames_in", "renames_since", "staged_renames"]
 
 
 def staged_renames(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> dict[str, str]:
@@ -26,16 +26,23 @@ def staged_renames(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> di
 def renames_since(
     root: Path, rev: str, objects: tuple[str, ...] = DEFAULT_OBJECTS
 ) -> dict[str, str]:
-    """old -> new for the files renamed between commit ``rev`` and the git index.
+    """old -> new for the files renamed between commit ``rev`` and the git index."""
+    if not has_commit(root, rev):
+        raise UsageError(f"{root}: no commit {rev!r} in this repository")
+    return renames_in(root, gitdiff.raw_diff(root, rev, None), objects)
+
+
+def renames_in(
+    root: Path, changes: Sequence[gitdiff.RawChange], objects: tuple[str, ...] = DEFAULT_OBJECTS
+) -> dict[str, str]:
+    """old -> new for the files renamed in ``changes`` (``gitdiff.raw_diff``: between two commits,
+    or a commit and the git index).
 
     Three sources, because each misses some moves: git's rename detection (similar content);
     git-annex keys, which a move never changes (a file moved and unlocked turns from a symlink into
     a pointer file, which git never pairs); and DVC md5s (``dvc move`` rewrites the ``.dvc`` file).
     Renames inside an object folder become a rename of the folder; repository files are left out.
     """
-    if not has_commit(root, rev):
-        raise UsageError(f"{root}: no commit {rev!r} in this repository")
-    out = git(root, "diff-index", "--cached", "--relative", "-M", "-z", rev).stdout
     renames: dict[str, str] = {}
     removed: dict[str, tuple[str, str]] = {}  # path -> (mode, blob id)
     added: dict[str, tuple[str, str]] = {}
@@ -43,16 +50,7 @@ def renames_since(
     dvc_new: list[tuple[str, str]] = []
     # old -> (new, blob, old mode, new mode) where git paired two paths of the same content
     exact: dict[str, tuple[str, str, str, str]] = {}
-    tokens = split_z(out)
-    i = 0
-    while i < len(tokens):
-        old_mode, new_mode, old_oid, new_oid, status = tokens[i][1:].split(" ")
-        if status[0] in "RC":
-            old, new = tokens[i + 1], tokens[i + 2]
-            i += 3
-        else:
-            old = new = tokens[i + 1]
-            i += 2
+    for old_mode, new_mode, old_oid, new_oid, status, old, new in changes:
         if status[0] == "R":
             renames[old] = new
             if old_oid == new_oid:
@@ -68,29 +66,15 @@ def renames_since(
 
     if exact:
         renames.update(_identical_renames(exact, removed, added, renames))
-    keyed = {p: v for p, v in [*removed.items(), *added.items()] if not dataset.is_machinery(p)}
-    regular = [oid for mode, oid in keyed.values() if mode.startswith("100")]
-    sizes = gitobjects.blob_sizes(root, regular)
-    wanted = [
-        oid
-        for mode, oid in keyed.values()
-        if mode == "120000" or (sizes.get(oid) or 0) <= POINTER_MAX
-    ]
-    blobs = gitobjects.read_blobs(
-        root, [*wanted, *(o for _, o in dvc_old), *(o for _, o in dvc_new)]
+    # Keys pair a removed path with an added one: none to read when either side is empty (the
+    # first version's diff adds every file).
+    pairs = [*removed.items(), *added.items()] if removed and added else []
+    keyed = {p: v for p, v in pairs if not dataset.is_machinery(p)}
+    keys, blobs = gitdiff.annex_keys(
+        root, keyed, [*(o for _, o in dvc_old), *(o for _, o in dvc_new)]
     )
-
-    def key_of(path: str) -> str | None:
-        mode, oid = keyed[path]
-        content = blobs.get(oid)
-        if content is None:
-            return None
-        if mode == "120000":
-            return dataset.annex_key_of_link(content.decode("utf-8", "surrogateescape"))
-        return dataset.annex_key_of_pointer(content)
-
-    by_key = dataset.pair_by_key({p: key_of(p) for p in removed if p in keyed},
-                                 {p: key_of(p) for p in added if p in keyed})  # fmt: skip
+    by_key = dataset.pair_by_key({p: keys[p] for p in removed if p in keyed},
+                                 {p: keys[p] for p in added if p in keyed})  # fmt: skip
     for old, new in by_key.items():
         renames.setdefault(old, new)
     renames.update(_dvc_renames(root, dvc_old, dvc_new, blobs))

@@ -43,6 +43,12 @@ WINDOWS_RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"COM{i}" for i in range(10)] + [f"LPT{i}" for i in range(10)]
 )
 
+# The longest file or folder name most file systems take (ext4, XFS, Btrfs, APFS, NTFS): 255 bytes
+# (UTF-8). A new name must fit, or the rename fails halfway through a plan.
+NAME_MAX = 255
+# An extension is short ('tif', 'ome.tif', 'ome.zarr.zip'): longer text after a dot is name.
+_LONGEST_EXTENSION = 32
+
 _CONTROL_NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return", "\x7f": "delete"}
 _SPACE_RUNS = re.compile(" {2,}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -130,7 +136,27 @@ def sanitize_component(name: str, *, no_spaces: bool = False) -> str:
     device = out.split(".", 1)[0].rstrip(" ")
     if device.upper() in WINDOWS_RESERVED:
         out = f"{device}_{out[len(device) :]}"
-    return out
+    return fit_name(out)
+
+
+def fit_name(name: str, suffix: str = "") -> str:
+    """``name`` with ``suffix`` put before its extension (``a.ome.tif`` -> ``a-1.ome.tif``; a
+    leading dot stays: ``.a.tif`` -> ``.a-1.tif``), cut to ``NAME_MAX`` bytes when longer: the
+    extension (when short) and the suffix are kept, the rest of the name is shortened."""
+    lead = "." if name.startswith(".") else ""
+    stem, dot, ext = name[len(lead) :].partition(".")
+    fitted = f"{lead}{stem}{suffix}{dot}{ext}"
+    if len(fitted.encode()) <= NAME_MAX:
+        return fitted
+    if len((dot + ext).encode()) > _LONGEST_EXTENSION:  # 'a.<long text>': keep the last part
+        stem, dot, ext = name[len(lead) :].rpartition(".")
+        if not dot or len((dot + ext).encode()) > _LONGEST_EXTENSION:
+            stem, dot, ext = name[len(lead) :], "", ""
+    tail = f"{suffix}{dot}{ext}"
+    room = NAME_MAX - len(lead.encode()) - len(tail.encode())
+    # Never cut a character in two, nor end the name with a dot or a space.
+    stem = stem.encode()[:room].decode("utf-8", "ignore").rstrip(". ") or "_"
+    return f"{lead}{stem}{tail}"
 
 
 def sanitize_path(path: str, *, no_spaces: bool = False) -> str:
@@ -244,10 +270,9 @@ class Taken:
 
 
 def _numbered(name: str, n: int) -> str:
-    """``a.ome.tif`` -> ``a-1.ome.tif``; ``.a.tif`` -> ``.a-1.tif``: the extension is kept."""
-    lead = "." if name.startswith(".") else ""
-    stem, dot, ext = name[len(lead) :].partition(".")
-    return f"{lead}{stem}-{n}{dot}{ext}"
+    """``a.ome.tif`` -> ``a-1.ome.tif``; ``.a.tif`` -> ``.a-1.tif``: the extension is kept, and
+    the name still fits in ``NAME_MAX`` bytes."""
+    return fit_name(name, f"-{n}")
 
 
 def suggest_path(

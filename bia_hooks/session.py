@@ -193,7 +193,7 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
         found: list[Finding] = []
         if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
             table, found = read(config, filelist.path)
-            session.listed[filelist.path] = table.paths if table is not None else None
+            session.listed[filelist.path] = table.targets if table is not None else None
         else:
             session.listed[filelist.path] = []  # configured, not written yet: it takes its files
         session.tables[filelist.path] = table if keep_tables else None
@@ -230,14 +230,9 @@ def _saved_rows(
 
 def _table_of_bytes(path: str, data: bytes) -> Table | None:
     """A file list's content read as the archive reads it (from git, not the disk)."""
-    import tempfile
+    from bia_hooks.filelist.read import read_filelist_bytes
 
-    from bia_hooks.filelist.read import read_filelist
-
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / posixpath.basename(path)
-        copy.write_bytes(data)
-        return read_filelist(Path(folder), copy.name)[0]
+    return read_filelist_bytes(path, data)[0]
 
 
 def _empty_json(name: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bia_hooks import confine, junk, moves, tree
+from bia_hooks.atomic import ABSENT
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, SOURCE_IMAGE, standard_name
@@ -213,7 +214,7 @@ def check_one(
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
     if table is None:
         return ListSync(filelist, SyncPlan(), rows=0), []
-    listed = table.paths
+    listed = table.targets
     plan = plan_sync(listed, members, renames)
     outcome = ListSync(filelist, plan, rows=len(listed))
     return outcome, _drift_findings(filelist.path, listed, table.refs, plan, in_git,
@@ -231,6 +232,7 @@ def _new_editor(filelist: FileListConfig) -> Editor:
         editor = XlsxEditor.empty(list(columns))
     else:
         editor = TsvEditor(("\t".join(columns) + "\n").encode())
+    editor.fingerprint = ABSENT  # written only if no other program created it meanwhile
     return editor
 
 

@@ -11,6 +11,7 @@ from bia_hooks.pathrule import (
     REPLACEMENTS,
     Taken,
     bad_characters,
+    fit_name,
     fold,
     fold_all,
     form_problems,
@@ -283,3 +284,30 @@ def test_sanitize_is_idempotent_and_safe(path: str) -> None:
 def test_the_rule_is_the_servers_regex_and_the_parts_agree(path: str) -> None:
     # The readable parts (bad characters, form problems) say "refused" exactly when the regex does.
     assert passes_server_rule(path) == (not bad_characters(path) and not form_problems(path))
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix", "fitted"),
+    [
+        ("a.tif", "", "a.tif"),
+        ("a.ome.tif", "-1", "a-1.ome.tif"),
+        (".a.tif", "-1", ".a-1.tif"),
+        ("x" * 300 + ".ome.tif", "", "x" * 247 + ".ome.tif"),
+        ("x" * 300 + ".ome.tif", "-12", "x" * 244 + "-12.ome.tif"),
+        ("a." + "x" * 300, "", ("a." + "x" * 300)[:255]),  # no extension that long: all name
+        ("a.b." + "x" * 40, "-1", "a-1.b." + "x" * 40),  # fits: as before
+        ("x" * 250 + ".b." + "y" * 40, "-1", "x" * 250 + ".b-1"),  # no extension that long
+        ("é" * 200 + ".tif", "", "é" * 125 + ".tif"),  # 2 bytes each, never cut in two
+        ("x" * 250 + " ." + "y" * 10, "", "x" * 244 + ".y" + "y" * 9),  # no space before the dot
+        ("x" * 254 + "." + "y" * 40, "", "x" * 254),  # nor a dot at the end
+    ],
+)
+def test_fit_name_keeps_the_extension_within_255_bytes(name: str, suffix: str, fitted: str) -> None:
+    assert fit_name(name, suffix) == fitted
+    assert len(fitted.encode()) <= 255
+
+
+def test_sanitized_names_fit_in_255_bytes() -> None:
+    new = sanitize_path("d/" + "+" * 200 + ".tif")
+    assert new == "d/" + "-" * 251 + ".tif"
+    assert suggest_path("d/" + "+" * 200 + ".tif", [new]) == "d/" + "-" * 249 + "-1.tif"

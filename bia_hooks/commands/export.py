@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bia_hooks.atomic import read_bytes
 from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.read import format_of, list_name_findings, read_filelist
@@ -70,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
     [source] = relative_to_root(config.root, [args.filelist])
     if not (config.root / source).exists():
         raise UsageError(f"{args.filelist}: no such file")  # as validate says it
+    # Converted in place (a UTF-16 list saved as UTF-8): an edit saved meanwhile is not lost.
+    file = config.root / source
+    in_place = file.is_file() and args.output.resolve() == file.resolve()
+    expect = read_bytes(file)[1] if in_place else None
     table, findings = read_filelist(config.root, source, repair=True)
     findings = config.apply_severity(findings)
     refused = [
@@ -89,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     output = args.output.resolve()
     ensure_closed(output, str(args.output))  # a spreadsheet's next save would write over it
-    WRITERS[target](table, output)
+    WRITERS[target](table, output, expect)
     try:
         shown = relative_to_root(config.root, [str(output)])[0]
         findings.extend(f for f in list_name_findings(shown) if f.code == "BIA202")

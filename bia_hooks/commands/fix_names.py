@@ -16,7 +16,7 @@ from bia_hooks.config import Config
 from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.edit import Editor
 from bia_hooks.namecheck import checked_paths, name_findings
-from bia_hooks.pathrule import all_folders
+from bia_hooks.pathrule import NAME_MAX, all_folders
 from bia_hooks.pathsets import at_or_below
 from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
 from bia_hooks.safe_text import printable
@@ -62,11 +62,41 @@ def run(args: argparse.Namespace) -> int:
         return 1
     _check_plan(config.root, plan, steps, in_git)  # before anything moves: all of it, or nothing
     opened = rows_to_carry(config, dict(plan), files.data)
-    _apply(config.root, steps, in_git, set(everything))
+    try:
+        _apply(config.root, steps, in_git, set(everything))
+    except (UsageError, OSError, KeyboardInterrupt) as stop:
+        # Halfway: the renamed files' rows still follow them (in a plain folder the next sync
+        # would drop them), and the user learns what moved and what did not.
+        done = _done(config.root, plan)
+        for line in carry_rows(config, done, opened, in_git):
+            print(line)
+        if isinstance(stop, KeyboardInterrupt):
+            raise
+        raise UsageError(_stopped(stop, plan, done)) from None
     print(f"{len(steps)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
     for line in carry_rows(config, dict(plan), opened, in_git):
         print(printable(line))
     return 1
+
+
+def _done(root: Path, plan: list[tuple[str, str]]) -> dict[str, str]:
+    """The renames of the plan that happened: the new path is there, the old one gone."""
+    return {
+        old: new
+        for old, new in plan
+        if os.path.lexists(os.path.join(root, new)) and not os.path.lexists(os.path.join(root, old))
+    }
+
+
+def _stopped(stop: BaseException, plan: list[tuple[str, str]], done: dict[str, str]) -> str:
+    reason = stop.strerror if isinstance(stop, OSError) and stop.strerror else str(stop)
+    left = [f"'{old}'" for old, _ in plan if old not in done]
+    shown = ", ".join(left[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
+    return (
+        f"stopped halfway: {reason}. {len(done)} of {len(plan)} file(s) were renamed (printed "
+        "above), and their rows in the file lists follow them; not renamed: "
+        f"{shown}. Fix the cause, then run 'bia-hooks fix-names --apply' again for the rest"
+    )
 
 
 def _describe(step: Step, done: bool) -> str:
@@ -112,21 +142,45 @@ def rows_to_carry(
 
 def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, Editor, int]],
                in_git: bool) -> list[str]:  # fmt: skip
-    """Re-path the renamed files' rows, keeping every cell of them; lines that say so."""
+    """Re-path the renamed files' rows, keeping every cell of them; lines that say so.
+
+    A list a person saved since it was opened is read again, and its rows re-pathed there: the
+    files have moved already, and the person's edit is kept.
+    """
+    from bia_hooks.atomic import FileChanged
+    from bia_hooks.filelist.edit import open_editor
+
     lines = []
-    for name, editor, moved in opened:
-        editor.apply(set(), renamed, [])
+    for name, editor, _ in opened:
+        file = config.root / name
         try:
-            editor.save(config.root / name)
+            try:
+                moved = _repath(editor, renamed, file)
+            except FileChanged:  # saved during the renames: read again, the person's edit kept
+                moved = _repath(open_editor(file), renamed, file)
         except WriteError as e:
             raise WriteError(
                 f"the files are renamed, but {e}: its rows still name the old paths. Once it can "
                 "be written, run 'bia-hooks sync' (the values of a row it cannot carry over are "
                 "saved for 'bia-hooks restore')"
             ) from None
-        then = f"review and stage it ({_command('git', 'add', name)})" if in_git else "review it"
-        lines.append(f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}")
+        if moved:
+            then = (
+                f"review and stage it ({_command('git', 'add', name)})" if in_git else "review it"
+            )
+            lines.append(
+                f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}"
+            )
     return lines
+
+
+def _repath(editor: Editor, renamed: dict[str, str], file: Path) -> int:
+    """Re-path the rows of renamed files and save the list; how many rows moved."""
+    moved = sum(editor.path_of(row) in renamed for row in editor.rows)
+    if moved:
+        editor.apply(set(), renamed, [])
+        editor.save(file)
+    return moved
 
 
 def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_git: bool) -> None:
@@ -146,7 +200,15 @@ def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_g
             "renaming DVC-tracked data needs the dvc command, which is not installed "
             f"(pip install dvc){': or run ' + commands if commands else ''}. Nothing was renamed."
         )
+    longest = _name_max(root)
     for old, new in plan:
+        too_long = [n for n in new.split("/") if len(n.encode()) > longest]
+        if too_long:  # the plan's names fit NAME_MAX: this file system takes shorter ones
+            raise UsageError(
+                f"'{new}': the name '{too_long[0]}' is {len(too_long[0].encode())} bytes long, and "
+                f"this file system takes at most {longest}; rename '{old}' by hand to a shorter "
+                "name. Nothing was renamed."
+            )
         if not os.path.lexists(os.path.join(root, old)):
             if old in tracked_by_dvc or any(at_or_below(old, s.out or "") for s in dvc):
                 pull = _command("dvc", "pull", old)
@@ -173,6 +235,14 @@ def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_g
                 raise UsageError(
                     f"'{path}' already exists; rename '{step.old}' by hand. Nothing was renamed."
                 )
+
+
+def _name_max(root: Path) -> int:
+    """The longest name, in bytes, the file system of ``root`` takes."""
+    try:
+        return min(os.pathconf(root, "PC_NAME_MAX"), NAME_MAX)
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no answer
+        return NAME_MAX
 
 
 def _apply(root: Path, steps: list[Step], in_git: bool, tracked: set[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bia_hooks import rowlog, sync
+from bia_hooks import atomic, rowlog, sync
 from bia_hooks.commands.common import add_common, config_of, finish
 from bia_hooks.findings import Finding
 from bia_hooks.safe_text import printable
@@ -39,15 +39,18 @@ def run(args: argparse.Namespace) -> int:
         findings += config.apply_severity(sync.unstaged_findings(outcome))
     for outcome, editor in prepared:  # values about to be removed are saved before any write
         if editor is not None and outcome.lost:
+            if editor.fingerprint is not None:  # not for a list that is then left as it is
+                atomic.ensure_unchanged(config.root / outcome.config.path, editor.fingerprint)
             rowlog.save(config.root, outcome.config.path, outcome.lost)
     restored = session.restored_rows(prepared)
-    changed = False
-    for outcome, editor in prepared:  # every list could be edited: now write them
-        if editor is not None:
-            editor.save(config.root / outcome.config.path)
-            changed = True
-            for line in sync.describe(outcome, in_git=session.in_git):  # it quotes file names
-                print(printable(line), file=out)
+    edited = [(outcome, editor) for outcome, editor in prepared if editor is not None]
+    # Every list could be edited: now write them all, or none when one changed since it was read
+    # (a person saved it meanwhile: the edit is kept, and the sync is run again).
+    atomic.write_all((config.root / o.config.path, e.render(), e.fingerprint) for o, e in edited)
+    for outcome, _ in edited:
+        for line in sync.describe(outcome, in_git=session.in_git):  # it quotes file names
+            print(printable(line), file=out)
+    changed = bool(edited)
     for row in restored:  # their values are on the file's row now
         rowlog.mark_restored(config.root, row)
     status = finish(args, findings)

@@ -8,18 +8,21 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from bia_hooks.atomic import write_atomic
+from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
+from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
+from bia_hooks.filelist.tsv import is_blank
 from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
 from bia_hooks.junk import ensure_closed
 from bia_hooks.safe_text import set_text_cell
 
 BOM = "\ufeff"
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what JSON calls whitespace (not U+2028, U+0085...)
 
 
 class Editor(ABC):
@@ -29,6 +32,8 @@ class Editor(ABC):
     rows: list[Any]
     refs: list[int]  # where each row was when read: TSV line, XLSX row, JSON index
     name = "the file list"  # for messages: open_editor() sets the file's path
+    # The file as read (open_editor() sets it): saved only while it still holds those bytes.
+    fingerprint: Fingerprint | None = None
 
     @abstractmethod
     def path_of(self, row: Any) -> str: ...
@@ -48,6 +53,22 @@ class Editor(ABC):
     def new_row(self, values: Mapping[str, str]) -> Any:
         """A row with ``values`` keyed by header names; the path is under ``Files``."""
 
+    def _by_column(self, row: Any, cells: Iterable[tuple[str, Any]]) -> dict[str, str]:
+        """``values_of`` from (column, value) pairs. A column named twice (BIA210) with two
+        different values in this row stops the command: carried to another row, the row would
+        keep one of them and lose the other."""
+        values: dict[str, str] = {}
+        for column, value in cells:
+            if column and value and values.setdefault(column, value) != value:
+                raise UsageError(
+                    f"{self.name}: the row of '{self.path_of(row)}' has two values for the "
+                    f"column '{column}' ({values[column]!r} and {value!r}), and a row carried "
+                    "elsewhere keeps one value per column; merge the two columns (the archive's "
+                    "ingest refuses a column named twice), then run the command again. Nothing "
+                    "was written"
+                )
+        return values
+
     def with_values(self, row: Any, values: Mapping[str, str]) -> Any:
         """``row`` with ``values`` (by header name) in its cells; its path and the rest kept."""
         return self.new_row({**self.values_of(row), **values, self.header[0]: self.path_of(row)})
@@ -56,7 +77,13 @@ class Editor(ABC):
     def add_column(self, name: str) -> None: ...
 
     @abstractmethod
-    def save(self, file: Path) -> None: ...
+    def render(self) -> bytes:
+        """The file list's new content."""
+
+    def save(self, file: Path) -> None:
+        """Write the list to ``file``, atomically, unless another program changed it since it was
+        read (``atomic.FileChanged``: nothing is written)."""
+        write_atomic(file, self.render(), self.fingerprint)
 
     def apply(
         self, removed: set[str], renamed: Mapping[str, str], added: list[Mapping[str, str]]
@@ -68,7 +95,7 @@ class Editor(ABC):
         """
         paths = list(map(self.path_of, self.rows))  # once each: a million rows (bench_sync)
         for path, ref in zip(paths, self.refs, strict=False):
-            if (not path or path.isspace()) and path in removed:
+            if is_blank(path) and path in removed:
                 raise UsageError(
                     f"{self.name}: the row at {self.where(ref)} has no path, so the sync would "
                     "delete it and its values; write its file's path in the first column (or "
@@ -108,9 +135,7 @@ class TsvEditor(Editor):
         self.header = lines[0].split("\t")
         _check_header(self.header)
         # Blank lines (whitespace only) are skipped by the archive, and dropped here.
-        numbered = [
-            (n, line) for n, line in enumerate(lines[1:], start=2) if line and not line.isspace()
-        ]
+        numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if not is_blank(line)]
         self.refs = [n for n, _ in numbered]
         self.rows = [line for _, line in numbered]
 
@@ -123,7 +148,7 @@ class TsvEditor(Editor):
 
     def values_of(self, row: str) -> dict[str, str]:
         cells = row.split("\t")[1 : len(self.header)]
-        return {h: c for h, c in zip(self.header[1:], cells, strict=False) if h and c}
+        return self._by_column(row, zip(self.header[1:], cells, strict=False))
 
     def new_row(self, values: Mapping[str, str]) -> str:
         # A cell for every column, empty ones too: the row is as wide as the header.
@@ -148,9 +173,6 @@ class TsvEditor(Editor):
         text = self.newline.join(["\t".join(self.header), *self.rows]) + self.newline
         return ((BOM if self.bom else "") + text).encode("utf-8", "surrogateescape")
 
-    def save(self, file: Path) -> None:
-        write_atomic(file, self.render())
-
 
 class JsonEditor(Editor):
     def __init__(self, data: bytes) -> None:
@@ -159,9 +181,23 @@ class JsonEditor(Editor):
         indent = re.search(r"\n([ \t]+)\S", text)
         self.indent: str | None = indent.group(1) if indent else None
         try:
-            document = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            text = data.decode("utf-8-sig")
+            document, end, repeats = parse(text, _after_space(text, 0))
+            if _after_space(text, end) != len(text):
+                # Written back, it would be gone: the archive ignores it, a person wrote it.
+                raise ValueError(f"content after the array, at character {end}")
+        except (UnicodeDecodeError, ValueError) as e:  # json.JSONDecodeError is a ValueError
             raise UsageError(f"not a JSON file list the archive can read: {e}") from None
+        if repeats:
+            # Written back, an object keeps one of them: the other's values would be gone.
+            where = repeated_keys(document, repeats)
+            shown = ", ".join(where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
+            raise UsageError(
+                f"a key appears twice in one object, at {shown}: the archive keeps only the last, "
+                "and rewriting the list would lose the first with its values (BIA246); keep one "
+                "of them, with the values you want, then run the command again. Nothing was "
+                "written"
+            )
         if not isinstance(document, list) or not all(isinstance(e, dict) for e in document):
             raise UsageError("a JSON file list is an array of objects with a 'path'")
         self.rows = document
@@ -175,22 +211,28 @@ class JsonEditor(Editor):
                     self.header.append(name)
 
     def path_of(self, row: dict[str, Any]) -> str:
+        # What the row names, as the archive looks it up (a directory entry 'masks.zip': 'masks').
         path = row.get("path")
-        return path if isinstance(path, str) else ""
+        return looked_up(path, row.get("type")) if isinstance(path, str) else ""
 
     def where(self, ref: int) -> str:
         return f"entry {ref}"
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
-        return {**row, "path": path}
+        old = row.get("path")
+        zipped = isinstance(old, str) and looked_up(old, row.get("type")) != old
+        return {**row, "path": path + ".zip" if zipped else path}  # 'masks2.zip' names 'masks2'
 
     def values_of(self, row: dict[str, Any]) -> dict[str, str]:
         attributes = row.get("attributes")
-        return {
-            a["name"]: a["value"]
-            for a in (attributes if isinstance(attributes, list) else [])
-            if isinstance(a, dict) and isinstance(a.get("name"), str) and a.get("value")
-        }
+        return self._by_column(
+            row,
+            (
+                (a["name"], a.get("value"))
+                for a in (attributes if isinstance(attributes, list) else [])
+                if isinstance(a, dict) and isinstance(a.get("name"), str)
+            ),
+        )
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
         # An attribute for every column, empty ones too (the archive takes a string value).
@@ -206,15 +248,15 @@ class JsonEditor(Editor):
     def add_column(self, name: str) -> None:
         self.header.append(name)
 
-    def save(self, file: Path) -> None:
+    def render(self) -> bytes:
         text = json.dumps(self.rows, indent=self.indent, ensure_ascii=False)
-        write_atomic(file, text + "\n")
+        return (text + "\n").encode("utf-8")
 
 
 class XlsxEditor(Editor):
     """The first sheet in workbook order (the one the archive reads), edited in place."""
 
-    def __init__(self, file: Path | None) -> None:
+    def __init__(self, file: Path | IO[bytes] | None) -> None:
         import openpyxl
 
         if file is None:
@@ -233,7 +275,7 @@ class XlsxEditor(Editor):
         for c in self.sheet[1] if self.sheet.max_row else ():
             if c.data_type == "f":
                 _refuse_formula(c.coordinate)
-        while header and header[-1] == "":
+        while header and is_blank(header[-1]):  # as the archive's converter drops them
             header.pop()
         if file is not None:
             _check_header(header)
@@ -310,7 +352,7 @@ class XlsxEditor(Editor):
 
     def values_of(self, row: dict[str, Any]) -> dict[str, str]:
         named = zip(self.header[1:], row["cells"][1:], strict=False)
-        return {h: self._text(cell[0]) for h, cell in named if h and cell[0] not in (None, "")}
+        return self._by_column(row, ((h, self._text(cell[0])) for h, cell in named))
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
         # A new row looks like the last data row (fonts, fills, borders), with no comments.
@@ -324,6 +366,16 @@ class XlsxEditor(Editor):
         return {"cells": cells, "height": None, "origin": None}
 
     def add_column(self, name: str) -> None:
+        # As in a TSV: the new column must not take over values right of the last header (the
+        # archive drops them, and a person may have put notes there).
+        width = len(self.header)
+        for row in self.rows:
+            if any(not _blank_cell(cell[0]) for cell in row["cells"][width:]):
+                raise UsageError(
+                    f"cannot add the column '{name}': the row of '{self.path_of(row)}' has a "
+                    "value right of the last header cell, which the new column would take over; "
+                    "give that column a header first"
+                )
         self.header.append(name)
         column = len(self.header)
         cell = self.sheet.cell(row=1, column=column)
@@ -334,7 +386,7 @@ class XlsxEditor(Editor):
             for row in self.rows:
                 row["cells"].append((None, None, None, None))
 
-    def save(self, file: Path) -> None:
+    def render(self) -> bytes:
         import copy
         import io
 
@@ -362,7 +414,16 @@ class XlsxEditor(Editor):
             self.sheet.row_dimensions[target].height = record["height"] if record else None
         buffer = io.BytesIO()
         self.workbook.save(buffer)
-        write_atomic(file, buffer.getvalue())
+        return buffer.getvalue()
+
+
+def _blank_cell(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and is_blank(value))
+
+
+def _after_space(text: str, pos: int) -> int:
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
 
 
 class _ErrorValue(str):
@@ -412,23 +473,27 @@ def _set_style(cell: Any, style: Any) -> None:
 
 
 def open_editor(file: Path) -> Editor:
-    """``file`` opened to be edited and saved. A list a spreadsheet program has open (its lock
-    file is next to it) is refused before anything is read: the program's next save would write
-    over the changes."""
+    """The file list at ``file``, read once: its editor and the fingerprint of what was read. A
+    list a spreadsheet program has open (its lock file is next to it) is refused before anything
+    is read: the program's next save would write over the changes."""
+    import io
+
     suffix = file.suffix
-    opener: dict[str, Callable[[], Editor]] = {
-        ".tsv": lambda: TsvEditor(file.read_bytes()),
-        ".json": lambda: JsonEditor(file.read_bytes()),
-        ".xlsx": lambda: XlsxEditor(file),
+    opener: dict[str, Callable[[bytes], Editor]] = {
+        ".tsv": TsvEditor,
+        ".json": JsonEditor,
+        ".xlsx": lambda data: XlsxEditor(io.BytesIO(data)),
     }
     if suffix not in opener:
         raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
     ensure_closed(file)
     try:
-        editor = opener[suffix]()
+        data, fingerprint = read_bytes(file)
+        editor = opener[suffix](data)
     except OSError as e:
         raise UsageError(f"{file}: cannot read: {e.strerror}") from None
     except UsageError as e:
         raise UsageError(f"{file}: {e}") from None
     editor.name = str(file)
+    editor.fingerprint = fingerprint
     return editor

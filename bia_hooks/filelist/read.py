@@ -16,7 +16,13 @@ from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
 from bia_hooks.limits import json_nesting_over
 
-__all__ = ["format_of", "list_name_findings", "looks_like_filelist", "read_filelist"]
+__all__ = [
+    "format_of",
+    "list_name_findings",
+    "looks_like_filelist",
+    "read_filelist",
+    "read_filelist_bytes",
+]
 
 
 def format_of(path: str) -> str | None:
@@ -116,24 +122,42 @@ def read_filelist(
         )
         return None, findings
     try:
-        if fmt == "xlsx":
-            from bia_hooks.filelist.xlsx import read_xlsx
-
-            table, more = read_xlsx(file, path)
-        else:
-            data = file.read_bytes()
-            if fmt == "tsv":
-                from bia_hooks.filelist.tsv import read_tsv_bytes
-
-                table, more = read_tsv_bytes(data, path, repair)
-            else:
-                from bia_hooks.filelist.jsonlist import read_json_bytes
-
-                table, more = read_json_bytes(data, path)
+        table, more = _parse(fmt, path, file, repair)
     except OSError as e:
         findings.append(Finding("BIA203", path, f"the file list cannot be read: {e.strerror or e}"))
         return None, findings
     return table, findings + more
+
+
+def read_filelist_bytes(path: str, data: bytes) -> tuple[Table | None, list[Finding]]:
+    """The table the archive reads from a file list's content, ``data`` (a list at a git revision,
+    read from git's objects): the same readers as ``read_filelist``, without the disk."""
+    findings = list_name_findings(path)
+    fmt = format_of(path)
+    if fmt is None:
+        return None, findings
+    table, more = _parse(fmt, path, data, repair=False)
+    return table, findings + more
+
+
+def _parse(
+    fmt: str, path: str, source: Path | bytes, repair: bool
+) -> tuple[Table | None, list[Finding]]:
+    """One file list's content (a file, or its bytes) through the reader of its format."""
+    if fmt == "xlsx":
+        import io
+
+        from bia_hooks.filelist.xlsx import read_xlsx
+
+        return read_xlsx(io.BytesIO(source) if isinstance(source, bytes) else source, path)
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    if fmt == "tsv":
+        from bia_hooks.filelist.tsv import read_tsv_bytes
+
+        return read_tsv_bytes(data, path, repair)
+    from bia_hooks.filelist.jsonlist import read_json_bytes
+
+    return read_json_bytes(data, path)
 
 
 def looks_like_filelist(root: Path, path: str) -> bool:
@@ -162,8 +186,11 @@ def looks_like_filelist(root: Path, path: str) -> bool:
             head = f.read(_HEAD_BYTES)
         if ext == "json":
             return _archive_json_entry(head)
-        first_line = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
-        return bool(first_line) and _has_files_cell(re.split(r"[\t,;]", first_line[0]))
+        from bia_hooks.filelist.tsv import LINE_END
+
+        # The first line as the archive reads it: it ends at CR or LF only, not at U+2028.
+        first_line = LINE_END.split(head.decode("utf-8", "replace").lstrip("\ufeff"), 1)[0]
+        return bool(first_line) and _has_files_cell(re.split(r"[\t,;]", first_line))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, UnicodeError):
         return False
 

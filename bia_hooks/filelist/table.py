@@ -14,7 +14,8 @@ class Table:
     ``header[0]`` is ``Files``. Each row holds at most ``len(header)`` cells, exactly as the archive
     reads them (never trimmed); a row shorter than the header lacks those attributes (the archive
     accepts that). ``refs[i]`` locates row ``i`` in the source: the TSV line number, the XLSX row
-    number, or the index in the JSON array.
+    number, or the index in the JSON array. ``lookups[i]``: the path the archive looks up for row
+    ``i``, where it is not the row's path (a JSON directory entry ``masks.zip`` names ``masks``).
     """
 
     path: str  # the file list, from the dataset root
@@ -22,6 +23,7 @@ class Table:
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
     refs: list[int] = field(default_factory=list)
+    lookups: dict[int, str] = field(default_factory=dict)
 
     def column(self, name: str) -> list[str]:
         """The cells of one column, '' where a row is short (the archive: attribute absent)."""
@@ -31,6 +33,14 @@ class Table:
     @property
     def paths(self) -> list[str]:
         return [row[0] if row else "" for row in self.rows]
+
+    @property
+    def targets(self) -> list[str]:
+        """The paths the archive looks up in the upload, row by row: what the list names."""
+        paths = self.paths
+        for i, target in self.lookups.items():
+            paths[i] = target
+        return paths
 
 
 def column_letters(index: int) -> str:

@@ -26,8 +26,9 @@ FILES = "Files"
 Locate = Callable[[int, int | None], dict[str, Any]]
 
 
-# The lines git writes around the two sides of a conflict it could not merge.
-CONFLICT_MARKER = re.compile(r"^(?:<{7} |={7}\r?$|>{7} )", re.MULTILINE)
+# The lines git writes around the two sides of a conflict it could not merge, at a line start
+# as the archive sees one (after CR, LF or CRLF).
+CONFLICT_MARKER = re.compile(r"(?:^|(?<=\r))(?:<{7} |={7}(?:\r|$)|>{7} )", re.MULTILINE)
 
 
 def _conflict(path: str, line: int) -> Finding:
@@ -55,8 +56,10 @@ def split_lines(text: str) -> list[str]:
 
 
 def is_blank(text: str) -> bool:
-    """Kotlin's isBlank(): empty or whitespace only."""
-    return not text or text.isspace()
+    """Kotlin's isBlank(): empty or whitespace only, whitespace as Kotlin's Char.isWhitespace()
+    says (Java's isWhitespace or isSpaceChar). Of all code points, Python's isspace() differs only
+    on U+0085 (next line), which the archive reads as text: a line of it is a row, not blank."""
+    return not text or (text.isspace() and "\x85" not in text)
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
@@ -101,7 +104,7 @@ def read_tsv_bytes(
         return None, findings
     conflict = CONFLICT_MARKER.search(text)
     if conflict is not None:  # git's markers would be read as paths: the list is half-merged
-        line = text.count("\n", 0, conflict.start()) + 1
+        line = len(LINE_END.findall(text, 0, conflict.start())) + 1
         return None, [*findings, _conflict(path, line)]
     if "\r" in text and LONE_CR.search(text):
         findings.append(
@@ -160,7 +163,7 @@ def table_from_lines(
     n = 1  # the archive counts non-blank rows, the header included
     numbers = refs[1:] if refs is not None else range(2, len(lines) + 1)
     for line, r in zip(itertools.islice(lines, 1, None), numbers, strict=True):
-        if not line or line.isspace():
+        if is_blank(line):
             blank.append(r)
             continue
         n += 1
@@ -182,7 +185,7 @@ def table_from_lines(
                 )
             cells = cells[:width]
         p = cells[0]
-        if not p or p.isspace():
+        if is_blank(p):
             findings.append(
                 Finding(
                     "BIA219",

@@ -59,6 +59,10 @@ def validate_table(table: Table, schema_name: str = "annotations",
     if extra is not None:
         findings += _extra_findings(_evaluate_extra(extra, cells, n), table, at)
     paths = cells.get(FILES, [])
+    if table.lookups:  # what the rows name for the archive ('masks.zip', a directory: 'masks')
+        paths = list(paths)
+        for i, target in table.lookups.items():
+            paths[i] = target
     listed = set(paths)
     findings += _duplicate_paths(paths, listed, table, at)
     findings += _circular_references(paths, listed, table, at)

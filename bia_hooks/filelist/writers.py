@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bia_hooks.atomic import write_atomic
+from bia_hooks.atomic import Fingerprint, write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import Table
 from bia_hooks.filelist.xlsx import encode_escapes
@@ -52,11 +52,11 @@ def tsv_text(table: Table) -> str:
     return "".join("\t".join(row) + "\n" for row in [table.header, *table.rows])
 
 
-def write_tsv(table: Table, output: Path) -> None:
-    write_atomic(output, tsv_text(table).encode("utf-8"))
+def write_tsv(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
+    write_atomic(output, tsv_text(table).encode("utf-8"), expect)
 
 
-def write_json(table: Table, output: Path) -> None:
+def write_json(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
     """``[{"path": ..., "attributes": [{"name": ..., "value": ...}], "type": "file"}]``.
 
     Every column in every entry (an absent cell as ""), so that a column no row fills survives.
@@ -72,10 +72,10 @@ def write_json(table: Table, output: Path) -> None:
         }
         for row in table.rows
     ]
-    write_atomic(output, json.dumps(entries, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(output, json.dumps(entries, ensure_ascii=False, indent=1) + "\n", expect)
 
 
-def write_xlsx(table: Table, output: Path) -> None:
+def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
     """One sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' is no formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -102,7 +102,7 @@ def write_xlsx(table: Table, output: Path) -> None:
         ws.append([text(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_atomic(output, buffer.getvalue())
+    write_atomic(output, buffer.getvalue(), expect)
 
 
 WRITERS = {"tsv": write_tsv, "xlsx": write_xlsx, "json": write_json}

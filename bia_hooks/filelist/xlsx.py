@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 
 from bia_hooks import limits
 from bia_hooks.filelist.table import Table, column_letters
-from bia_hooks.filelist.tsv import LINE_END, table_from_lines
+from bia_hooks.filelist.tsv import LINE_END, is_blank, table_from_lines
 from bia_hooks.findings import Finding
 from bia_hooks.limits import LimitExceeded, exceeded
 
@@ -215,7 +215,7 @@ def _check_part(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
     return info
 
 
-def check_parts(file: Path) -> None:
+def check_parts(file: Path | IO[bytes]) -> None:
     """Every part of the workbook within the limits of _check_part (for a reader that inflates
     them all, as openpyxl does; the archive reads only the parts of the first sheet)."""
     with zipfile.ZipFile(file) as zf:
@@ -445,7 +445,7 @@ def _read_rows(
             row_attrs, letters, attrs, v, inline, body = m.groups()
             if row_attrs is not None:  # a new row
                 if started:
-                    rows.append((number, _join(_within_columns(texts))))
+                    rows.append((number, _join(_within_columns(texts), number, altered)))
                     if max_rows is not None and len(rows) >= max_rows:
                         return
                 started = True
@@ -520,10 +520,6 @@ def _read_rows(
                     text = xml_text(v or "")
             if code:
                 altered.append((number, col, code, wrote, text))
-            if '"' in text or "\t" in text or "\n" in text or "\r" in text:
-                split = "\n" in text or "\r" in text
-                altered.append((number, col, "BIA227" if split else "BIA228", text, text))
-                text = '"' + text.replace('"', '""') + '"'
             if col == len(texts):
                 texts.append(text)
             elif col > len(texts):
@@ -537,7 +533,7 @@ def _read_rows(
         where = _locate(number, col)
         raise (NotText(e.what, **where) if isinstance(e, NotText) else e.at(**where)) from None
     if started:
-        rows.append((number, _join(_within_columns(texts))))
+        rows.append((number, _join(_within_columns(texts), number, altered)))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -565,10 +561,26 @@ def _within_columns(texts: list[str]) -> list[str]:
     return texts
 
 
-def _join(texts: list[str]) -> str:
-    """The row as the converter writes it: trailing blank cells dropped, inner ones kept."""
-    while texts and not texts[-1]:
+# The archive's converter quotes a cell holding one of these (PoiExt.kt, specialCharRegex): a
+# line feed, a tab or '"', never doubled; a CR alone is not quoted, and still ends the line.
+_QUOTED = re.compile(r'[\n\t"]')
+
+
+def _join(texts: list[str], number: int, altered: list[tuple[int, int, str, str, str]]) -> str:
+    """The row as the converter writes it (BioStudies ``PoiExt.kt``, ``Row.asString``): trailing
+    blank cells dropped, whitespace-only ones too (Kotlin's isBlank), inner ones kept; then each
+    cell holding a line feed, tab or '"' wrapped in quotes. Each cell it alters is noted."""
+    while texts and is_blank(texts[-1]):
         texts.pop()
+    line = "\t".join(texts)
+    if '"' not in line and "\n" not in line and "\r" not in line and line.count("\t") < len(texts):
+        return line  # no cell to quote: the common row, checked at C speed
+    for col, text in enumerate(texts):
+        if "\r" in text or _QUOTED.search(text):
+            split = "\n" in text or "\r" in text
+            altered.append((number, col, "BIA227" if split else "BIA228", text, text))
+            if _QUOTED.search(text):
+                texts[col] = f'"{text}"'
     return "\t".join(texts)
 
 
@@ -757,8 +769,8 @@ def _below(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
                 )
 
 
-def read_xlsx(file: Path, path: str) -> tuple[Table | None, list[Finding]]:
-    """Read ``file`` (the file list ``path``) as the archive reads it."""
+def read_xlsx(file: Path | IO[bytes], path: str) -> tuple[Table | None, list[Finding]]:
+    """Read ``file`` (the file list ``path``, or its bytes) as the archive reads it."""
     try:
         sheet = load_sheet(file)
     except LimitExceeded as e:
