@@ -34,6 +34,7 @@ __all__ = [
     "Lock",
     "ensure_closed",
     "finding",
+    "is_lock",
     "is_set_apart",
     "lock_named",
     "may_hold_set_apart",
@@ -83,6 +84,11 @@ def _system_junk(name: str) -> str | None:
     if name.startswith(_APPLE_DOUBLE) and len(name) > len(_APPLE_DOUBLE):
         return "._*"
     return None
+
+
+def is_lock(path: str) -> bool:
+    """Is ``path`` an office program's lock file?"""
+    return lock_named(path.rpartition("/")[2]) is not None
 
 
 def is_set_apart(path: str) -> bool:

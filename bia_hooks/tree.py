@@ -100,11 +100,12 @@ def _set_apart(files: DatasetFiles, joined: str | None, in_git: bool) -> Dataset
     if not apart:
         return files
     gone = set(apart)
-    paths = [p for p in files.paths if p not in gone]
+    # Where a lock file's document is looked up: a set, when there is a lock file to look for.
+    known = set(files.paths) if any(map(junk.is_lock, apart)) else files.paths
     return DatasetFiles(
-        paths,
+        [p for p in files.paths if p not in gone],
         [p for p in files.data if p not in gone],
-        files.findings + [junk.finding(p, in_git, files.paths) for p in apart],
+        files.findings + [junk.finding(p, in_git, known) for p in apart],
     )
 
 
