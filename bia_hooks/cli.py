@@ -14,6 +14,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, TextIO, cast
 
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         # Every line starts with the command's name: a line of the message (which may quote a
         # file name or a configuration value) never starts a line of the log.
-        for line in str(e).split("\n"):
+        for line in _in_words_of_setting(e, args).split("\n"):
             print(f"{_prefix(selected)}: {printable(line)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -153,6 +154,17 @@ def _fill_closed_descriptors() -> None:
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
+
+
+def _in_words_of_setting(error: UsageError, args: argparse.Namespace) -> str:
+    """The message, its advice said for where the command ran (a plain folder, a hook)."""
+    from bia_hooks import advice
+
+    text = advice.text_of(error)
+    if not isinstance(text, advice.Advice):
+        return text
+    root = getattr(args, "root", None)
+    return text.say(advice.detect(root if root is not None else Path.cwd()))
 
 
 def entrypoint() -> None:

@@ -3,6 +3,10 @@
 The README's table of codes is checked against this registry by a test, so a new code is added here
 first. Ranges: BIA1xx file and folder names, BIA2xx file list format (what the archive reads),
 BIA3xx file list content (columns and values), BIA4xx file list and repository in sync.
+
+A finding of kind risky may be an error by default: the archive accepts the file list but would
+store another value than the one typed (a number cut, a date as its day number, text altered by
+its encoding), which nobody notices until the data is public.
 """
 
 from __future__ import annotations
@@ -86,18 +90,18 @@ CODES: dict[str, Code] = {
         Code("BIA214", _W, _R, "leading or trailing space in a cell (never trimmed)"),
         Code("BIA215", _E, _S, "row starting with '#': not a comment, a path"),
         Code("BIA216", _E, _S, "invalid UTF-8 in a path"),
-        Code("BIA217", _W, _R, "invalid UTF-8 in a value (silently altered)"),
+        Code("BIA217", _E, _R, "invalid UTF-8 in a value (silently altered)"),
         Code("BIA218", _W, _R, "lines end with CR only"),
         Code("BIA219", _E, _S, "blank path: 'File Path is required'"),
         Code("BIA220", _W, _R, "XLSX: the first sheet, the one the archive reads, is hidden"),
         Code("BIA221", _W, _R, "XLSX: the active sheet is not the first sheet"),
-        Code("BIA222", _W, _R, "XLSX: number cut to a whole number"),
-        Code("BIA223", _W, _R, "XLSX: date read as a day number"),
-        Code("BIA224", _W, _R, "XLSX: boolean read as 1/0"),
+        Code("BIA222", _E, _R, "XLSX: number cut to a whole number"),
+        Code("BIA223", _E, _R, "XLSX: date read as a day number"),
+        Code("BIA224", _E, _R, "XLSX: boolean read as 1/0"),
         Code("BIA225", _W, _R, "XLSX: error cell read as text"),
-        Code("BIA226", _W, _R, "XLSX: formula without a saved result reads as empty"),
+        Code("BIA226", _E, _R, "XLSX: formula without a saved result reads as empty"),
         Code("BIA227", _E, _S, "XLSX: line break in a cell splits the row"),
-        Code("BIA228", _W, _R, "XLSX: tab or '\"' in a cell: the cell is quoted"),
+        Code("BIA228", _E, _R, "XLSX: tab or '\"' in a cell: the cell is quoted"),
         Code("BIA229", _W, _R, "XLSX: _xHHHH_ escape decoded"),
         Code("BIA230", _W, _R, "XLSX: rows below the table are read as files"),
         Code("BIA231", _W, _R, "XLSX: merged cells: only the first cell has the value"),

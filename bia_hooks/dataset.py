@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from bia_hooks import globs
+from bia_hooks import advice, globs
 from bia_hooks.findings import Finding
 from bia_hooks.limits import json_nesting_over
 
@@ -197,7 +197,7 @@ def bad_dvc(source: str, why: str) -> Finding:
         "BIA402",
         source,
         f"cannot read what this DVC file tracks: {why}; its data is not listed",
-        fix="repair it with `dvc add PATH` (or restore it from git), then stage it",
+        fix=advice.repair_dvc_file(),
     )
 
 

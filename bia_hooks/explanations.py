@@ -19,6 +19,12 @@ WHY = {
     "trouble later (on another computer, or in what the archive reads).",
 }
 
+# bia-hooks export writes what a cell shows, as text, where the archive would alter the value.
+_AS_TEXT = (
+    "Or let bia-hooks export write the list (`bia-hooks export LIST --output NEW.xlsx`): it writes "
+    "what each such cell shows as text. Or write the list as TSV."
+)
+
 _FIX_NAMES = (
     "bia-hooks fix-names --apply renames it and moves its row in the file lists (in pre-commit: "
     "pre-commit run bia-fix-names --hook-stage manual)"
@@ -228,11 +234,12 @@ FIXES = {
     "BIA220": "Unhide the first sheet, or move the sheet with the file list to the first place.",
     "BIA221": "Open the workbook on its first sheet (select it, save), so that you see what the "
     "archive reads.",
-    "BIA222": "Format the column as Text and type the value again (the archive then reads "
-    "`0.65`), or write the list as TSV.",
-    "BIA223": "Format the column as Text and type the date again (`2024-01-15`), or write the "
-    "list as TSV.",
-    "BIA224": "Format the column as Text and type `TRUE` or `FALSE` again (or `yes`/`no`).",
+    "BIA222": "Format the cells as Text in Excel and type the value again, or type it after an "
+    f"apostrophe (`'0.65`): the archive then reads `0.65`. {_AS_TEXT}",
+    "BIA223": "Format the cells as Text in Excel and type the date again, or type it after an "
+    f"apostrophe (`'2024-01-15`). {_AS_TEXT}",
+    "BIA224": "Format the cells as Text in Excel and type `TRUE` or `FALSE` again (or "
+    f"`yes`/`no`), or type it after an apostrophe (`'TRUE`). {_AS_TEXT}",
     "BIA225": "Fix the formula, or type the value it should give.",
     "BIA226": "Open the workbook in Excel or LibreOffice and save it (that stores the formulas' "
     "results), or type the values instead of formulas.",
@@ -282,8 +289,8 @@ FIXES = {
     "BIA402": "Repair the .dvc file with `dvc add PATH`, or restore it from git.",
     "BIA403": "Deposit the submodule's files from its own repository, or add them to this one.",
     "BIA404": "Fetch the full history (git fetch --unshallow, or a clone without --filter).",
-    "BIA420": "Run bia-hooks sync (the bia-sync-filelist hook does it at commit) and stage the "
-    "file list.",
+    "BIA420": "Run bia-hooks sync (in git, the bia-sync-filelist hook does it at commit: then "
+    "stage the file list; with pre-commit alone, pre-commit run bia-sync-filelist --all-files).",
     "BIA421": "Run bia-hooks sync: it removes the row, or carries it over the rename with its "
     "values; a removed row's values are saved for bia-hooks restore.",
     "BIA422": "Delete the file's row from every list but the one it belongs to.",

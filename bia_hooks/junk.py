@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shlex
 from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 
-from bia_hooks import atomic
+from bia_hooks import advice, atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
 
@@ -110,56 +109,40 @@ def may_hold_set_apart(joined: str) -> bool:
     return any(name + "\0" in lowered for name in _SYSTEM_JUNK_TAILS)
 
 
-def finding(path: str, in_git: bool, paths: Collection[str] = (), tracked: bool = True) -> Finding:
-    """The one finding of a path that ``is_set_apart``. ``in_git``: the fix speaks of git;
-    ``tracked``: git has it (the listing's paths are); ``paths``: the dataset's, where a lock
-    file's document is looked up."""
-    quoted = shlex.quote(path)
+def finding(path: str, paths: Collection[str] = (), tracked: bool = True) -> Finding:
+    """The one finding of a path that ``is_set_apart``, its fix in the words of the user's
+    setting (advice.py). ``tracked``: git has it, when the dataset is in git (the listing's paths
+    are); ``paths``: the dataset's, where a lock file's document is looked up."""
     if atomic.is_leftover(path):
         message = (
             f"a temporary file left over from an interrupted write of {atomic.leftover_of(path)} "
             "(a sync or export killed or out of space): not a file of the dataset, and not listed; "
             "the file it was written for is whole, as it was before or after that write"
         )
-        remove = "git rm -f" if in_git and tracked else "rm"
-        return Finding("BIA112", path, message, fix=f"delete it: {remove} {quoted}")
+        return Finding(
+            "BIA112", path, message, fix=advice.prefixed("delete it: ", advice.delete_file(path))
+        )
     name = path.rpartition("/")[2]
     lock = lock_named(name)
     if lock is None:
-        line = _system_junk(name)
+        line = _system_junk(name) or name
         message = f"'{name}' is a file the operating system made, not data: it is not listed"
-        if not in_git:
-            fix = f"delete it ({quoted}) before the upload"
-        elif tracked:
-            fix = f"remove it from git (git rm --cached {quoted}) and {_keep_out(line)}"
-        else:
-            fix = f"delete it, or {_keep_out(line)}"
-        return Finding("BIA110", path, message, fix=fix)
+        return Finding("BIA110", path, message, fix=advice.remove_junk(path, line, tracked))
     document = _document(path, lock, paths)
     if document is None:
         message = (
             f"the lock file {lock.program} keeps while a document named like '{lock.document}' is "
             "open (or one a crash left behind): not data, so not listed"
         )
-        fix = f"close that document in {lock.program}, and the lock file goes with it"
+        close = f"close that document in {lock.program}"
     else:
         message = (
             f"{document} is open in {lock.program} (this is its lock file, or one a crash left "
             "behind): not data, so not listed"
         )
-        fix = f"close {document} in {lock.program}, and the lock file goes with it"
-    fix += " (delete it if it stays)"
-    if in_git and tracked:
-        fix += f"; then git rm --cached {quoted}, and {_keep_out(lock.gitignore)}"
-    elif in_git:
-        fix += f"; {_keep_out(lock.gitignore)}"
+        close = f"close {document} in {lock.program}"
+    fix = advice.close_document(close, path, lock.gitignore, tracked)
     return Finding("BIA115", path, message, fix=fix)
-
-
-def _keep_out(line: str | None) -> str:
-    return (
-        f"keep such files out of git with the .gitignore line '{line}' (bia-hooks init writes it)"
-    )
 
 
 def _document(path: str, lock: Lock, paths: Collection[str]) -> str | None:

@@ -66,8 +66,9 @@ def name_findings(config: Config, checked: Sequence[str] | None = None,
     return config.apply_severity(check_names(checked, everything, config.names))
 
 
-def set_apart_findings(config: Config, listing: tree.DatasetFiles, given: Sequence[str] | None,
-                       in_git: bool) -> list[Finding]:  # fmt: skip
+def set_apart_findings(
+    config: Config, listing: tree.DatasetFiles, given: Sequence[str] | None
+) -> list[Finding]:
     """The findings of what the listing set apart (``junk``: junk, lock files, leftovers of
     interrupted writes) at or below the paths ``given`` (default: all of them), at the levels the
     configuration sets. A given path that is junk or a lock file by its name but that the dataset
@@ -80,7 +81,7 @@ def set_apart_findings(config: Config, listing: tree.DatasetFiles, given: Sequen
             apart = [f for f in apart if f.path in wanted or f.path.startswith(below)]
         held = {f.path for f in apart}
         apart += [
-            junk.finding(p, in_git, listing.paths, tracked=False)
+            junk.finding(p, listing.paths, tracked=False)
             for p in dict.fromkeys(given)
             if p not in held and junk.is_set_apart(p) and not atomic.is_leftover(p)
         ]

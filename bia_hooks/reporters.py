@@ -12,7 +12,7 @@ from typing import Any, Protocol, TextIO
 from bia_hooks import __version__
 from bia_hooks.codes import CODES, KIND_TEXT
 from bia_hooks.findings import Finding, Kind, Level, count_levels
-from bia_hooks.safe_text import escape_data, escape_property, inert_json, printable, visible
+from bia_hooks.safe_text import escape_data, escape_property, inert_json, printable
 
 REPORT_VERSION = 1
 FORMATS = ("text", "json", "github")
@@ -114,19 +114,14 @@ class JsonReporter:
 def github_command(f: Finding, path_prefix: str = "") -> str:
     """One finding as a workflow command, ``::error file=…,line=…,title=…::message``."""
     command = {"error": "error", "warning": "warning", "info": "notice"}[f.level.value]
-    path = path_prefix + f.path
-    # A path the log cannot show as it is (a control character drives the log viewer) cannot name
-    # a file of the pull request either: it goes, shown escaped, into the message instead.
-    shown = visible(path) == path
-    props = [f"file={escape_property(path)}"] if f.path and shown else []
-    if f.line is not None and props:
+    props = [f"file={escape_property(path_prefix + f.path)}"] if f.path else []
+    if f.line is not None:
         props.append(f"line={f.line}")
     props.append(f"title={escape_property(f'{f.code} {f.title}')}")
     where = f" ({f.cell or f.column})" if (f.cell or f.column) else ""
     fix = f" Fix: {f.fix.rstrip('.')}." if f.fix else ""
-    at = "" if shown or not f.path else f"{f.location()}: "
-    message = f"{at}{f.message.rstrip('.')}{where}.{fix}"
-    return f"::{command} {','.join(props)}::{escape_data(visible(message))}"
+    message = f"{f.message.rstrip('.')}{where}.{fix}"
+    return f"::{command} {','.join(props)}::{escape_data(message)}"
 
 
 # GitHub shows at most 10 error, 10 warning and 10 notice annotations per step.

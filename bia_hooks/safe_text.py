@@ -68,8 +68,15 @@ def inert_json(text: str) -> str:
     return text.replace("##[", "##\\u005b")
 
 
+# ``visible`` but for CR and LF, which a workflow command carries as %0D and %0A.
+_ESCAPES_BUT_BREAKS = {c: e for c, e in _ESCAPES.items() if c not in (0x0A, 0x0D)}
+
+
 def escape_data(text: str) -> str:
-    """A workflow command's message, as the runner unescapes it (actions/toolkit escapeData)."""
+    """A workflow command's message, as the runner unescapes it (actions/toolkit escapeData);
+    what drives a terminal or the log viewer (an escape sequence) is shown escaped, as ``visible``
+    shows it."""
+    text = text.translate(_ESCAPES_BUT_BREAKS)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import moves, ownership, rowlog, sync
+from bia_hooks import advice, moves, ownership, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
@@ -20,18 +20,6 @@ FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archiv
 
 # Reads one file list: its Table (None when the archive cannot read one) and its findings.
 Reader = Callable[[Config, str], tuple[Table | None, list[Finding]]]
-
-
-def no_filelist_help(in_git: bool) -> str:
-    """How to start a file list: init guesses them; by hand, a header line the sync fills in
-    (in git, once the list is added: the sync sees only the files git tracks)."""
-    header = "printf 'Files\\tAnnotation type\\tSource image\\n' > annotations/filelist.tsv"
-    then = " && git add annotations/filelist.tsv" if in_git else ""
-    return (
-        "run 'bia-hooks init' (it writes a configuration and the first file lists, or prints "
-        f"what to add to yours); or start one by hand: {header}{then}, then run 'bia-hooks "
-        "sync' to fill in a row per file (or name it under 'filelists:' in .bia-hooks.yaml)"
-    )
 
 
 @dataclass
@@ -52,6 +40,10 @@ class Session:
     owners: ownership.Ownership = field(default_factory=ownership.Ownership)
     _saved: list[RemovedRow] = field(default_factory=list)  # rows saved by earlier syncs
 
+    @property
+    def setting(self) -> advice.Setting:
+        return advice.Setting(in_git=self.in_git, in_hook=advice.in_hook())
+
     def members(self, filelist: FileListConfig) -> list[str]:
         return self.owners.members.get(filelist.path, [])
 
@@ -67,12 +59,13 @@ class Session:
         """Files nobody lists, or that two lists name, at the configured levels."""
         findings = list(self.owners.findings)
         if not self.filelists and self.data:  # no file yet, nothing to list: not a mistake
-            fix = no_filelist_help(self.in_git)
-            if not self.in_git and self.config.file is None:
-                fix += (
-                    f"; this looked for the dataset in {self.config.root}: run it from the "
-                    "upload's top folder, or give --root FOLDER"
-                )
+            looked = (
+                f"; this looked for the dataset in {self.config.root}: run it from the "
+                "upload's top folder, or give --root FOLDER"
+                if not self.in_git and self.config.file is None
+                else ""
+            )
+            fix = advice.start_a_list(looked)
             findings.append(Finding("BIA425", "", "the dataset has no file list", fix=fix))
         for path in self.owners.unclaimed:
             findings.append(_unclaimed(self.config.root, path, self.configured))
@@ -87,7 +80,6 @@ class Session:
             self.members(filelist),
             self.renames.get(filelist.path, {}),
             self.tables.get(filelist.path),
-            self.in_git,
             self.moved_out(filelist),
         )
         return outcome, self.config.apply_severity(drift)
@@ -124,7 +116,7 @@ class Session:
                     outcome.carried[old] = "the only new file with the same name"
             found_json = not self.configured and filelist.path.endswith(".json")
             if found_json and editor is not None and not editor.rows:
-                raise UsageError(_empty_json(filelist.path))
+                raise UsageError(_empty_json(filelist.path, self.setting))
             prepared.append((outcome, editor))
         return prepared
 
@@ -235,12 +227,12 @@ def _table_of_bytes(path: str, data: bytes) -> Table | None:
     return read_filelist_bytes(path, data)[0]
 
 
-def _empty_json(name: str) -> str:
+def _empty_json(name: str, setting: advice.Setting) -> str:
     return (
         f"{name} would have no entry left: the archive refuses an empty file list, and an empty "
         "JSON array is not recognised as one. If its annotation section is gone, delete it "
-        f"(git rm '{name}'); else name it under 'filelists:' in .bia-hooks.yaml. Nothing was "
-        "written."
+        f"({advice.delete_file(name).say(setting)}); else name it under 'filelists:' in "
+        ".bia-hooks.yaml. Nothing was written."
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import confine, junk, moves, tree
+from bia_hooks import advice, confine, junk, moves, tree
 from bia_hooks.atomic import ABSENT
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
@@ -197,7 +197,6 @@ def check_one(
     members: list[str],
     renames: Mapping[str, str],
     table: Table | None,
-    in_git: bool = True,
     moved_out: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[ListSync, list[Finding]]:
     """What a sync would change, as findings. ``table`` is the file list as the archive reads
@@ -209,7 +208,7 @@ def check_one(
             "BIA424",
             filelist.path,
             "this configured file list does not exist yet",
-            fix="run 'bia-hooks sync' to create it" + (", and stage it" if in_git else ""),
+            fix=advice.create_the_list(),
         )
         return ListSync(filelist, SyncPlan(), rows=0, created=True), [finding]
     if table is None:
@@ -217,8 +216,7 @@ def check_one(
     listed = table.targets
     plan = plan_sync(listed, members, renames)
     outcome = ListSync(filelist, plan, rows=len(listed))
-    return outcome, _drift_findings(filelist.path, listed, table.refs, plan, in_git,
-                                    moved_out or {})  # fmt: skip
+    return outcome, _drift_findings(filelist.path, listed, table.refs, plan, moved_out or {})
 
 
 def _new_editor(filelist: FileListConfig) -> Editor:
@@ -269,15 +267,9 @@ def _drift_findings(
     listed: Sequence[str],
     refs: Sequence[int],
     plan: SyncPlan,
-    in_git: bool,
     moved_out: Mapping[str, tuple[str, str]],
 ) -> list[Finding]:
-    fix = (
-        "run 'bia-hooks sync' (the bia-sync-filelist hook does it at commit) "
-        "and stage the file list"
-        if in_git
-        else "run 'bia-hooks sync'"
-    )
+    fix = advice.sync_the_list()
     findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
     if not (plan.removed or plan.renamed):
         return findings  # a list in step: no map of its rows (a million of them) is needed
@@ -293,10 +285,13 @@ def _drift_findings(
                 if moved is None
                 else f"lists '{path}', which was renamed to '{moved[0]}', a file of {moved[1]}",
                 value=path,
-                fix=fix if moved is None else fix + f"; the row and its values move to {moved[1]}",
+                fix=fix
+                if moved is None
+                else advice.sync_the_list(f"; the row and its values move to {moved[1]}"),
                 **_where(line_kind, line_of.get(path)),
             )
         )
+    kept = advice.sync_the_list("; the row keeps its values")
     for old, new in plan.renamed.items():
         findings.append(
             Finding(
@@ -304,7 +299,7 @@ def _drift_findings(
                 name,
                 f"lists '{old}', which was renamed to '{new}'",
                 value=old,
-                fix=fix + "; the row keeps its values",
+                fix=kept,
                 **_where(line_kind, line_of.get(old)),
             )
         )
@@ -355,12 +350,12 @@ def rename_finder(config: Config) -> Callable[[FileListConfig], dict[str, str]]:
     return renames
 
 
-def describe(outcome: ListSync, limit: int = 20, in_git: bool = True) -> list[str]:
+def describe(outcome: ListSync, setting: advice.Setting, limit: int = 20) -> list[str]:
     """Lines a person reads after a sync: what changed, and what is left to fill in."""
     why = (
         "No rename of it was found (git, git-annex and DVC saw none, or several identical "
         "files moved at once)."
-        if in_git
+        if setting.in_git
         else "Outside a repository, renames cannot be seen."
     )
     plan = outcome.plan
@@ -387,7 +382,7 @@ def describe(outcome: ListSync, limit: int = 20, in_git: bool = True) -> list[st
         shown = "; ".join(f"{c}={v}" for c, v in values.items())
         lines.append(
             f"  ! the removed row of {path} held values a person typed: {shown}. {why} "
-            f"The values are saved: 'bia-hooks restore {_quoted(path)} NEW_PATH' puts them on "
+            f"The values are saved: {advice.restore_row(path).say(setting)} puts them on "
             "the file's new row"
         )
     for column in outcome.new_columns:
@@ -399,9 +394,3 @@ def describe(outcome: ListSync, limit: int = 20, in_git: bool = True) -> list[st
             f"(or set a default in .bia-hooks.yaml)"
         )
     return lines
-
-
-def _quoted(path: str) -> str:
-    import shlex
-
-    return shlex.quote(path)

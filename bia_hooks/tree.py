@@ -81,14 +81,14 @@ def dataset_files(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> Dat
     if in_git:
         plain = _plain_git_paths(root, objects)
         if plain is not None:
-            return _set_apart(*plain, in_git)
+            return _set_apart(*plain)
     entries, findings = list_dataset(root, objects, detail=False)
     paths = [e.path for e in entries]
     data = [e.path for e in entries if e.kind != "machinery"]
-    return _set_apart(DatasetFiles(paths, data, findings), None, in_git)
+    return _set_apart(DatasetFiles(paths, data, findings), None)
 
 
-def _set_apart(files: DatasetFiles, joined: str | None, in_git: bool) -> DatasetFiles:
+def _set_apart(files: DatasetFiles, joined: str | None) -> DatasetFiles:
     """What ``junk.is_set_apart`` (junk, lock files, leftovers of interrupted writes) left out:
     no row, no name to fix, one finding each. ``joined``: the paths, each followed by a NUL
     (git's output), when at hand."""
@@ -105,7 +105,7 @@ def _set_apart(files: DatasetFiles, joined: str | None, in_git: bool) -> Dataset
     return DatasetFiles(
         [p for p in files.paths if p not in gone],
         [p for p in files.data if p not in gone],
-        files.findings + [junk.finding(p, in_git, known) for p in apart],
+        files.findings + [junk.finding(p, known) for p in apart],
     )
 
 

@@ -139,7 +139,7 @@ def test_an_annexed_list_of_a_dataset_folder_is_read_from_the_repository_store(r
     assert (repo / "ds/filelist.tsv").is_symlink()
     result = run_cli("validate", cwd=repo / "ds")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 row(s) checked" in result.stdout
+    assert "1 row checked" in result.stderr
 
 
 def test_restore_edits_no_list_outside_the_dataset(repo: Path, tmp_path: Path) -> None:

@@ -22,13 +22,14 @@ def test_a_code_says_what_why_and_how(tmp_path: Path, typed: str) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:3] == [
         "BIA222: XLSX: number cut to a whole number",
-        "  level: warning by default (change it under 'severity:' in .bia-hooks.yaml)",
+        "  level: error by default (change it under 'severity:' in .bia-hooks.yaml)",
         "  kind: risky: accepted by the archive, but risky",
     ]
     text = " ".join(result.stdout.split())
     assert "What it means: XLSX: a number with decimals (or beyond 2147483647) is cut" in text
     assert "Why it matters: The archive accepts it, but" in text
-    assert "How to fix it: Format the column as Text" in text
+    assert "How to fix it: Format the cells as Text in Excel" in text
+    assert "bia-hooks export LIST --output NEW.xlsx" in text
     assert max(map(len, result.stdout.splitlines())) <= 100
 
 

@@ -37,7 +37,8 @@ def test_refuses_a_list_the_archive_refuses(tmp_path: Path) -> None:
     assert not (tmp_path / "out.json").exists()
 
 
-def test_xlsx_export_writes_what_the_archive_reads(tmp_path: Path) -> None:
+def test_xlsx_export_writes_the_number_the_cell_shows_not_the_cut_one(tmp_path: Path) -> None:
+    """The archive would read 1 from the workbook; the export keeps 1.5, as text (info)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -50,8 +51,9 @@ def test_xlsx_export_writes_what_the_archive_reads(tmp_path: Path) -> None:
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["summary"]["by_code"] == {"BIA222": 1}
+    assert report["summary"]["infos"] == 1
     assert report["exported"] == "list.tsv"
-    assert (tmp_path / "list.tsv").read_text() == "Files\tn\na.tif\t1\n"
+    assert (tmp_path / "list.tsv").read_text() == "Files\tn\na.tif\t1.5\n"
 
 
 @pytest.mark.parametrize(

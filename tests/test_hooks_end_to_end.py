@@ -131,3 +131,71 @@ def test_the_fix_names_hook_is_manual() -> None:
                if h["id"] == "bia-fix-names"]  # fmt: skip
     assert hook["stages"] == ["manual"]
     assert hook["entry"] == "bia-hooks fix-names --apply"
+
+
+def test_a_commit_with_a_warning_shows_it_with_its_count_and_is_made(
+    dataset: Path, pre_commit_home: Path
+) -> None:
+    """pre-commit hides the output of a hook that passes, unless the hook is verbose."""
+    write(dataset, "masks/a b.tif")  # a space: a warning, not an error
+    git(dataset, "add", "-A")
+    result = commit(dataset, pre_commit_home)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "masks/a b.tif: warning BIA103" in out
+    assert "0 error(s), 1 warning(s)" in out
+    assert "1 name checked: the archive accepts it; 1 warning" in out
+    assert git(dataset, "rev-list", "--count", "HEAD").strip() == "2"
+
+
+def test_a_clean_commit_gets_one_line_of_each_hook(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """A hook with nothing to say says so in one line: under pre-commit's own lines (`- hook
+    id`, `- duration`), its verdict and nothing else."""
+    use_hooks(repo, hook_repo, "bia-check-names", "bia-sync-filelist", "bia-validate-filelist")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    write(repo, "masks/a.tif")
+    (repo / "filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\nmasks/a.tif\tsegmentation_mask\tS-BIAD1/a.tif\n"
+    )
+    git(repo, "add", "-A")
+    result = commit(repo, pre_commit_home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # What the hooks print comes on stderr, after pre-commit's line per hook and its own lines.
+    said = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith(("- ", "[INFO]")) and not line.endswith("Passed")
+    ]
+    assert said == [
+        "3 names checked: the archive accepts them all",
+        "file lists in step: nothing to change",
+        "1 file list, 1 row checked: no errors",
+    ]
+
+
+def test_a_hook_names_the_command_pre_commit_runs(
+    repo: Path, hook_repo: tuple[Path, str], pre_commit_home: Path
+) -> None:
+    """Whoever set up only pre-commit has no bia-hooks command: the fix names the manual hook."""
+    use_hooks(repo, hook_repo, "bia-validate-filelist")
+    assert pre_commit(repo, pre_commit_home, "install").returncode == 0
+    (repo / "filelist.tsv").write_text(
+        "Files\tAnnotation type\tSource image\nmasks/a#1.tif\tsegmentation_mask\tS-BIAD1/a.tif\n"
+    )
+    git(repo, "add", "-A")
+    result = commit(repo, pre_commit_home)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert (
+        "rename the file to 'masks/a-1.tif' (pre-commit run bia-fix-names --hook-stage manual)"
+        in out
+    )
+    assert "bia-hooks fix-names" not in out
+
+
+def test_every_hook_is_verbose() -> None:
+    """A warning at commit, or the manual fixer's 'Nothing to rename', is shown when it passes."""
+    hooks = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks if h.get("verbose") is not True] == []

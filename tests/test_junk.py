@@ -43,7 +43,7 @@ CASES = [
 def test_what_is_set_apart(path: str, code: str | None) -> None:
     assert junk.is_set_apart(path) == (code is not None)
     if code is not None:
-        assert junk.finding(path, in_git=True).code == code
+        assert junk.finding(path).code == code
         assert junk.may_hold_set_apart(path + "\0")
 
 

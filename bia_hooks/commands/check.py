@@ -7,8 +7,9 @@ import argparse
 from collections import Counter
 from typing import Any
 
-from bia_hooks.commands.common import add_common, config_of, finish
+from bia_hooks.commands.common import add_common, config_of, counted, finish, tally
 from bia_hooks.filelist.table import Table
+from bia_hooks.findings import Finding, Level
 from bia_hooks.namecheck import name_findings
 from bia_hooks.session import open_session
 from bia_hooks.syncplan import SyncPlan
@@ -32,7 +33,16 @@ def run(args: argparse.Namespace) -> int:
         outcome, drift = session.drift_findings(filelist)
         findings += session.read_findings[filelist.path] + drift
         summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
-    return finish(args, findings, {"filelists": summaries})
+    return finish(args, findings, {"filelists": summaries}, _verdict(findings, summaries))
+
+
+def _verdict(findings: list[Finding], summaries: list[dict[str, Any]]) -> str:
+    ready = "not ready" if any(f.level is Level.ERROR for f in findings) else "ready"
+    rows = sum(s["rows"] for s in summaries)
+    return (
+        f"{ready} for the archive: {counted(len(summaries), 'file list')}, "
+        f"{counted(rows, 'row')}, {tally(findings, every=True)}"
+    )
 
 
 def _summary(path: str, schema: str, table: Table | None, plan: SyncPlan) -> dict[str, Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from bia_hooks import tree
-from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
+from bia_hooks.commands.common import (
+    add_common,
+    config_of,
+    counted,
+    finish,
+    relative_to_root,
+    tally,
+)
+from bia_hooks.findings import Finding, Level
 from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
 
 
@@ -23,6 +31,15 @@ def run(args: argparse.Namespace) -> int:
     # Files outside the dataset (the hook in a repository whose dataset is a folder) are not ours.
     given = relative_to_root(config.root, args.paths, skip_outside=True)
     checked = checked_paths(config.root, given, everything, config.objects) if args.paths else None
-    in_git = tree.is_git_work_tree(config.root)
-    apart = set_apart_findings(config, listing, given if args.paths else None, in_git)
-    return finish(args, apart + name_findings(config, checked, everything))
+    apart = set_apart_findings(config, listing, given if args.paths else None)
+    findings = apart + name_findings(config, checked, everything)
+    names = len(everything) if checked is None else len(checked)
+    return finish(args, findings, verdict=_verdict(findings, names))
+
+
+def _verdict(findings: list[Finding], names: int) -> str:
+    said = f"{counted(names, 'name')} checked: "
+    if any(f.level is Level.ERROR for f in findings):
+        return said + tally(findings)
+    said += "the archive accepts it" if names == 1 else "the archive accepts them all"
+    return said + (f"; {tally(findings)}" if findings else "")

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bia_hooks import advice
 from bia_hooks.atomic import write_atomic
 from bia_hooks.config import Config, find_root, load_config
 from bia_hooks.errors import UsageError, WriteError
-from bia_hooks.findings import Finding, Level
+from bia_hooks.findings import Finding, Level, count_levels
 from bia_hooks.gitcmd import git_toplevel
 from bia_hooks.reporters import FORMATS, github_path_prefix, make_reporter
 
@@ -48,6 +49,16 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         default=50,
         metavar="N",
         help="text format: show at most N findings per code (0: all)",
+    )
+    add_quiet(parser)
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no closing line when all is well (the findings are still printed)",
     )
 
 
@@ -105,9 +116,19 @@ def relative_to_root(root: Path, paths: Sequence[str], skip_outside: bool = Fals
 
 
 def finish(
-    args: argparse.Namespace, findings: Sequence[Finding], extra: dict[str, Any] | None = None
+    args: argparse.Namespace,
+    findings: Sequence[Finding],
+    extra: dict[str, Any] | None = None,
+    verdict: str | None = None,
 ) -> int:
-    """Report the findings as asked, and return the exit status they call for."""
+    """Report the findings as asked, and return the exit status they call for.
+
+    Their advice is said in the words of the setting (a plain folder, a pre-commit hook). When
+    the status is 0, ``verdict`` ends the output: one line on stderr, whatever the format (so
+    that JSON on stdout stays JSON, and a GitHub annotation is not spent on it), unless --quiet.
+    """
+    if advice.needs_setting(findings):
+        findings = advice.for_setting(advice.detect(args.root), findings)
     prefix = github_path_prefix(args.root) if args.format == "github" else ""
     make_reporter(args.format, args.max_per_code, prefix).report(findings, sys.stdout, extra)
     if args.report is not None:
@@ -120,7 +141,27 @@ def finish(
             write_atomic(args.report, buffer.getvalue().encode("utf-8", "backslashreplace"))
         except WriteError as e:
             raise WriteError(f"--report {args.report}: {e}") from None
-    return exit_status(findings, args.fail_on)
+    status = exit_status(findings, args.fail_on)
+    if status == 0 and verdict and not args.quiet:
+        sys.stdout.flush()  # the findings first, where both streams go to one place (pre-commit)
+        print(verdict, file=sys.stderr)
+    return status
+
+
+def counted(n: int, thing: str) -> str:
+    """``1 file list``, ``1,204 rows``."""
+    return f"{n:,} {thing}" if n == 1 else f"{n:,} {thing}s"
+
+
+def tally(findings: Sequence[Finding], every: bool = False) -> str:
+    """``2 errors, 3 warnings``: each level found (``every``: errors and warnings, even 0)."""
+    counts = count_levels(findings)
+    parts = [
+        counted(counts[level], level) for level in ("error", "warning") if every or counts[level]
+    ]
+    if counts["info"]:
+        parts.append(counted(counts["info"], "note"))
+    return ", ".join(parts)
 
 
 def exit_status(findings: Sequence[Finding], fail_on: str) -> int:

@@ -1,8 +1,10 @@
 """``bia-hooks export FILELIST --format tsv|xlsx|json --output PATH``: convert a file list.
 
-The source is read exactly as the archive reads it, so the output holds what the archive would
-have read (an XLSX number cut to a whole number stays cut, and the finding says so). A source the
-archive would refuse is not exported: the findings say what to fix first.
+The source is read as the archive reads it, so the output holds what the archive would have read,
+but for the XLSX numbers, dates and booleans the archive would alter: the output holds the text
+their cell shows (0.65, 2024-01-15, TRUE), and a finding says so. A source the archive would
+refuse, or whose values it would alter beyond recovery (bytes that are not UTF-8), is not
+exported: the findings say what to fix first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from bia_hooks.safe_text import printable
 
 # Findings about the source's own name do not concern the output.
 _NAME_ONLY = {"BIA201", "BIA202"}
+# Values the archive alters that an export cannot recover (the bytes of a Latin-1 value): written
+# out, the altered text would replace them, in place when the output is the source.
+_LOST_IN_EXPORT = {"BIA217"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,13 +87,16 @@ def run(args: argparse.Namespace) -> int:
         for f in findings
         if f.level == Level.ERROR and f.kind == Kind.SERVER and f.code not in _NAME_ONLY
     ]
-    if table is None or refused:
+    lost = [f for f in findings if f.code in _LOST_IN_EXPORT and f.level == Level.ERROR]
+    if table is None or refused or lost:
         finish(args, findings, {"exported": None})
-        print(
-            f"bia-hooks export: {printable(source)} not exported: the archive would refuse it; "
-            "fix the errors above first",
-            file=sys.stderr,
+        why = (
+            "the archive would refuse it; fix the errors above first"
+            if table is None or refused
+            else "its bytes that are not UTF-8 would be written as U+FFFD, and their text lost; "
+            "save it as UTF-8 first"
         )
+        print(f"bia-hooks export: {printable(source)} not exported: {why}", file=sys.stderr)
         return 1
     from bia_hooks.filelist.writers import WRITERS
 
@@ -100,10 +108,11 @@ def run(args: argparse.Namespace) -> int:
         findings.extend(f for f in list_name_findings(shown) if f.code == "BIA202")
     except UsageError:  # written outside the dataset: its name is not the archive's business yet
         shown = str(args.output)
-    status = finish(args, findings, {"exported": shown, "rows": len(table.rows)})
-    print(
+    wrote = (
         f"wrote {printable(shown)}: {len(table.rows):,} file(s), {len(table.header)} column(s), "
-        f"{target.upper()}",
-        file=sys.stderr,
+        f"{target.upper()}"
     )
+    status = finish(args, findings, {"exported": shown, "rows": len(table.rows)}, wrote)
+    if status != 0:  # written all the same: the findings say what the archive will make of it
+        print(wrote, file=sys.stderr)
     return status

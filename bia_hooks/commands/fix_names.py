@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bia_hooks import dvcrepo, tree
-from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
+from bia_hooks import advice, dvcrepo, tree
+from bia_hooks.commands.common import add_quiet, add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.edit import Editor
@@ -32,11 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="rename the files (git mv in a repository, dvc move for DVC-tracked data)",
     )
     add_root_and_config(parser)
+    add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     in_git = tree.is_git_work_tree(config.root)
+    setting = advice.Setting(in_git=in_git, in_hook=advice.in_hook())
     files = tree.dataset_files(config.root, config.objects)
     everything = files.paths
     given = relative_to_root(config.root, args.paths)
@@ -46,10 +48,12 @@ def run(args: argparse.Namespace) -> int:
     needing = sorted({f.path for f in findings if f.code in codes})
     plan = plan_renames(needing, everything, config.names)
     if not plan:
-        print("Nothing to rename: every name is one the archive accepts.")
+        if not args.quiet:
+            print("Nothing to rename: every name is one the archive accepts.")
         left = len({f.path for f in findings})
         if left:  # letter-case twins, junk files, spaces: a person decides
-            print(f"{left} path(s) still have findings no rename fixes; see bia-hooks check-names.")
+            see = advice.command(setting, "check-names", quote="")
+            print(f"{left} path(s) still have findings no rename fixes; see {see}.")
         return 0
     steps = plan_steps(plan, dvcrepo.outs_on_disk(config.root, everything))
     if not args.apply:
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         if by_hand:
             print(f"{by_hand} of them must be renamed by hand: --apply renames nothing until then.")
         return 1
-    _check_plan(config.root, plan, steps, in_git)  # before anything moves: all of it, or nothing
+    _check_plan(config.root, plan, steps, setting)  # before anything moves: all of it, or nothing
     opened = rows_to_carry(config, dict(plan), files.data)
     try:
         _apply(config.root, steps, in_git, set(everything))
@@ -68,13 +72,13 @@ def run(args: argparse.Namespace) -> int:
         # Halfway: the renamed files' rows still follow them (in a plain folder the next sync
         # would drop them), and the user learns what moved and what did not.
         done = _done(config.root, plan)
-        for line in carry_rows(config, done, opened, in_git):
-            print(line)
+        for line in carry_rows(config, done, opened, setting):
+            print(printable(line))
         if isinstance(stop, KeyboardInterrupt):
             raise
         raise UsageError(_stopped(stop, plan, done)) from None
     print(f"{len(steps)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
-    for line in carry_rows(config, dict(plan), opened, in_git):
+    for line in carry_rows(config, dict(plan), opened, setting):
         print(printable(line))
     return 1
 
@@ -141,7 +145,7 @@ def rows_to_carry(
 
 
 def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, Editor, int]],
-               in_git: bool) -> list[str]:  # fmt: skip
+               setting: advice.Setting) -> list[str]:  # fmt: skip
     """Re-path the renamed files' rows, keeping every cell of them; lines that say so.
 
     A list a person saved since it was opened is read again, and its rows re-pathed there: the
@@ -165,9 +169,7 @@ def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, 
                 "saved for 'bia-hooks restore')"
             ) from None
         if moved:
-            then = (
-                f"review and stage it ({_command('git', 'add', name)})" if in_git else "review it"
-            )
+            then = advice.review(setting, name)
             lines.append(
                 f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}"
             )
@@ -183,14 +185,15 @@ def _repath(editor: Editor, renamed: dict[str, str], file: Path) -> int:
     return moved
 
 
-def _check_plan(root: Path, plan: list[tuple[str, str]], steps: list[Step], in_git: bool) -> None:
+def _check_plan(
+    root: Path, plan: list[tuple[str, str]], steps: list[Step], setting: advice.Setting
+) -> None:
+    in_git = setting.in_git
     by_hand = [s for s in steps if s.how == "by hand"]
     if by_hand:
         names = ", ".join(f"'{s.old}'" for s in by_hand)
-        raise UsageError(
-            f"{names}: {by_hand[0].why}; rename by hand (bia-hooks fix-names without --apply "
-            "prints the plan). Nothing was renamed."
-        )
+        how = "" if setting.in_hook else " (bia-hooks fix-names without --apply prints the plan)"
+        raise UsageError(f"{names}: {by_hand[0].why}; rename by hand{how}. Nothing was renamed.")
     dvc = [s for s in steps if s.how in ("dvc move", "dvc add")]
     tracked_by_dvc = {old for old, _ in plan if any(at_or_below(old, s.old) for s in dvc)}
     if dvc and shutil.which("dvc") is None:

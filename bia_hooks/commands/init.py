@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import scaffold, sync, tree
+from bia_hooks import advice, scaffold, sync, tree
 from bia_hooks.atomic import write_atomic
 from bia_hooks.config import CONFIG_NAMES, Config, find_root, load_config
 from bia_hooks.errors import UsageError
@@ -273,8 +273,9 @@ def _report(root: Path, survey: Survey, plan: InitPlan, done: Done) -> None:
             there = (root / name).exists() or (root / name).is_symlink()
             status = "already there" if there else "not created: no file to list yet"
             print(f"  {name}: {status}")
+    setting = advice.Setting(in_git=survey.in_git)
     for outcome in done.lists:
-        print("\n".join("  " + line for line in sync.describe(outcome, in_git=survey.in_git)))
+        print("\n".join("  " + line for line in sync.describe(outcome, setting)))
     if not done.written:
         print("Nothing written: init never writes over a file.")
     elif survey.in_git:

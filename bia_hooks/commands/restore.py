@@ -9,9 +9,8 @@ keeps it and is named.
 from __future__ import annotations
 
 import argparse
-import shlex
 
-from bia_hooks import rowlog, tree
+from bia_hooks import advice, rowlog, tree
 from bia_hooks.commands.common import add_root_and_config, config_of, relative_to_root
 from bia_hooks.config import FileListConfig
 from bia_hooks.confine import inside_dataset
@@ -81,10 +80,8 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"  '{column}': '{before}' (the default) replaced by '{after}'")
     for column, value in conflicts.items():
         lines.append(f"  '{column}' kept its value '{kept[column]}' (the saved one was '{value}')")
-    if tree.is_git_work_tree(config.root):
-        lines.append(f"Review and stage it: git add {shlex.quote(row.filelist)}")
-    else:
-        lines.append(f"Review {row.filelist}.")
+    setting = advice.Setting(in_git=tree.is_git_work_tree(config.root))
+    lines.append(f"{row.filelist}: {advice.review(setting, row.filelist)}.")
     for line in lines:
         print(printable(line))
     return 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bia_hooks import atomic, rowlog, sync
-from bia_hooks.commands.common import add_common, config_of, finish
-from bia_hooks.findings import Finding
+from bia_hooks import advice, atomic, rowlog, sync
+from bia_hooks.commands.common import add_common, config_of, finish, tally
+from bia_hooks.findings import Finding, Level
 from bia_hooks.safe_text import printable
 from bia_hooks.session import Session, open_session
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
             drift = session.drift_findings(filelist)[1]
             # A list the archive cannot read is not in step either: say why, or --check passes it.
             findings += drift if table is not None else session.read_findings[filelist.path] + drift
-        return finish(args, findings)
+        return finish(args, findings, verdict=_verdict(findings))
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     prepared = session.prepare()
     findings += _unreadable(session)
@@ -48,17 +48,22 @@ def run(args: argparse.Namespace) -> int:
     # (a person saved it meanwhile: the edit is kept, and the sync is run again).
     atomic.write_all((config.root / o.config.path, e.render(), e.fingerprint) for o, e in edited)
     for outcome, _ in edited:
-        for line in sync.describe(outcome, in_git=session.in_git):  # it quotes file names
+        for line in sync.describe(outcome, session.setting):  # it quotes file names
             print(printable(line), file=out)
     changed = bool(edited)
     for row in restored:  # their values are on the file's row now
         rowlog.mark_restored(config.root, row)
-    status = finish(args, findings)
+    status = finish(args, findings, verdict=None if changed else _verdict(findings))
     if changed:
-        then = "stage them (git add), then commit again" if session.in_git else "upload them"
-        print(f"File list(s) updated: review them, {then}.", file=out)
+        print(advice.after_sync(session.setting), file=out)
         return 1
     return status
+
+
+def _verdict(findings: list[Finding]) -> str:
+    if any(f.level is Level.ERROR for f in findings):
+        return f"file lists not in step: {tally(findings)}"
+    return "file lists in step: nothing to change" + (f"; {tally(findings)}" if findings else "")
 
 
 def _unreadable(session: Session) -> list[Finding]:

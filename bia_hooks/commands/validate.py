@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from bia_hooks.commands.common import add_common, config_of, finish, relative_to_root
+from bia_hooks.commands.common import (
+    add_common,
+    config_of,
+    counted,
+    finish,
+    relative_to_root,
+    tally,
+)
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding, Level
@@ -78,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
         table, found = validate_filelist(config, path, args.schema)
         findings.extend(found)
         rows += len(table.rows) if table is not None else 0
-    status = finish(args, findings, {"filelists": list(dict.fromkeys(selected))})
-    if args.format == "text" and not any(f.level is Level.ERROR for f in findings) and selected:
-        print(f"{len(set(selected))} file list(s), {rows:,} row(s) checked: no errors.")
-    return status
+    checked = f"{counted(len(set(selected)), 'file list')}, {counted(rows, 'row')} checked: "
+    if any(f.level is Level.ERROR for f in findings):
+        checked += tally(findings)
+    else:
+        checked += "no errors" + (f"; {tally(findings)}" if findings else "")
+    return finish(args, findings, {"filelists": list(dict.fromkeys(selected))},
+                  checked if selected else None)  # fmt: skip

@@ -13,6 +13,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+from bia_hooks import advice
 from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
@@ -118,8 +119,14 @@ class TsvEditor(Editor):
     def __init__(self, data: bytes) -> None:
         if b"\0" in data[:4096]:
             raise UsageError(
-                "the file list is not UTF-8 text (UTF-16?), which the archive cannot read; "
-                "save it as UTF-8 (bia-hooks export FILE --format tsv --output FILE converts it)"
+                advice.runs(
+                    "export",
+                    "FILE --format tsv --output FILE",
+                    before="the file list is not UTF-8 text (UTF-16?), which the archive cannot "
+                    "read; save it as UTF-8 (",
+                    after=" converts it)",
+                    quote="",
+                )
             )
         text = data.decode("utf-8", "surrogateescape")
         self.bom = text.startswith(BOM)
@@ -444,8 +451,13 @@ def _one_cell(value: str) -> str:
     # A tab or line break would split the row or the cell: the list would no longer say the same.
     if "\t" in value or "\n" in value or "\r" in value:
         raise UsageError(
-            f"{value!r} holds a tab or line break, which a TSV file list cannot hold in a cell; "
-            "rename the file (bia-hooks fix-names) or change the value"
+            advice.runs(
+                "fix-names",
+                before=f"{value!r} holds a tab or line break, which a TSV file list cannot hold "
+                "in a cell; rename the file (",
+                after=") or change the value",
+                quote="",
+            )
         )
     return value
 
@@ -454,8 +466,13 @@ def _check_header(header: list[str]) -> None:
     # Rows are only ever edited under a header the archive reads: nothing else is taken for one.
     if not header or header[0] != "Files":
         raise UsageError(
-            "its first header cell is not 'Files', so it is no file list the archive reads "
-            "(and the sync will not edit it); bia-hooks validate says what to fix"
+            advice.runs(
+                "validate",
+                before="its first header cell is not 'Files', so it is no file list the archive "
+                "reads (and the sync will not edit it); ",
+                after=" says what to fix",
+                quote="",
+            )
         )
 
 
@@ -493,7 +510,7 @@ def open_editor(file: Path) -> Editor:
     except OSError as e:
         raise UsageError(f"{file}: cannot read: {e.strerror}") from None
     except UsageError as e:
-        raise UsageError(f"{file}: {e}") from None
+        raise UsageError(advice.prefixed(f"{file}: ", advice.text_of(e))) from None
     editor.name = str(file)
     editor.fingerprint = fingerprint
     return editor

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bia_hooks import limits
+from bia_hooks import advice, limits
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
 
@@ -146,7 +146,9 @@ def read_json_bytes(data: bytes, path: str) -> tuple[Table | None, list[Finding]
                 path,
                 f"the archive cannot parse this JSON: {e.msg}" + (f" ({hint})" if hint else ""),
                 line=e.lineno,
-                fix="fix the JSON, or export it from a TSV list with 'bia-hooks export'",
+                fix=advice.runs(
+                    "export", before="fix the JSON, or export it from a TSV list with "
+                ),
             )
         ]
     except ValueError as e:

@@ -92,7 +92,8 @@ def read_filelist(
     header, broken JSON); then at least one error explains why. A Table may still come with errors
     (a blank path, an empty list, a bad name): the archive's verdict is "no error findings".
 
-    ``repair`` (export): read a TSV in UTF-16 or with a byte-order mark as meant, as info findings.
+    ``repair`` (export): read a TSV in UTF-16 or with a byte-order mark as meant, and an XLSX
+    number, date or boolean the archive would alter as the text its cell shows, as info findings.
     """
     findings = list_name_findings(path)
     fmt = format_of(path)
@@ -149,7 +150,8 @@ def _parse(
 
         from bia_hooks.filelist.xlsx import read_xlsx
 
-        return read_xlsx(io.BytesIO(source) if isinstance(source, bytes) else source, path)
+        xlsx = io.BytesIO(source) if isinstance(source, bytes) else source
+        return read_xlsx(xlsx, path, keep_shown=repair)
     data = source if isinstance(source, bytes) else source.read_bytes()
     if fmt == "tsv":
         from bia_hooks.filelist.tsv import read_tsv_bytes

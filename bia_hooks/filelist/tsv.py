@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bia_hooks import limits
+from bia_hooks import advice, limits
 from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.findings import Finding, Level
 
@@ -35,11 +35,10 @@ def _conflict(path: str, line: int) -> Finding:
     return Finding(
         "BIA232",
         path,
-        "an unresolved merge conflict: git's marker lines (<<<<<<<, =======, >>>>>>>) are in "
-        "the file list, and the archive would read them as paths",
+        "an unresolved merge conflict: the marker lines of a merge (<<<<<<<, =======, >>>>>>>) "
+        "are in the file list, and the archive would read them as paths",
         line=line,
-        fix="keep the rows of both sides, delete the three marker lines, then git add the list "
-        "(the sync leaves the list alone until then)",
+        fix=advice.resolve_conflict(),
     )
 
 
@@ -72,8 +71,11 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
                 "the file is UTF-16 (or UTF-32) text; the archive reads file lists as UTF-8 "
                 "and refuses this one",
                 line=1,
-                fix="save it as 'UTF-8' (not 'Unicode' or 'UTF-16'), or run "
-                f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
+                fix=advice.runs(
+                    "export",
+                    f"{path} --format tsv --output NEW.tsv",
+                    before="save it as 'UTF-8' (not 'Unicode' or 'UTF-16'), or run ",
+                ),
             )
         ]
     return data.decode("utf-8", errors="replace"), []
@@ -311,8 +313,11 @@ def _header_findings(
                     "the file starts with a byte-order mark (U+FEFF), so its first header is not "
                     "exactly 'Files' for the archive",
                     **locate(ref(0), 0),
-                    fix="save it as UTF-8 without BOM, or run "
-                    f"'bia-hooks export {path} --format tsv --output NEW.tsv'",
+                    fix=advice.runs(
+                        "export",
+                        f"{path} --format tsv --output NEW.tsv",
+                        before="save it as UTF-8 without BOM, or run ",
+                    ),
                 )
             )
         elif (column := _files_column(header)) is not None:

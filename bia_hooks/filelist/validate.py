@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bia_hooks import pathrule
+from bia_hooks import advice, pathrule
 from bia_hooks.filelist import vocabulary
 from bia_hooks.filelist.columns import (
     ANNOTATION_TYPE,
@@ -223,9 +223,14 @@ def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) 
     problems = [f"it holds {b.describe()}" for b in pathrule.bad_characters(path)]
     problems += pathrule.form_problems(path)
     suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
-    fix = None
+    fix: str | None = None
     if suggestion != path:
-        fix = f"rename the file to '{suggestion}' (bia-hooks fix-names) and list it under that name"
+        fix = advice.runs(
+            "fix-names",
+            quote="",
+            before=f"rename the file to '{suggestion}' (",
+            after=") and list it under that name",
+        )
     return Finding(
         "BIA301", table.path,
         f"the archive refuses this path ({pathrule.SERVER_MESSAGE.format(path=path)}): "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
+import shlex
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from bia_hooks import limits
+from bia_hooks.advice import Advice, command
+from bia_hooks.filelist.shown import KEPT_AS_TEXT, shown_text
 from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.filelist.tsv import LINE_END, is_blank, table_from_lines
-from bia_hooks.findings import Finding
+from bia_hooks.findings import Finding, Level
 from bia_hooks.limits import LimitExceeded, exceeded
 
 __all__ = [
@@ -76,6 +79,7 @@ class Sheet:
     # (row, column, code, what the user wrote, what the archive reads) for each altered cell
     altered: list[tuple[int, int, str, str, str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
+    date1904: bool = False  # day numbers count from 1904 (old Mac workbooks), not from 1900
 
 
 def _column_index(letters: str) -> int:
@@ -400,10 +404,12 @@ def load_sheet(file: Path | IO[bytes], max_rows: int | None = None) -> Sheet:
         view = next((e for e in book.iter() if _local(e.tag) == "workbookView"), None)
         active = int(view.get("activeTab", "0")) if view is not None else 0
         parts = {kind: target for kind, target in rels.values()}
+        properties = next((e for e in book.iter() if _local(e.tag) == "workbookPr"), None)
         sheet = Sheet(
             name=first.get("name", "Sheet1"),
             hidden=first.get("state", "visible") != "visible",
             active=sheets[active].get("name") if 0 < active < len(sheets) else None,
+            date1904=properties is not None and properties.get("date1904") in ("1", "true"),
         )
         strings = _shared_strings(zf, parts.get("sharedStrings"))
         dates = _date_styles(zf, parts.get("styles"))
@@ -625,7 +631,7 @@ def _locate(ref: int, col: int | None) -> dict[str, Any]:
 
 _ALTERED = {
     "BIA222": "the number {wrote} is read as {text}: the archive cuts numbers to whole numbers",
-    "BIA223": "this date is read as the day number {text}",
+    "BIA223": "the date {shown} is read as the day number {text}",
     "BIA224": "the boolean {wrote} is read as {text}",
     "BIA225": "the error {wrote} is read as the text {text!r}",
     "BIA226": "the formula has no saved result (files written by scripts often have none): "
@@ -633,17 +639,21 @@ _ALTERED = {
     "BIA229": "the escape in {wrote!r} is decoded: the archive reads {text!r}",
 }
 _ALTERED_FIX = {
-    "BIA222": "format the column as Text and type the value, or export with 'bia-hooks export'",
-    "BIA223": "format the column as Text and type the date, e.g. 2024-01-15",
-    "BIA224": "type the value as text",
     "BIA225": "fix the formula, or replace it with its value",
     "BIA226": "open and save the file in Excel, or replace formulas with values",
     "BIA229": "write the character itself, or escape the underscore as _x005F_",
 }
 
 
-def sheet_to_table(sheet: Sheet, path: str) -> tuple[Table | None, list[Finding]]:
-    """Pure: the archive's table from the sheet, and every cell it reads differently."""
+def sheet_to_table(
+    sheet: Sheet, path: str, keep_shown: bool = False
+) -> tuple[Table | None, list[Finding]]:
+    """Pure: the archive's table from the sheet, and every cell it reads differently.
+
+    ``keep_shown`` (export): a number, date or boolean the archive would alter is read as the
+    text the cell shows (0.65, 2024-01-15, TRUE), which the export writes as text; an info
+    finding says so for each.
+    """
     findings: list[Finding] = []
     if sheet.hidden:
         findings.append(
@@ -673,22 +683,50 @@ def sheet_to_table(sheet: Sheet, path: str) -> tuple[Table | None, list[Finding]
     if table is None:
         return None, findings
     width = len(table.header)
+    row_of = {ref: i for i, ref in reversed(list(enumerate(table.refs)))} if sheet.altered else {}
     for number, col, code, wrote, text in sheet.altered:
-        if col < width:
-            findings.append(_altered(path, table, number, col, code, wrote, text))
+        if col >= width:
+            continue
+        shown = shown_text(code, wrote, sheet.date1904) if code in KEPT_AS_TEXT else None
+        row = table.rows[row_of[number]] if number in row_of else []
+        if keep_shown and shown is not None and col < len(row) and row[col] == text:
+            row[col] = shown
+            findings.append(_kept(path, table, number, col, code, text, shown))
+        else:
+            findings.append(_altered(path, table, number, col, code, wrote, text, shown))
     findings.extend(_merged(sheet, path, width))
     findings.extend(_below(sheet, path, width))
     return table, findings
 
 
+def _cell(table: Table, number: int, col: int) -> dict[str, Any]:
+    return {"line": number, "cell": f"{column_letters(col)}{number}", "column": table.header[col]}
+
+
+def _kept(path: str, table: Table, number: int, col: int, code: str, text: str,
+          shown: str) -> Finding:  # fmt: skip
+    return Finding(
+        code,
+        path,
+        f"the cell shows {shown}, which the archive would read as {text}: exported as the "
+        f"text '{shown}'",
+        level=Level.INFO,
+        value=shown,
+        **_cell(table, number, col),
+    )
+
+
 def _altered(
-    path: str, table: Table, number: int, col: int, code: str, wrote: str, text: str
+    path: str,
+    table: Table,
+    number: int,
+    col: int,
+    code: str,
+    wrote: str,
+    text: str,
+    shown: str | None = None,
 ) -> Finding:
-    where: dict[str, Any] = {
-        "line": number,
-        "cell": f"{column_letters(col)}{number}",
-        "column": table.header[col],
-    }
+    where = _cell(table, number, col)
     if code in ("BIA227", "BIA228"):
         split = code == "BIA227"
         return Finding(
@@ -703,6 +741,10 @@ def _altered(
             fix="remove the line break" if split else "remove the tab or '\"'",
             **where,
         )
+    if code in KEPT_AS_TEXT:
+        message = _ALTERED[code].format(wrote=wrote, text=text, shown=shown or "in this cell")
+        fix = _as_text_fix(path, shown) if shown is not None else _CANNOT_SHOW
+        return Finding(code, path, message, value=text, fix=fix, **where)
     return Finding(
         code,
         path,
@@ -710,6 +752,22 @@ def _altered(
         value=text,
         fix=_ALTERED_FIX[code],
         **where,
+    )
+
+
+_CANNOT_SHOW = "format the cells as Text in Excel and type the value again"
+
+
+def _as_text_fix(path: str, shown: str) -> Advice:
+    """A cell holding text is read as it is: Excel stores it so when the cells are formatted as
+    Text, or the value typed after an apostrophe; export writes what the cell shows as text."""
+    return Advice(
+        lambda s: (
+            f"format the cells as Text in Excel and type {shown} again, or type it with a "
+            f"leading apostrophe ('{shown}); or "
+            f"{command(s, 'export', f'{shlex.quote(path)} --output NEW.xlsx')} writes it as the "
+            f"text {shown}"
+        )
     )
 
 
@@ -769,8 +827,11 @@ def _below(sheet: Sheet, path: str, width: int) -> Iterator[Finding]:
                 )
 
 
-def read_xlsx(file: Path | IO[bytes], path: str) -> tuple[Table | None, list[Finding]]:
-    """Read ``file`` (the file list ``path``, or its bytes) as the archive reads it."""
+def read_xlsx(
+    file: Path | IO[bytes], path: str, keep_shown: bool = False
+) -> tuple[Table | None, list[Finding]]:
+    """Read ``file`` (the file list ``path``, or its bytes) as the archive reads it
+    (``keep_shown``: see :func:`sheet_to_table`)."""
     try:
         sheet = load_sheet(file)
     except LimitExceeded as e:
@@ -792,4 +853,4 @@ def read_xlsx(file: Path | IO[bytes], path: str) -> tuple[Table | None, list[Fin
                 fix="save it from Excel (or LibreOffice) as 'Excel Workbook (.xlsx)'",
             )
         ]
-    return sheet_to_table(sheet, path)
+    return sheet_to_table(sheet, path, keep_shown)
