@@ -16,6 +16,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,8 +73,28 @@ def read_bytes(path: Path) -> tuple[bytes, Fingerprint]:
 
 
 def write_atomic(path: Path, data: bytes | str, expect: Fingerprint | None = None) -> None:
-    """Replace ``path`` with ``data``; with ``expect``, only while the file is still as read."""
-    write_all([(path, data, expect)])
+    """Replace ``path`` with ``data``; with ``expect``, only while the file is still as read.
+
+    An output the user named that is no regular file is written into, not replaced: a device
+    (``--report /dev/null``), a pipe; a symbolic link is followed, and its target replaced.
+    """
+    if expect is None and _special(path):
+        try:
+            with open(path, "wb") as f:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as e:
+            raise WriteError(cannot_write(path, e)) from None
+        return
+    write_all([(Path(os.path.realpath(path)) if os.path.islink(path) else path, data, expect)])
+
+
+def _special(path: Path) -> bool:
+    """A device, a pipe or a socket (followed through symbolic links)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 def write_all(files: Iterable[tuple[Path, bytes | str, Fingerprint | None]]) -> None:

@@ -172,6 +172,9 @@ def entrypoint() -> None:
     # of a big dataset): the cyclic collector would rescan them again and again for nothing
     # (1.5 s of 5.8 s on a million files). Reference counting still frees what is dropped.
     gc.disable()
+    # An exception in a finalizer (openpyxl's sheet writer after a failed save) would print a
+    # traceback at exit; the error itself was reported where it happened.
+    sys.unraisablehook = lambda unraisable: None
     _fill_closed_descriptors()
     sys.stdout, out = _guarded(1, sys.stdout)
     sys.stderr, _ = _guarded(2, sys.stderr)

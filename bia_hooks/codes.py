@@ -2,7 +2,8 @@
 
 The README's table of codes is checked against this registry by a test, so a new code is added here
 first. Ranges: BIA1xx file and folder names, BIA2xx file list format (what the archive reads),
-BIA3xx file list content (columns and values), BIA4xx file list and repository in sync.
+BIA3xx file list content (columns and values), BIA4xx file list and repository in sync,
+BIA5xx study metadata (study.yaml, what the archive's submission template asks for).
 
 A finding of kind risky may be an error by default: the archive accepts the file list but would
 store another value than the one typed (a number cut, a date as its day number, text altered by
@@ -153,5 +154,21 @@ CODES: dict[str, Code] = {
         Code("BIA425", _E, _G, "dataset without a file list"),
         Code("BIA427", _W, _R, "DVC folder manifest names a path outside its folder: left out"),
         Code("BIA428", _E, _R, "file list leads outside the dataset (a link): not read"),
+        # --- study metadata (domain.md §4, §8): study.yaml against the template MIFA.v1 ---
+        Code("BIA501", _E, _S, "study.yaml cannot be read (YAML, a limit, not a mapping)"),
+        Code("BIA502", _E, _S, "study.yaml key the archive's template has no field for"),
+        Code("BIA503", _E, _S, "field the archive's template requires is missing or empty"),
+        Code("BIA504", _E, _S, "study title shorter than 25 characters"),
+        Code("BIA505", _E, _S, "study.yaml value not of the form its field takes"),
+        Code("BIA506", _E, _S, "release date in the past or more than two years ahead"),
+        Code("BIA507", _E, _S, "ORCID malformed or its check digit wrong"),
+        Code("BIA508", _E, _S, "e-mail address malformed"),
+        Code("BIA509", _E, _S, "contact role not one of the template's roles"),
+        Code("BIA510", _E, _G, "no link to the image dataset, or not the configured one"),
+        Code("BIA511", _I, _R, "study.yaml holds no metadata yet"),
+        Code("BIA512", _E, _G, "section's annotation type not in the archive's controlled list"),
+        Code("BIA513", _E, _S, "annotation section's file list is not a file list of the dataset"),
+        Code("BIA514", _W, _G, "file list that no annotation section of study.yaml names"),
+        Code("BIA515", _I, _R, "fields the archive's template marks desirable are empty"),
     ]
 }

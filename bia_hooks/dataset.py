@@ -67,7 +67,8 @@ _MACHINERY_NAMES = {
     "dvc.yaml",
     "dvc.lock",
 }
-_MACHINERY_AT_ROOT = {".pre-commit-config.yaml", ".bia-hooks.yaml", ".bia-hooks.yml"}
+# study.yaml: the study's metadata, turned into the page-tab, not deposited as a file
+_MACHINERY_AT_ROOT = {".pre-commit-config.yaml", ".bia-hooks.yaml", ".bia-hooks.yml", "study.yaml"}
 _MACHINERY_FOLDERS = (".dvc", ".datalad")  # at any depth: DVC and DataLad allow nested projects
 _MACHINERY_ROOT_FOLDERS = (".github",)
 _MACHINERY_RX = re.compile(

@@ -177,6 +177,40 @@ MEANINGS = {
     "BIA428": "A file list is a symbolic link (or in a linked folder) that leads outside the "
     "dataset: it is not read, so that no file from elsewhere ends up in a report. "
     "Keep the list itself in the dataset.",
+    "BIA501": "`study.yaml` cannot be read: not valid YAML (the line is given), not UTF-8, over "
+    "1 MiB, a link out of the dataset, or not a mapping of fields.",
+    "BIA502": "A key of `study.yaml` that the archive's template has no field for (often a "
+    "misspelling: the fix names the key meant): its value would not reach the "
+    "archive.",
+    "BIA503": "A field the archive's template requires is missing or empty (title, description, "
+    "release date, keywords, a contact's name, e-mail, organisation and role, a "
+    "section's title, types, overview, method and file list), or still the template's "
+    "`...`.",
+    "BIA504": "The study's title is shorter than the 25 characters the archive's form requires.",
+    "BIA505": "A value not of the form its field takes: text where a list belongs, a date that "
+    "is not YYYY-MM-DD, a DOI, PubMed ID, year or link the form would not take, or "
+    "text the archive's TSV page-tab reader would change (a tab, a `\"` in text of "
+    "several lines).",
+    "BIA506": "The release date is in the past (GMT) or more than two years ahead: the form "
+    "takes neither.",
+    "BIA507": "An ORCID iD that is not of the form `0000-0002-1825-0097`, or whose check digit "
+    "(ISO 7064 MOD 11-2) does not match: a digit typed wrong.",
+    "BIA508": "An e-mail address the form refuses (it wants `name@domain.tld`).",
+    "BIA509": "A contact's role that is not one of the nine the archive's form offers.",
+    "BIA510": "No `image_dataset`: the help page asks for a link to the image dataset the "
+    "annotations belong to; or it links another study than the "
+    "`image_dataset.accession` of `.bia-hooks.yaml`.",
+    "BIA511": "`study.yaml` has no field yet: every line is still a comment of the template "
+    "`bia-hooks init` wrote.",
+    "BIA512": "A section's annotation type that is not in the archive's controlled list; the "
+    "fix names the value meant when one is clear.",
+    "BIA513": "An annotation section's `file_list` is not a file list of the dataset (the "
+    "archive would not find it), or another section names it too.",
+    "BIA514": "A file list of the dataset that no annotation section of `study.yaml` names: the "
+    "submission would not describe its files.",
+    "BIA515": "Fields the archive's template marks desirable are empty (acknowledgements, "
+    "funding, publications, links, a contact's ORCID, a section's criteria, coverage "
+    "and confidence).",
 }
 
 FIXES = {
@@ -305,4 +339,36 @@ FIXES = {
     "re-add the folder with `dvc add`.",
     "BIA428": "Keep the file list itself in the dataset: replace the link by the file, or point "
     "the configuration at a list inside the dataset.",
+    "BIA501": "Correct the YAML at the line given (indentation, a `:` or a quote too many or "
+    "too few); keep `study.yaml` a small UTF-8 file in the dataset itself.",
+    "BIA502": "Rename the key to the one the fix names, or delete it; the README's 'Study "
+    "metadata' section lists every key.",
+    "BIA503": "Fill in the field (or replace the `...`); `bia-hooks init` writes a commented "
+    "`study.yaml` with every field.",
+    "BIA504": "Write a title of 25 characters or more: what was annotated, in which images, "
+    "and how.",
+    "BIA505": "Write the value as the fix says (a list as `[a, b]`, a date as YYYY-MM-DD, "
+    'quotes around text YAML reads as a number); replace a tab with spaces, a `"` in text of '
+    "several lines with another quote mark.",
+    "BIA506": "Set the day (GMT) the study should become public: today or later, at most two "
+    "years ahead. It can be changed after submission.",
+    "BIA507": "Copy the iD from the person's ORCID record, as `0000-0002-1825-0097` (without "
+    "`https://orcid.org/`).",
+    "BIA508": "Write the address as `name@example.org`.",
+    "BIA509": "Write one of: corresponding author, data acquisition, data analyst, experiment "
+    "performer, first author, investigator, principal investigator, software development, "
+    "submitter.",
+    "BIA510": "Add `image_dataset: S-BIAD123` (the image study's accession, or its address "
+    "https://...), the study `.bia-hooks.yaml` names if it names one.",
+    "BIA511": "Uncomment the lines of `study.yaml` and fill them in; until then `check` says "
+    "nothing else about it, and `export --submission` refuses.",
+    "BIA512": "Write the value the fix names, one or more of: class_labels, bounding_boxes, "
+    "counts, derived_annotations, geometrical_annotations, graphs, point_annotations, "
+    "segmentation_mask, tracks, weak_annotations, other.",
+    "BIA513": "Name a file list of the dataset (the fix lists them), from the dataset root; "
+    "give each section its own list.",
+    "BIA514": "Add an annotation section with `file_list:` naming the list, or delete the list "
+    "if its files are not to be submitted.",
+    "BIA515": "Fill in what you know; the archive's form asks for these fields but does not "
+    "require them.",
 }

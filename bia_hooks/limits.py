@@ -40,6 +40,7 @@ GLOB_CHARS = 1024  # a glob: real ones are a few folder names long
 GLOBS = 1000  # globs under one key: real ones name a few folders
 PATTERN_CHARS = 1000  # source_image.pattern: real ones match a plate, a well, a field
 FORMAT_CHARS = 1000  # source_image.format: a path with a few {group} fields
+STUDY_BYTES = 1 << 20  # study.yaml: a real one is a few kilobytes, a long description included
 
 
 class LimitExceeded(ValueError):

@@ -29,6 +29,7 @@ CONFIG = CONFIG_NAMES[0]  # .bia-hooks.yaml
 PRE_COMMIT = ".pre-commit-config.yaml"
 GITIGNORE = ".gitignore"
 GITATTRIBUTES = ".gitattributes"
+STUDY = "study.yaml"  # study.STUDY_FILE (not imported: this module stays light)
 
 HOOKS_REPO = "https://github.com/bia-hooks/bia-hooks"
 # What the written pre-commit configuration pins when init cannot tell which commit of bia-hooks
@@ -84,6 +85,7 @@ class Survey:
     list_format: str = "tsv"
     hooks_repo: str = HOOKS_REPO
     hooks_rev: str = UNPINNED
+    accessions: tuple[str, ...] = ()  # the image studies the configuration names
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def plan_init(survey: Survey) -> InitPlan:
             FilePlan(config_there, "the configuration", to_add=block,
                      add_where="the file lists guessed from the files now there")
         )  # fmt: skip
+    plan.files.append(_study(survey, plan))
     if survey.in_git:
         hooks = _pre_commit(survey)
         plan.files.append(hooks)
@@ -506,3 +509,83 @@ def _lines_file(survey: Survey, name: str, lines: Sequence[str], purpose: str) -
     there = {line.strip() for line in text.splitlines()}
     missing = tuple(line for line in lines if line not in there)
     return FilePlan(name, purpose, to_add=missing, add_where="at its end")
+
+
+# --- study.yaml ------------------------------------------------------------------------------
+
+STUDY_HEAD = """\
+## The study's metadata: what the BioImage Archive's annotations template (BioImages.MIFA.v1)
+## asks for in its web form, kept and versioned with the data. Every line is a comment: uncomment
+## the lines of the fields and replace each '...' ('bia-hooks check' reports any left). 'bia-hooks
+## check' then checks this file, and 'bia-hooks export --submission OUT/' turns it into the
+## page-tab the archive reads. The README's section "Study metadata: study.yaml" has every key.
+# version: 1
+# title: ...                     # required, 25 characters or more: shown in search results
+# description: |                 # required: what the dataset is (an abstract will do)
+#   ...
+# release_date: YYYY-MM-DD       # required: the day (GMT) it becomes public, at most 2 years ahead
+# keywords: [...]                # required: one or more, e.g. [segmentation, nuclei]
+# acknowledgements: ...          # desirable
+# image_dataset: {images}{images_why}
+# contacts:                      # required: one entry per author
+#   - name: ...                  # required: the full name
+#     email: ...                 # required
+#     organisation: ...          # required; several as a list: [EMBL-EBI, University of ...]
+#     role: ...                  # required: corresponding author, data acquisition, data
+#                                #   analyst, experiment performer, first author, investigator,
+#                                #   principal investigator, software development or submitter
+#     orcid: ...                 # desirable: 0000-0002-1825-0097
+# funding:                       # desirable: one entry per grant
+#   - agency: ...
+#     grant_id: ...
+# publications:                  # desirable
+#   - title: ...
+#     authors: ...               # First Author, Second Author
+#     doi: ...                   # 10.1234/abcd
+#     pubmed_id: ...
+#     year: ...
+# links:                         # desirable: code, other data, a project page
+#   - link: ...                  # https://github.com/...
+#     description: ...           # Image analysis code
+# annotations:                   # required: one section per file list
+"""
+
+STUDY_SECTION = """\
+#   - file_list: {path}
+#     title: ...                 # required: a short label (Segmentation masks)
+#     types: [{types}]{why}
+#     overview: ...              # required: the kind of annotation, and how it was made
+#     method: ...                # required: by whom or which software, when, how checked
+#     criteria: ...              # desirable: the rules followed (only nuclei in focus)
+#     coverage: ...              # desirable: which images are annotated, if not all
+#     confidence: ...            # desirable: how sure (self-reported, variance among annotators)
+"""
+
+
+def _study(survey: Survey, plan: InitPlan) -> FilePlan:
+    purpose = "the study's metadata for the submission, to fill in (every line a comment)"
+    if survey.existing.get(STUDY) is not None:
+        return FilePlan(STUDY, "the study's metadata")
+    return FilePlan(STUDY, purpose, content=render_study(plan.lists, plan.sections, survey))
+
+
+def render_study(lists: Sequence[str], sections: Sequence[Section], survey: Survey) -> str:
+    """study.yaml with every line commented: a template that ``check`` reads as not filled in
+    yet, with a section per file list and the annotation type init guessed for it."""
+    guessed = {s.path: s.annotation_type for s in sections if s.annotation_type}
+    if survey.accessions:
+        images = _flow(survey.accessions) if len(survey.accessions) > 1 else survey.accessions[0]
+        why = "   # required: the image dataset (.bia-hooks.yaml names it)"
+    else:
+        images, why = "...", "             # required: its accession (S-BIAD123) or address"
+    text = STUDY_HEAD.format(images=images, images_why=why)
+    for path in lists or ["..."]:
+        kind = guessed.get(path)
+        why = (
+            "   # required (guessed from the folder's name)"
+            if kind
+            else "                # required: one or more of the archive's types "
+            "(bia-hooks explain BIA512)"
+        )
+        text += STUDY_SECTION.format(path=_yaml(path), types=kind or "...", why=why)
+    return text

@@ -360,7 +360,7 @@ def _machinery(text: str, with_meta: bool) -> list[str]:
     ``with_meta``, else paths), found by scanning it whole for their few spellings."""
     found: set[str] = set()
     listing = text if with_meta else "\0" + text  # every path then starts after a NUL
-    for needle in ("\t." if with_meta else "\0.", "/.", "dvc"):
+    for needle in ("\t." if with_meta else "\0.", "/.", "dvc", "study.yaml"):
         at = listing.find(needle)
         while at >= 0:
             rec_start = listing.rfind("\0", 0, at + (0 if with_meta else 1)) + 1

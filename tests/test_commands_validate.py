@@ -86,7 +86,12 @@ def test_json_report(dataset: Path) -> None:
     assert ("BIA304", "/0/attributes", None) in found
     assert ("BIA301", "/1/path", None) in found
     assert ("BIA303", "/1/attributes", None) in found
-    assert report["filelists"] == ["list.json"]
+    assert report["filelists"] == [{"path": "list.json", "format": "json", "rows": 2}]
+    # The report reads as check's does: summary makes its Markdown of it.
+    (dataset / "report.json").write_text(result.stdout)
+    summary = run_cli("summary", "report.json", cwd=dataset)
+    assert summary.returncode == 0, summary.stderr
+    assert "| <code>list.json</code> | json | 2 |" in summary.stdout
     assert {f["kind"] for f in report["findings"] if f["code"] == "BIA301"} == {"server"}
 
 

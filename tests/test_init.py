@@ -213,12 +213,13 @@ def test_annotations_repository(repo: Path) -> None:
     assert not (repo / ".gitattributes").exists()  # no git-annex here
     staged = git(repo, "diff", "--cached", "--name-only").split()
     assert {".bia-hooks.yaml", ".gitignore", ".pre-commit-config.yaml", "masks_filelist.tsv",
-            "points_filelist.tsv"} <= set(staged)  # fmt: skip
+            "points_filelist.tsv", "study.yaml"} <= set(staged)  # fmt: skip
     out = result.stdout
     assert "fill in 'Source image' in masks_filelist.tsv (2 row(s))" in out
     steps = out[out.index("Next steps:") :].splitlines()
     assert [s.split()[1] for s in steps[1:]] == ["pre-commit", "pre-commit", "fill", "fill",
-                                                  "bia-hooks", "git"]  # fmt: skip
+                                                  "fill", "bia-hooks", "git"]  # fmt: skip
+    assert "fill in study.yaml (uncomment its lines)" in steps[5]
     assert "pre-commit autoupdate" in out  # the rev of this checkout is unknown: said how to pin
     assert "rev: PIN-ME" in (repo / ".pre-commit-config.yaml").read_text()
 
@@ -288,7 +289,7 @@ def test_a_plain_folder_gets_no_git_words(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert GIT_WORDS.search(result.stdout + result.stderr) is None, result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".bia-hooks.yaml", "annotations", "masks_filelist.tsv", "points_filelist.tsv"
+        ".bia-hooks.yaml", "annotations", "masks_filelist.tsv", "points_filelist.tsv", "study.yaml"
     ]  # fmt: skip
     assert result.stdout.rstrip().endswith("upload the folder with its file lists")
     before = snapshot(tmp_path)

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from bia_hooks import rowlog
 from tests.conftest import git, run_cli, write
 
 HEADER = "Files\tAnnotation type\tSource image\tAnnotator\n"
@@ -669,3 +670,25 @@ def test_restore_fills_the_existing_row_and_keeps_the_rest_of_it(repo: Path, fmt
     [restored] = json.loads((repo / "out.json").read_text())
     assert restored["path"] == target
     assert {a["name"]: a["value"] for a in restored["attributes"]} == values
+
+
+def test_a_nul_in_a_tsv_path_is_the_path_rule_s_business_not_utf16(repo: Path) -> None:
+    """A NUL byte in one row made the sync call the whole list UTF-16 and stop for every list;
+    the archive refuses that path (BIA301), and the sync treats the row as any row of a missing
+    file: removed, its values saved."""
+    write(repo, "a.tif", "b.tif")
+    (repo / "list.tsv").write_bytes(
+        b"Files\tAnnotation type\tSource image\na.tif\tsegmentation_mask\tS/a\n"
+        b"old\x00.tif\tsegmentation_mask\tS/old\n"
+    )
+    git(repo, "add", "-A")
+    check = run_cli("validate", "list.tsv", cwd=repo)
+    assert "BIA301" in check.stdout and "UTF-16" not in check.stdout + check.stderr
+    result = run_cli("sync", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "UTF-16" not in result.stderr and "- old\\x00.tif" in result.stdout
+    assert (repo / "list.tsv").read_bytes() == (
+        b"Files\tAnnotation type\tSource image\na.tif\tsegmentation_mask\tS/a\n"
+        b"b.tif\t\t\n"
+    )
+    assert [r.path for r in rowlog.read(repo)] == ["old\x00.tif"]

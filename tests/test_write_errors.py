@@ -9,6 +9,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -218,3 +219,58 @@ def test_a_full_or_read_only_disk(repo: Path, read_only: bool, reason: str) -> N
     assert status == 2
     assert stderr == f"bia-hooks sync: cannot write {target}: {reason}; the file is unchanged\n"
     assert after == target.read_bytes()
+
+
+def workbook_list(folder: Path, rows: int) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Files", "Annotation type", "Source image"])
+    for i in range(rows):
+        sheet.append([f"masks/{i:05}.tif", "segmentation_mask", f"S-BIAD1/{i:05}.tif"])
+    book.save(folder / "list.xlsx")
+    return folder / "list.xlsx"
+
+
+def test_a_workbook_past_the_file_size_limit(repo: Path) -> None:
+    """openpyxl writes each sheet to a temporary file before the workbook exists: a limit there
+    is the same one message, not an internal error or a traceback from its finalizer."""
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: list.xlsx\n    include: ['masks/**']\n"
+    )
+    target = workbook_list(repo, 2000)
+    write(repo, *(f"masks/{i:05}.tif" for i in range(2001)))
+    git(repo, "add", "-A")
+    before = target.read_bytes()
+    for args in (["sync"], ["export", "list.xlsx", "-o", str(repo.parent / "copy.xlsx")]):
+        result = limited(*args, cwd=repo, max_bytes=30_000)
+        assert result.returncode == 2, result.stderr
+        assert "cannot build the workbook" in result.stderr and "see ulimit -f" in result.stderr
+        assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+        assert target.read_bytes() == before
+    assert not (repo.parent / "copy.xlsx").exists()
+
+
+def test_a_report_into_a_device_or_through_a_link(repo: Path, tmp_path: Path) -> None:
+    """An output the user names that is no regular file is written into, never replaced."""
+    link, target = tmp_path / "report.json", tmp_path / "elsewhere.json"
+    link.symlink_to(target)
+    result = run_cli("check", "--report", str(link), cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and '"version": 1' in target.read_text()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    result = run_cli("check", "--report", str(fifo), cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert '"version": 1' in reader.communicate(timeout=30)[0]
+    assert fifo.exists() and not fifo.is_file()  # still the pipe, not a file put in its place
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        return  # only root makes device nodes
+    assert run_cli("check", "--report", str(device), cwd=repo).returncode == 0
+    assert device.is_char_device()

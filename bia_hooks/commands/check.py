@@ -11,7 +11,7 @@ from bia_hooks.commands.common import add_common, config_of, counted, finish, ta
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding, Level
 from bia_hooks.namecheck import name_findings
-from bia_hooks.session import open_session
+from bia_hooks.session import Session, open_session
 from bia_hooks.syncplan import SyncPlan
 from bia_hooks.validation import validate_filelist
 
@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(config, reader=validate_filelist)
     findings = session.findings + name_findings(config, session.paths, session.paths)
     findings += session.coverage_findings()
+    findings += _study_findings(session)
     summaries = []
     for filelist in session.filelists:
         table = session.tables[filelist.path]
@@ -43,6 +44,21 @@ def _verdict(findings: list[Finding], summaries: list[dict[str, Any]]) -> str:
         f"{ready} for the archive: {counted(len(summaries), 'file list')}, "
         f"{counted(rows, 'row')}, {tally(findings, every=True)}"
     )
+
+
+def _study_findings(session: Session) -> list[Finding]:
+    """study.yaml, when the dataset has one, against the template and the dataset's file lists."""
+    from bia_hooks import study
+
+    text = study.read_study(session.config.root)
+    if text is None:
+        return []
+    if not isinstance(text, str):
+        return session.config.apply_severity([text])
+    context = study.StudyContext(
+        [fl.path for fl in session.filelists], study.accessions_of(session.config)
+    )
+    return session.config.apply_severity(study.check_study(text, context)[1])
 
 
 def _summary(path: str, schema: str, table: Table | None, plan: SyncPlan) -> dict[str, Any]:

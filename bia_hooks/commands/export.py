@@ -1,4 +1,5 @@
 """``bia-hooks export FILELIST --format tsv|xlsx|json --output PATH``: convert a file list.
+``bia-hooks export --submission OUT/``: the submission package (submission.py).
 
 The source is read as the archive reads it, so the output holds what the archive would have read,
 but for the XLSX numbers, dates and booleans the archive would alter: the output holds the text
@@ -28,17 +29,25 @@ _NAME_ONLY = {"BIA201", "BIA202"}
 # Values the archive alters that an export cannot recover (the bytes of a Latin-1 value): written
 # out, the altered text would replace them, in place when the output is the source.
 _LOST_IN_EXPORT = {"BIA217"}
+# study.yaml findings that leave no page-tab to build, at whatever level the configuration sets.
+_BREAKS_THE_PAGETAB = {"BIA501", "BIA503", "BIA505", "BIA513"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("filelist", metavar="FILELIST", help="the file list to convert")
+    parser.add_argument("filelist", nargs="?", metavar="FILELIST", help="the file list to convert")
     parser.add_argument(
         "--output",
         "-o",
         type=Path,
-        required=True,
         metavar="PATH",
         help="where to write the converted file list (replaced atomically)",
+    )
+    parser.add_argument(
+        "--submission",
+        type=Path,
+        metavar="OUT",
+        help="instead: write the submission package into the folder OUT (the page-tab of "
+        "study.yaml, JSON and TSV, and the file lists it names)",
     )
     add_common(parser)
     # Here --format names the output's format, as users expect of a converter; the report format
@@ -71,6 +80,18 @@ def _target(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.submission is not None:
+        if args.filelist is not None or args.output is not None or args.to is not None:
+            raise UsageError(
+                "--submission OUT writes the whole package (page-tab and file lists, JSON and "
+                "TSV): give it without FILELIST, --output or --format"
+            )
+        return _submission(args)
+    if args.filelist is None or args.output is None:
+        raise UsageError(
+            "give the file list and where to write it (FILELIST --output PATH), or "
+            "--submission OUT for the submission package"
+        )
     target = _target(args)
     config = config_of(args)
     [source] = relative_to_root(config.root, [args.filelist])
@@ -115,4 +136,61 @@ def run(args: argparse.Namespace) -> int:
     status = finish(args, findings, {"exported": shown, "rows": len(table.rows)}, wrote)
     if status != 0:  # written all the same: the findings say what the archive will make of it
         print(wrote, file=sys.stderr)
+    return status
+
+
+def _submission(args: argparse.Namespace) -> int:
+    """The study and the file lists its sections name, checked; the package written only when
+    the archive would take all of it."""
+    from bia_hooks import study as studies
+    from bia_hooks import submission
+    from bia_hooks.session import filelists_of
+    from bia_hooks.sync import dataset_files
+
+    config = config_of(args)
+    text = studies.read_study(config.root)
+    if text is None:
+        raise UsageError(
+            f"{config.root}: no {studies.STUDY_FILE}: the package is built from the study's "
+            "metadata; 'bia-hooks init' writes one to fill in (README: 'Study metadata')"
+        )
+    _paths, data, _listing = dataset_files(config)
+    filelists = [fl.path for fl in filelists_of(config, data)[0]]
+    context = studies.StudyContext(filelists, studies.accessions_of(config))
+    if isinstance(text, str):
+        study, findings = studies.check_study(text, context, complete=True)
+    else:
+        study, findings = None, [text]
+    tables = {}
+    named = [s.get("file_list") for s in (study or {}).get("annotations") or []
+             if isinstance(s, dict)]  # fmt: skip
+    for path in dict.fromkeys(p for p in named if isinstance(p, str) and p in filelists):
+        table, found = read_filelist(config.root, path, repair=True)
+        findings += found
+        if table is not None:
+            tables[path] = table
+    broken = any(f.code in _BREAKS_THE_PAGETAB for f in findings)
+    findings = config.apply_severity(findings)
+    refused = [
+        f
+        for f in findings
+        if f.level == Level.ERROR and (f.code.startswith("BIA5") or f.kind == Kind.SERVER)
+    ]
+    if study is None or broken or refused or len(tables) < len(set(named)):
+        finish(args, findings, {"submission": None})
+        print(
+            f"bia-hooks export: {printable(args.submission)}: no package written: fix the "
+            "errors above first",
+            file=sys.stderr,
+        )
+        return 1
+    files = submission.package_files(study, tables, submission.version_record(config.root))
+    submission.write_package(args.submission, files)
+    status = finish(args, findings, {"submission": {"folder": str(args.submission),
+                                                    "files": sorted(files)}})  # fmt: skip
+    print(
+        f"wrote {printable(args.submission)}: {submission.PAGETAB_JSON}, "
+        f"{submission.PAGETAB_TSV} and {len(tables)} file list(s) as JSON and TSV",
+        file=sys.stderr,
+    )
     return status

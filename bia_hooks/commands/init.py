@@ -8,6 +8,7 @@ are built by the sync (``session``), as ``bia-hooks sync`` would build them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import os
@@ -22,6 +23,7 @@ from bia_hooks.config import CONFIG_NAMES, Config, find_root, load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.gitcmd import git, git_common_dir, git_toplevel, is_git_work_tree
 from bia_hooks.scaffold import InitPlan, Survey
+from bia_hooks.study import accessions_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     lists, configured = filelists_of(config, files.data)
     survey = _survey(args, root, in_git, files.data, [fl.path for fl in lists], configured)
+    survey = dataclasses.replace(survey, accessions=tuple(accessions_of(config)))
     plan = scaffold.plan_init(survey)
     written_config = _config_to_write(root, plan)
     prepared = _first_lists(written_config or config)  # every list ready before any write
@@ -104,7 +107,7 @@ def _survey(
     repo, rev = args.hooks_repo, args.hooks_rev
     if in_git and rev is None:
         repo, rev = installed_source(repo)
-    names = [*CONFIG_NAMES, scaffold.GITIGNORE, scaffold.GITATTRIBUTES]
+    names = [*CONFIG_NAMES, scaffold.GITIGNORE, scaffold.GITATTRIBUTES, scaffold.STUDY]
     names.append("../" * (subfolder.count("/") + 1 if subfolder else 0) + scaffold.PRE_COMMIT)
     return Survey(
         data=data,
@@ -329,6 +332,11 @@ def next_steps(survey: Survey, plan: InitPlan, done: Done) -> list[str]:
         steps.append(
             "fill in the empty 'Annotation type' and 'Source image' cells of the file lists "
             "(bia-hooks check names each one)"
+        )
+    if scaffold.STUDY in done.written:
+        steps.append(
+            f"fill in {scaffold.STUDY} (uncomment its lines): the archive's form, for 'bia-hooks "
+            "export --submission'"
         )
     steps.append("bia-hooks check         # everything, as the archive and its curators see it")
     if survey.in_git:

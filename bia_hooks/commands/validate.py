@@ -80,15 +80,18 @@ def run(args: argparse.Namespace) -> int:
                 "them under 'filelists:' in .bia-hooks.yaml"
             )
     findings: list[Finding] = []
+    summaries: list[dict[str, object]] = []  # as check reports them, so that summary reads both
     rows = 0
     for path in dict.fromkeys(selected):
         table, found = validate_filelist(config, path, args.schema)
         findings.extend(found)
-        rows += len(table.rows) if table is not None else 0
+        count = len(table.rows) if table is not None else 0
+        summaries.append({"path": path, "format": path.rsplit(".", 1)[-1], "rows": count})
+        rows += count
     checked = f"{counted(len(set(selected)), 'file list')}, {counted(rows, 'row')} checked: "
     if any(f.level is Level.ERROR for f in findings):
         checked += tally(findings)
     else:
         checked += "no errors" + (f"; {tally(findings)}" if findings else "")
-    return finish(args, findings, {"filelists": list(dict.fromkeys(selected))},
+    return finish(args, findings, {"filelists": summaries},
                   checked if selected else None)  # fmt: skip

@@ -17,7 +17,7 @@ from bia_hooks import advice
 from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
-from bia_hooks.filelist.tsv import is_blank
+from bia_hooks.filelist.tsv import is_blank, looks_utf16
 from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
 from bia_hooks.junk import ensure_closed
 from bia_hooks.safe_text import set_text_cell
@@ -117,7 +117,7 @@ class TsvEditor(Editor):
     back byte for byte, and a million rows are not split into cells for nothing."""
 
     def __init__(self, data: bytes) -> None:
-        if b"\0" in data[:4096]:
+        if looks_utf16(data):  # as the reader decides: a NUL in a path is the path rule's business
             raise UsageError(
                 advice.runs(
                     "export",
@@ -395,7 +395,6 @@ class XlsxEditor(Editor):
 
     def render(self) -> bytes:
         import copy
-        import io
 
         last = max(self.original_rows, len(self.rows) + 1)
         for index in range(last - 1):
@@ -419,9 +418,9 @@ class XlsxEditor(Editor):
                 cell.comment = copy.copy(comment) if comment is not None else None
                 cell.hyperlink = link
             self.sheet.row_dimensions[target].height = record["height"] if record else None
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
+        from bia_hooks.filelist.writers import workbook_bytes
+
+        return workbook_bytes(self.workbook)
 
 
 def _blank_cell(value: Any) -> bool:

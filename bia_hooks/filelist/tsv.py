@@ -63,7 +63,7 @@ def is_blank(text: str) -> bool:
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
     """The text the archive reads: UTF-8, invalid bytes become U+FFFD; UTF-16/32 refused."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(data):
         return None, [
             Finding(
                 "BIA205",
@@ -81,7 +81,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Finding]]:
     return data.decode("utf-8", errors="replace"), []
 
 
-def _looks_utf16(data: bytes) -> bool:
+def looks_utf16(data: bytes) -> bool:
     head = data[:4096]
     # ASCII text in UTF-16 has a NUL in every other byte; UTF-8 text has none.
     return len(head) >= 4 and head.count(0) * 3 >= len(head)

@@ -6,19 +6,21 @@ archive unchanged, rather than lose it silently. Writes are atomic.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from bia_hooks.atomic import Fingerprint, write_atomic
-from bia_hooks.errors import UsageError
+from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.table import Table
 from bia_hooks.filelist.xlsx import encode_escapes
 from bia_hooks.safe_text import set_text_cell
 
-__all__ = ["WRITERS", "tsv_text", "write_json", "write_tsv", "write_xlsx"]
+__all__ = ["WRITERS", "json_text", "tsv_text", "write_json", "write_tsv", "write_xlsx"]
 
 XLSX_MAX_CELL = 32767  # Excel's limit on the characters of one cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -57,6 +59,10 @@ def write_tsv(table: Table, output: Path, expect: Fingerprint | None = None) -> 
 
 
 def write_json(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
+    write_atomic(output, json_text(table), expect)
+
+
+def json_text(table: Table) -> str:
     """``[{"path": ..., "attributes": [{"name": ..., "value": ...}], "type": "file"}]``.
 
     Every column in every entry (an absent cell as ""), so that a column no row fills survives.
@@ -72,7 +78,30 @@ def write_json(table: Table, output: Path, expect: Fingerprint | None = None) ->
         }
         for row in table.rows
     ]
-    write_atomic(output, json.dumps(entries, ensure_ascii=False, indent=1) + "\n", expect)
+    return json.dumps(entries, ensure_ascii=False, indent=1) + "\n"
+
+
+@contextlib.contextmanager
+def building_workbook() -> Iterator[None]:
+    """openpyxl writes each sheet to a temporary file as it goes: a full disk or a file-size
+    limit there is a WriteError, as for the file itself."""
+    import tempfile
+
+    from bia_hooks.atomic import cannot_write
+
+    try:
+        yield
+    except OSError as e:
+        where = Path(e.filename or tempfile.gettempdir())
+        raise WriteError(f"cannot build the workbook: {cannot_write(where, e)}") from None
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """The workbook's file, built in memory."""
+    buffer = io.BytesIO()
+    with building_workbook():
+        workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
@@ -98,11 +127,10 @@ def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) ->
         set_text_cell(cell, encode_escapes(value))  # never a formula or a number
         return cell
 
-    for row in [table.header, *table.rows]:
-        ws.append([text(v) for v in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomic(output, buffer.getvalue(), expect)
+    with building_workbook():
+        for row in [table.header, *table.rows]:
+            ws.append([text(v) for v in row])
+    write_atomic(output, workbook_bytes(wb), expect)
 
 
 WRITERS = {"tsv": write_tsv, "xlsx": write_xlsx, "json": write_json}
