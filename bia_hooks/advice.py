@@ -186,15 +186,44 @@ def start_a_list(then: str = "") -> Advice:
     return Advice(say)
 
 
-def remove_junk() -> Advice:
-    """A file the operating system made (BIA110)."""
-    return Advice(
-        lambda s: (
-            "remove it from the repository (git rm --cached) and add it to .gitignore"
-            if s.in_git
-            else "delete it: the operating system made it, and it is not data"
-        )
+def remove_junk(path: str, gitignore: str, tracked: bool = True) -> Advice:
+    """A file that is not data (junk.py): a file the operating system made (BIA110), an office
+    program's lock file once its document is closed (BIA115). ``gitignore``: the line that keeps
+    such files out; ``tracked``: git has it."""
+    quoted = shlex.quote(path)
+    keep_out = (
+        f"keep such files out of git with the .gitignore line '{gitignore}' (bia-hooks init "
+        "writes it)"
     )
+
+    def say(s: Setting) -> str:
+        if not s.in_git:
+            return f"delete it ({quoted}) before the upload"
+        if tracked:
+            return f"remove it from git (git rm --cached {quoted}) and {keep_out}"
+        return f"delete it, or {keep_out}"
+
+    return Advice(say)
+
+
+def close_document(close: str, lock: str, gitignore: str, tracked: bool = True) -> Advice:
+    """An office program's lock file (BIA115): ``close`` says which document, in which program;
+    then, in git, the lock file ``lock`` is kept out as junk is."""
+    quoted = shlex.quote(lock)
+    closed = f"{close}, and the lock file goes with it (delete it if it stays)"
+    keep_out = (
+        f"keep such files out of git with the .gitignore line '{gitignore}' (bia-hooks init "
+        "writes it)"
+    )
+
+    def say(s: Setting) -> str:
+        if not s.in_git:
+            return closed
+        if tracked:
+            return f"{closed}; then git rm --cached {quoted}, and {keep_out}"
+        return f"{closed}; {keep_out}"
+
+    return Advice(say)
 
 
 def repair_dvc_file() -> Advice:

@@ -74,6 +74,7 @@ CODES: dict[str, Code] = {
         Code("BIA110", _W, _R, "junk file that should not be deposited"),
         Code("BIA111", _W, _R, "empty, '.' or '..' path component"),
         Code("BIA112", _W, _R, "temporary file left over from an interrupted write"),
+        Code("BIA115", _W, _R, "lock file of a document open in Excel or LibreOffice"),
         # --- file list format (domain.md §2): what the archive reads ---
         Code("BIA201", _E, _S, "file list extension the archive refuses"),
         Code("BIA202", _E, _S, "file list name breaks the archive's path rule"),

@@ -34,6 +34,11 @@ class SourceImageRule:
     pattern: re.Pattern[str] | None = None
 
 
+# The fields of a source image's format that every annotation's path gives, besides the groups
+# of the pattern (``syncplan.new_row_values`` fills them).
+PATH_FIELDS = ("path", "folder", "filename", "stem")
+
+
 @dataclass(frozen=True)
 class ImageDataset:
     filelist: str
@@ -169,6 +174,10 @@ def _validate(data: dict[str, Any], file: Path) -> None:
             _check_pattern(rule["pattern"], f"{file}: filelists[{i}].source_image.pattern")
         if "format" in rule:
             _check_format(rule["format"], f"{file}: filelists[{i}].source_image.format")
+            _check_format_fields(rule, f"{file}: filelists[{i}].source_image")
+        for j, default in enumerate(fl.get("defaults", [])):
+            where = f"{file}: filelists[{i}].defaults[{j}].values"
+            _check_default_values(default["values"], fl.get("schema", "annotations"), where)
 
 
 def _glob_lists(data: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
@@ -251,6 +260,68 @@ def _check_format(fmt: str, where: str) -> None:
                 f"{where}: {shown!r}: only plain fields such as {{plate}} are allowed (a group "
                 "of the pattern, or path, folder, filename, stem), without '.', '[', '!' or ':'"
             )
+
+
+def _check_format_fields(rule: dict[str, str], where: str) -> None:
+    """Every field of the format is a group of the pattern or a part of the path: a field the
+    pattern lacks gives no source image to any row, silently."""
+    groups = list(re.compile(rule["pattern"]).groupindex) if "pattern" in rule else []
+    for _, name, _, _ in string.Formatter().parse(rule["format"]):
+        if name is None or name in groups or name in PATH_FIELDS:
+            continue
+        if "pattern" not in rule:
+            has, then = "there is no pattern", f"add a pattern with a group (?P<{name}>...)"
+        else:
+            has = f"its groups are {', '.join(groups)}" if groups else "it has no named group"
+            then = f"name a group of the pattern (?P<{name}>...)"
+        raise UsageError(
+            f"{where}.format: {{{name}}} is neither a group of source_image.pattern ({has}) "
+            f"nor a part of the annotation's path ({', '.join(PATH_FIELDS)}), so no new row "
+            f"would get a source image; write one of these, or {then}"
+        )
+
+
+def _check_default_values(values: dict[str, str], schema: str, where: str) -> None:
+    """A default is written into every new row it matches: a value the list's row schema refuses
+    would be an error in each of them, and a column name the file list cannot hold breaks it."""
+    from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, standard_name
+    from bia_hooks.filelist.columnwise import evaluate
+    from bia_hooks.filelist.rowschemas import builtin_plan
+    from bia_hooks.filelist.vocabulary import ANNOTATION_TYPES, correction
+
+    plan = builtin_plan(schema)
+    for column, value in values.items():
+        if not column.strip(" ") or any(c in column for c in "\t\r\n"):
+            raise UsageError(
+                f"{where}[{visible(repr(column))}]: a column name that is blank or holds a tab or "
+                "line break makes a file list header the archive refuses; name the column in words"
+            )
+        key = f"{where}.{_key_path([column])}"
+        name = standard_name(column)
+        if name.strip().casefold() == FILES.casefold():
+            raise UsageError(
+                f"{key}: the {FILES} column holds each row's own path, never a default; "
+                "remove this entry"
+            )
+        refused = [v for v in evaluate(plan, {name: [value]}, 1) if v.keyword != "required"]
+        if not refused:
+            continue
+        shown = _short(repr(value))
+        if name == ANNOTATION_TYPE:
+            wrong, fixed = correction(value)
+            named = ", ".join(f"'{w}'" for w in wrong if w) or "an empty type"
+            listed = "one or more of " + ", ".join(ANNOTATION_TYPES)
+            raise UsageError(
+                f"{key}: {named} is not in the archive's list of annotation types, and every "
+                f"new row would get {shown}; write {repr(fixed) if fixed else listed}"
+            )
+        rule = refused[0].schema if isinstance(refused[0].schema, dict) else {}
+        what = str(rule.get("description", "")).rstrip(".")
+        raise UsageError(
+            f"{key}: {shown} is refused by the {schema} schema of a file list row"
+            + (f" ({name}: {what})" if what else "")
+            + ", and every new row would get it; write a value it accepts, or remove this default"
+        )
 
 
 def _check_paths(data: dict[str, Any], root: Path, file: Path) -> None:

@@ -47,12 +47,19 @@ MEANINGS = {
     "BIA108": "A Windows device name (`CON`, `NUL`, `COM1`, `LPT1`, ..., also with an extension).",
     "BIA109": "A file or folder name ends in a dot, which Windows drops.",
     "BIA110": "A junk file the operating system made (`.DS_Store`, `Thumbs.db`, `desktop.ini`, "
-    "`._*`).",
+    "`._*`): no file of the dataset, so it gets no row and no rename. Delete it; in git, "
+    "`git rm --cached` it and keep such files out with `.gitignore` lines (`bia-hooks init` "
+    "writes them).",
     "BIA111": "An empty, `.` or `..` component (`a//b`, `a/./b`): the archive takes it literally.",
     "BIA112": "A temporary file (`.filelist.tsv.k2x_9abc.tmp`) left over from a write that was "
     "interrupted (a sync or export killed, a full disk): it is no file of the "
     "dataset, so it gets no row and no rename. The file it was written for is whole; "
     "delete the leftover.",
+    "BIA115": "The lock file Excel (`~$filelist.xlsx`) or LibreOffice (`.~lock.filelist.xlsx#`) "
+    "keeps next to a document it has open (or that a crash left behind): no file of the dataset, "
+    "so it gets no row and no rename. Close the document, and the lock file goes with it. "
+    "While a file list's lock file is there, `sync`, `restore`, `fix-names` and `export` "
+    "refuse to write that list (the program's next save would write over it).",
     "BIA201": "Extension refused: only `.tsv`, `.xlsx`, `.json`, exactly, lower case (`.csv`, "
     "`.xls`, `.TSV`, no dot, a trailing space are refused)",
     "BIA202": "The file list's own name breaks the archive's path rule",
@@ -231,10 +238,15 @@ FIXES = {
     "BIA108": f"Rename it (`CON.tif` -> `CON_.tif`). {_FIX_NAMES}.",
     "BIA109": f"Remove the final dot of the name. {_FIX_NAMES}.",
     "BIA110": "Delete the file. In a git repository, also `git rm --cached FILE`, and keep such "
-    "files out with .gitignore lines (bia-hooks init writes them).",
+    "files out with .gitignore lines (bia-hooks init writes them). In a plain folder, delete it "
+    "before the upload.",
     "BIA111": f"Remove the empty, `.` or `..` parts of the path (`a//b` -> `a/b`). {_FIX_NAMES}.",
     "BIA112": "Delete the leftover temporary file (`git rm -f` it if it was staged, else `rm`); "
     "the file it was written for is whole.",
+    "BIA115": "Close the document in Excel or LibreOffice: its lock file goes with it (delete "
+    "one a crash left behind). In a git repository, also `git rm --cached FILE` if it was staged, "
+    "and keep lock files out with the .gitignore lines `~$*` and `.~lock.*#` (bia-hooks init "
+    "writes them).",
     "BIA201": "Save the file list as .tsv, .xlsx or .json, with that extension in lower case "
     "(bia-hooks export LIST --format tsv --output NEW.tsv converts it).",
     "BIA202": "Rename the file list to a name the archive accepts (letters, digits, `_ - .`), "

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from bia_hooks import atomic, dataset, globs, tree
+from bia_hooks import atomic, dataset, globs, junk, tree
 from bia_hooks.config import Config
 from bia_hooks.findings import Finding
 from bia_hooks.names import check_names
@@ -31,8 +31,8 @@ def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
     checked: dict[str, None] = {}
     folders: list[str] = []
     for path in given:
-        if atomic.is_leftover(path):
-            continue  # no file of the dataset: the listing reports it (BIA112)
+        if junk.is_set_apart(path):
+            continue  # no file of the dataset: ``set_apart_findings`` report it
         whole = object_of(path)
         full = os.path.join(root, path)
         if whole is not None:
@@ -64,3 +64,25 @@ def name_findings(config: Config, checked: Sequence[str] | None = None,
         ignore = globs.compile_globs(config.name_ignore)
         checked = [p for p in checked if not ignore.fullmatch(p)]
     return config.apply_severity(check_names(checked, everything, config.names))
+
+
+def set_apart_findings(
+    config: Config, listing: tree.DatasetFiles, given: Sequence[str] | None
+) -> list[Finding]:
+    """The findings of what the listing set apart (``junk``: junk, lock files, leftovers of
+    interrupted writes) at or below the paths ``given`` (default: all of them), at the levels the
+    configuration sets. A given path that is junk or a lock file by its name but that the dataset
+    does not hold (not staged, or not made yet) is one too."""
+    apart = [f for f in listing.findings if f.code in junk.CODES]
+    if given is not None:
+        wanted = set(given)
+        below = tuple(p.rstrip("/") + "/" for p in given if p != ".")
+        if "." not in wanted:
+            apart = [f for f in apart if f.path in wanted or f.path.startswith(below)]
+        held = {f.path for f in apart}
+        apart += [
+            junk.finding(p, listing.paths, tracked=False)
+            for p in dict.fromkeys(given)
+            if p not in held and junk.is_set_apart(p) and not atomic.is_leftover(p)
+        ]
+    return config.apply_severity(apart)

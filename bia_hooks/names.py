@@ -7,12 +7,11 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from bia_hooks import advice, pathrule
+from bia_hooks import pathrule
 from bia_hooks.findings import Finding, Level
 from bia_hooks.pathrule import WINDOWS_RESERVED, PathIndex, Taken, fold
 
 __all__ = [
-    "JUNK_FILES",
     "SPACE_POLICIES",
     "WINDOWS_RESERVED",
     "NameSettings",
@@ -22,17 +21,14 @@ __all__ = [
     "fold",
 ]
 
-# Made by the operating system, not data; compared ignoring case, as Windows and macOS do.
-JUNK_FILES = frozenset([".DS_Store", "Thumbs.db", "desktop.ini", "ehthumbs.db"])
-_JUNK_FOLDED = frozenset(j.casefold() for j in JUNK_FILES)
 SPACE_POLICIES = ("allow", "warn", "error")
 
 # A file or folder name nothing can be said against: allowed characters, no space, not ending in
-# a dot, not empty, '.' or '..', not a Windows device name, not a junk file. A path made of such
-# names has no finding but collisions; every other path is checked in full.
+# a dot, not empty, '.' or '..', not a Windows device name. A path made of such names has no
+# finding but collisions; every other path is checked in full. (Junk and lock files are no files
+# of the dataset: the listing sets them apart, junk.py.)
 _CLEAN_NAME = re.compile(
     r"(?!(?i:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$))"
-    r"(?!\._)(?!(?i:\.ds_store|thumbs\.db|desktop\.ini|ehthumbs\.db)$)"
     r"[0-9A-Za-z!\-_*'().]*[0-9A-Za-z!\-_*'()]"
 )
 _CHUNK = 100_000
@@ -125,10 +121,6 @@ def _risky(
         if part.endswith(".") and part not in (".", ".."):
             message = f"'{part}' ends in a dot, which Windows drops"
             yield Finding("BIA109", path, message, fix=rename())
-    name = parts[-1]
-    if name.casefold() in _JUNK_FOLDED or (name.startswith("._") and len(name) > 2):
-        message = f"'{name}' is a file the operating system made, not data"
-        yield Finding("BIA110", path, message, fix=advice.remove_junk())
 
 
 def _suspects(paths: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bia_hooks import junk
 from bia_hooks.config import CONFIG_NAMES, FileListConfig, SourceImageRule
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, SOURCE_IMAGE
 from bia_hooks.filelist.vocabulary import named_by
@@ -43,9 +44,8 @@ HOOKS = (
     ("bia-fix-names", "by hand: pre-commit run bia-fix-names --hook-stage manual"),
 )
 
-# Files the operating system or an office program makes next to the data (domain.md §1 junk;
-# Excel's ``~$name.xlsx`` and LibreOffice's ``.~lock.name.xlsx#`` lock files): never data.
-JUNK_IGNORES = (".DS_Store", "._*", "Thumbs.db", "desktop.ini", "~$*", ".~lock.*#")
+# Files the operating system or an office program makes next to the data: never data (junk.py).
+JUNK_IGNORES = junk.GITIGNORE
 
 # Folders of the repository's own papers and code, not of the upload (guessed by name).
 NOT_DATA_FOLDERS = frozenset({"doc", "docs", "scripts", "code", "src", "notebooks"})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import advice, atomic, confine, moves, tree
+from bia_hooks import advice, confine, junk, moves, tree
 from bia_hooks.atomic import ABSENT
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
@@ -169,7 +169,7 @@ def _keep_unstaged(root: Path, plan: SyncPlan) -> list[str]:
         p
         for p in plan.removed
         if confine.path_problem(p) is None  # a row that names a place outside is no file here
-        and not atomic.is_leftover(p)  # nor is an interrupted write's temporary file
+        and not junk.is_set_apart(p)  # nor is junk, a lock file, a leftover temporary file
         and ((root / p).exists() or (root / p).is_symlink())
     ]
     kept = set(unstaged)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from bia_hooks import atomic, dataset, dvcrepo, gitobjects
+from bia_hooks import dataset, dvcrepo, gitobjects, junk
 from bia_hooks.config import DEFAULT_OBJECTS
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.dataset import FileKind as FileKindT
@@ -60,7 +60,7 @@ class DatasetFiles(NamedTuple):
 
     paths: list[str]  # every entry, sorted: the files to deposit and the repository's own
     data: list[str]  # the files to deposit, what file lists name: ``paths`` without machinery
-    findings: list[Finding]  # what stopped a full listing (BIA401-BIA404), leftovers (BIA112)
+    findings: list[Finding]  # what stopped a full listing (BIA401-BIA404), what is set apart
 
 
 def dataset_files(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> DatasetFiles:
@@ -70,9 +70,10 @@ def dataset_files(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> Dat
     folder; the files DVC tracks in place of their git-ignored paths (a tracked folder's files
     from its cache manifest); each folder matching ``objects`` (a zarr store) as one entry,
     never its chunks. Repository machinery (``.gitignore``, ``*.dvc``, ...) is in ``paths`` and
-    set apart from ``data``. The temporary file of an interrupted write is no file of the dataset:
-    it is left out of both, with a finding (BIA112). Paths only: no annex key is read
-    (``list_dataset`` has the detail).
+    set apart from ``data``. What is in the folder but no file of the dataset (``junk``: junk an
+    operating system made, an office program's lock file, the temporary file of an interrupted
+    write) is left out of both, with a finding each (BIA110, BIA115, BIA112). Paths only: no annex
+    key is read (``list_dataset`` has the detail).
     """
     if not root.is_dir():
         raise UsageError(f"{root}: no such folder")
@@ -80,34 +81,39 @@ def dataset_files(root: Path, objects: tuple[str, ...] = DEFAULT_OBJECTS) -> Dat
     if in_git:
         plain = _plain_git_paths(root, objects)
         if plain is not None:
-            return plain
+            return _set_apart(*plain)
     entries, findings = list_dataset(root, objects, detail=False)
     paths = [e.path for e in entries]
     data = [e.path for e in entries if e.kind != "machinery"]
-    return _without_leftovers(DatasetFiles(paths, data, findings), in_git)
+    return _set_apart(DatasetFiles(paths, data, findings), None)
 
 
-def _without_leftovers(files: DatasetFiles, in_git: bool) -> DatasetFiles:
-    """The temporary files of interrupted writes (``atomic.is_leftover``) set apart: no row, no
-    name to fix, one finding each."""
-    if atomic.TEMP_SUFFIX + "\0" not in "\0".join(files.paths) + "\0":  # at C speed, as a rule
+def _set_apart(files: DatasetFiles, joined: str | None) -> DatasetFiles:
+    """What ``junk.is_set_apart`` (junk, lock files, leftovers of interrupted writes) left out:
+    no row, no name to fix, one finding each. ``joined``: the paths, each followed by a NUL
+    (git's output), when at hand."""
+    if joined is None:
+        joined = "\0".join(files.paths) + "\0"
+    if not junk.may_hold_set_apart(joined):  # at C speed, as a rule
         return files
-    leftovers = [p for p in files.paths if atomic.is_leftover(p)]
-    if not leftovers:
+    apart = [p for p in files.paths if junk.is_set_apart(p)]
+    if not apart:
         return files
-    gone = set(leftovers)
+    gone = set(apart)
+    # Where a lock file's document is looked up: a set, when there is a lock file to look for.
+    known = set(files.paths) if any(map(junk.is_lock, apart)) else files.paths
     return DatasetFiles(
         [p for p in files.paths if p not in gone],
         [p for p in files.data if p not in gone],
-        files.findings + [_leftover(p, in_git) for p in leftovers],
+        files.findings + [junk.finding(p, known) for p in apart],
     )
 
 
-def _plain_git_paths(root: Path, objects: tuple[str, ...]) -> DatasetFiles | None:
-    """The common repository's files from the paths alone: no DVC, no submodule, no object
-    folder, no ``*.tmp`` file. None when the index holds any of them (``list_dataset`` then reads
-    what they are; a submodule is known by its ``.gitmodules``: a nested repository added without
-    one, which git warns about, is listed as a path here).
+def _plain_git_paths(root: Path, objects: tuple[str, ...]) -> tuple[DatasetFiles, str] | None:
+    """The common repository's files from the paths alone (no DVC, no submodule, no object
+    folder), and git's list of them. None when the index holds any of these (``list_dataset`` then
+    reads what they are; a submodule is known by its ``.gitmodules``: a nested repository added
+    without one, which git warns about, is listed as a path here).
 
     The check-names hook's everyday listing: a million paths in about half the time of
     ``list_dataset`` (``benches/bench_names.py``), since git writes no modes or object ids.
@@ -116,13 +122,11 @@ def _plain_git_paths(root: Path, objects: tuple[str, ...]) -> DatasetFiles | Non
     text = out.decode("utf-8", "surrogateescape")
     if "dvc" in text or ".gitmodules" in text or dataset.may_hold_objects(objects, text):
         return None
-    if atomic.TEMP_SUFFIX + "\0" in text:  # perhaps a leftover temporary file: set apart below
-        return None
     paths = text.split("\0")
     paths.pop()  # after the last NUL
     machinery = set(_machinery(text, with_meta=False))
     data = [p for p in paths if p not in machinery] if machinery else paths
-    return DatasetFiles(paths, data, [])
+    return DatasetFiles(paths, data, []), text
 
 
 # --- the dataset's files, with what git-annex and DVC know about them -------------------------
@@ -395,20 +399,6 @@ def _submodule(path: str) -> Finding:
         path,
         "a git submodule: its files belong to another repository and are not listed",
         fix="list them in that repository's file list, or add the files to this repository",
-    )
-
-
-def _leftover(path: str, in_git: bool) -> Finding:
-    from bia_hooks import advice
-
-    delete = advice.delete_file(path).say(advice.Setting(in_git=in_git))
-    return Finding(
-        "BIA112",
-        path,
-        f"a temporary file left over from an interrupted write of {atomic.leftover_of(path)} "
-        "(a sync or export killed or out of space): not a file of the dataset, and not listed; "
-        "the file it was written for is whole, as it was before or after that write",
-        fix=f"delete it: {delete}",
     )
 
 

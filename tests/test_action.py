@@ -392,6 +392,7 @@ filelists:
     include: ["b/**"]
   - path: "::warning title=X::y.tsv"
     include: ["c/**"]
+    schema: general  # the default is no annotation type: the annotations schema refuses it
     defaults:
       - match: "c/**"
         values: {"Annotation type": "other\\n::warning title=V::v"}

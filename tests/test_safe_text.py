@@ -161,7 +161,8 @@ def test_a_configuration_error_quoting_a_key_is_escaped(repo: Path) -> None:
 
 def test_sync_writes_formula_like_names_and_defaults_as_text(repo: Path) -> None:
     (repo / ".bia-hooks.yaml").write_text(
-        "filelists:\n  - path: list.xlsx\n    defaults:\n      - match: '**'\n"
+        "filelists:\n  - path: list.xlsx\n    schema: general\n    defaults:\n"
+        "      - match: '**'\n"
         '        values: {Annotation type: \'=HYPERLINK("http://x","y")\'}\n'
     )
     wb = openpyxl.Workbook()

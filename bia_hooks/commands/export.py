@@ -20,6 +20,7 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.read import format_of, list_name_findings, read_filelist
 from bia_hooks.filelist.table import FORMATS
 from bia_hooks.findings import Kind, Level
+from bia_hooks.junk import ensure_closed
 from bia_hooks.reporters import FORMATS as REPORT_FORMATS
 from bia_hooks.safe_text import printable
 
@@ -121,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     from bia_hooks.filelist.writers import WRITERS
 
     output = args.output.resolve()
+    ensure_closed(output, str(args.output))  # a spreadsheet's next save would write over it
     WRITERS[target](table, output, expect)
     try:
         shown = relative_to_root(config.root, [str(output)])[0]

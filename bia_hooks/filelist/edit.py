@@ -19,6 +19,7 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
 from bia_hooks.filelist.tsv import is_blank, looks_utf16
 from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
+from bia_hooks.junk import ensure_closed
 from bia_hooks.safe_text import set_text_cell
 
 BOM = "\ufeff"
@@ -488,7 +489,9 @@ def _set_style(cell: Any, style: Any) -> None:
 
 
 def open_editor(file: Path) -> Editor:
-    """The file list at ``file``, read once: its editor and the fingerprint of what was read."""
+    """The file list at ``file``, read once: its editor and the fingerprint of what was read. A
+    list a spreadsheet program has open (its lock file is next to it) is refused before anything
+    is read: the program's next save would write over the changes."""
     import io
 
     suffix = file.suffix
@@ -499,6 +502,7 @@ def open_editor(file: Path) -> Editor:
     }
     if suffix not in opener:
         raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
+    ensure_closed(file)
     try:
         data, fingerprint = read_bytes(file)
         editor = opener[suffix](data)
