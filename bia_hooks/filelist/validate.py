@@ -224,21 +224,37 @@ def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) 
     bad = pathrule.bad_characters(path)
     problems = [first_few(bad, lambda b: f"it holds {b.describe()}", sep="; ")] if bad else []
     problems += pathrule.form_problems(path)
-    suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
-    fix: str | None = None
-    if suggestion != path:
-        fix = advice.runs(
-            "fix-names",
-            quote="",
-            before=f"rename the file to '{suggestion}' (",
-            after=") and list it under that name",
-        )
     return Finding(
         "BIA301", table.path,
         f"the archive refuses this path ({pathrule.SERVER_MESSAGE.format(path=path)}): "
         + "; ".join(problems),
-        column=FILES, value=path, fix=fix, **at.cell(row, FILES),
+        column=FILES, value=path, fix=_path_fix(path, taken), **at.cell(row, FILES),
     )  # fmt: skip
+
+
+def _path_fix(path: str, taken: set[str]) -> str | None:
+    """Rename the file to a name the archive accepts; for a path in quotes, first remove them:
+    they are no part of the file's name (renaming it to ''m/a.tif'' would be no fix)."""
+    inner = pathrule.without_quotes(path)
+    before = ""
+    if inner is not None:
+        before = (
+            f"remove the quotes around the path in the file list: write '{inner}' (they are not "
+            "part of the file's name: the archive keeps them, and the path then names no file)"
+        )
+        if pathrule.passes_server_rule(inner):
+            return before
+        before += "; the name itself is refused too: "
+        path = inner
+    suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
+    if suggestion == path:
+        return before or None
+    return advice.runs(
+        "fix-names",
+        quote="",
+        before=f"{before}rename the file to '{suggestion}' (",
+        after=") and list it under that name",
+    )
 
 
 def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Finding:
