@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bia_hooks import pathrule
 from bia_hooks.findings import Finding, Level
 from bia_hooks.pathrule import WINDOWS_RESERVED, PathIndex, Taken, fold
+from bia_hooks.wording import first_few
 
 __all__ = [
     "SPACE_POLICIES",
@@ -62,7 +63,7 @@ def check_path(
         bad = pathrule.bad_characters(path)
         fix = f"rename to '{suggestion()}'"
         if bad:
-            chars = ", ".join(b.describe() for b in bad)
+            chars = first_few(bad, pathrule.BadCharacter.describe)
             findings.append(
                 Finding("BIA101", path, f"the archive refuses the character(s) {chars}", fix=fix)
             )
@@ -198,7 +199,7 @@ def check_collisions(
             if key in reported:
                 break
             reported.add(key)
-            others = ", ".join(f"'{t}'" for t in sorted(twins[key] - {p}))
+            others = first_few(sorted(twins[key] - {p}), lambda t: f"'{t}'")
             message = (
                 f"'{p}' and {others} differ only by letter case or Unicode form: "
                 "they collide on macOS and Windows"

@@ -25,6 +25,7 @@ from bia_hooks import globs
 from bia_hooks.config import FileListConfig
 from bia_hooks.findings import Finding
 from bia_hooks.pathsets import ancestors, first_below, in_sorted
+from bia_hooks.wording import first_few
 
 __all__ = ["Ownership", "default_include", "share_out"]
 
@@ -323,7 +324,7 @@ def _named_twice(path: str, lists: Iterable[str]) -> Finding:
     return Finding(
         "BIA422",
         path,
-        f"named by {len(lists)} file lists: {', '.join(lists)}; the archive would list it twice",
+        f"named by {len(lists)} file lists: {first_few(lists)}; the archive would list it twice",
         fix="delete its row from every list but the one it belongs to",
     )
 
@@ -335,7 +336,7 @@ def _ambiguous(path: str, lists: Sequence[str], likely: str | None) -> Finding:
     return Finding(
         "BIA426",
         path,
-        f"no file list names this file, and {len(lists)} could take it: {', '.join(lists)}; "
+        f"no file list names this file, and {len(lists)} could take it: {first_few(lists)}; "
         "the sync adds it to none of them rather than guess",
         fix="add its row to the list it belongs to, or give that list an 'include' glob in "
         f".bia-hooks.yaml (e.g. {example})",

@@ -58,6 +58,15 @@ def passes_server_rule(path: str) -> bool:
     return SERVER_RULE.fullmatch(path) is not None
 
 
+def without_quotes(path: str) -> str | None:
+    """The path a listed path wraps in double quotes ('"m/a.tif"' -> 'm/a.tif'), as spreadsheet
+    exports write a cell; None when it is not wrapped. The archive keeps the quotes: to it they
+    are part of the path, which then names no file."""
+    if len(path) > 2 and path[0] == path[-1] == '"':
+        return path[1:-1]
+    return None
+
+
 @dataclass(frozen=True)
 class BadCharacter:
     char: str

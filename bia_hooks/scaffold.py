@@ -23,6 +23,7 @@ from bia_hooks import junk
 from bia_hooks.config import CONFIG_NAMES, FileListConfig, SourceImageRule
 from bia_hooks.filelist.columns import ANNOTATION_TYPE, SOURCE_IMAGE
 from bia_hooks.filelist.vocabulary import named_by
+from bia_hooks.safe_text import visible
 from bia_hooks.syncplan import new_row_values
 
 CONFIG = CONFIG_NAMES[0]  # .bia-hooks.yaml
@@ -165,6 +166,19 @@ def plan_init(survey: Survey) -> InitPlan:
     return plan
 
 
+def unreadable_names(plan: InitPlan, survey: Survey) -> list[tuple[str, str]]:
+    """What the configuration init writes (or prints to add) would name though a person cannot
+    read or type it (control characters, bidirectional controls, bytes that are not UTF-8), with
+    what it is ('folder', 'file', 'file list'). The archive refuses such a name and fix-names
+    renames it: a guess naming it would be out of date at once."""
+    named = [
+        *(("folder", s.folder) for s in plan.sections),
+        *(("file", p) for p in survey.data if is_document(p) and not survey.lists),
+        *(("file list", name) for name in ([] if survey.configured else survey.lists)),
+    ]
+    return [(kind, name) for kind, name in named if visible(name) != name]
+
+
 # --- the guesses ----------------------------------------------------------------------------
 
 
@@ -173,7 +187,8 @@ def guess_sections(survey: Survey) -> tuple[list[Section], list[str]]:
     folders, ignore = _folders(survey.data)
     names = _list_names(list(folders), survey.taken, survey.list_format)
     image_units = [f for f in folders if _last(f).lower() in IMAGE_FOLDERS]
-    images = sorted(p for f in image_units for p in folders[f])
+    # An image whose name a person cannot read is no source image to guess: it is renamed next.
+    images = sorted(p for f in image_units for p in folders[f] if visible(p) == p)
     dataset = set(survey.data)
     sections = [_section(f, files, names[f], images, dataset) for f, files in folders.items()]
     return sections, ignore
@@ -352,12 +367,43 @@ def _yaml(value: str) -> str:
 
         if yaml.safe_load(value) == value:
             return value
-    return json.dumps(value)
+    return _double_quoted(value)
 
 
 def _quoted(value: str) -> str:
-    """A single-quoted YAML scalar: a regular expression stays as written, backslashes too."""
+    """A single-quoted YAML scalar: a regular expression stays as written, backslashes too (but
+    for what only a double-quoted scalar can hold: a line break, a control character)."""
+    if _NOT_PLAIN_ASCII.search(value):
+        return _double_quoted(value)
     return "'" + value.replace("'", "''") + "'"
+
+
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
+def _double_quoted(value: str) -> str:
+    """A double-quoted YAML scalar in printable ASCII, read back as ``value`` whatever it holds:
+    YAML refuses control characters raw and reads a line break in a scalar as a space, and JSON's
+    surrogate pairs (json.dumps) would read back as two characters."""
+    body = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NOT_PLAIN_ASCII.sub(_yaml_escape, body) + '"'
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+# What a YAML text cannot hold raw even in a comment (PyYAML's NON_PRINTABLE) once ``visible``
+# has escaped controls and line breaks: U+FFFE and U+FFFF.
+_NOT_YAML = re.compile("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _comment(text: str) -> str:
+    """Text for a YAML comment: on one line, each character YAML refuses shown as an escape."""
+    return _NOT_YAML.sub(_yaml_escape, visible(text))
 
 
 def _flow(items: Sequence[str]) -> str:
@@ -409,10 +455,11 @@ def _filelists_block(sections: Sequence[Section]) -> tuple[str, ...]:
     lines = ["filelists:                  # one per annotation section, from the dataset root"]
     for s in sections:
         lines.append(
-            f"  - path: {_yaml(s.path)}   # {s.files:,} file(s) of {s.folder or 'the root'}"
+            f"  - path: {_yaml(s.path)}   # {s.files:,} file(s) of "
+            + _comment(s.folder or "the root")
         )
         if s.schema != "annotations":
-            lines.append(f"    schema: {s.schema}    # {s.why_type}")
+            lines.append(f"    schema: {s.schema}    # {_comment(s.why_type)}")
         if s.include:
             lines.append(f"    include: {_flow(s.include)}   # new files there get a row here")
         if s.schema == "annotations":
@@ -432,14 +479,14 @@ def _defaults(s: Section) -> list[str]:
     match = _yaml(s.include[0] if s.include else "**")
     if s.annotation_type is None:  # a commented entry to complete: nothing written on a guess
         return [
-            f"    # defaults:             # {s.why_type}",
+            f"    # defaults:             # {_comment(s.why_type)}",
             f"    #   - match: {match}",
             f"    #     values: {{{ANNOTATION_TYPE}: ...}}",
         ]
     return [
         "    defaults:               # values of new rows",
         f"      - match: {match}",
-        f"        values: {{{ANNOTATION_TYPE}: {s.annotation_type}}}   # {s.why_type}",
+        f"        values: {{{ANNOTATION_TYPE}: {s.annotation_type}}}   # {_comment(s.why_type)}",
     ]
 
 

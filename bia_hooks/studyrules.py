@@ -28,6 +28,7 @@ from bia_hooks.study import (
     as_list,
     orcid_checksum_ok,
 )
+from bia_hooks.wording import first_few
 
 Lines = Mapping[KeyPath, int]  # the line of each key path
 _ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
@@ -282,7 +283,7 @@ def _types_finding(path: list[str | int], value: Any, lines: Lines) -> Finding:
             f"write one or more of: {every}",
         )
     wrong, fixed = correction(value)
-    said = ", ".join(_shown(w) for w in wrong)
+    said = first_few(wrong, _shown)
     fix = f"write one or more of: {every}"
     if fixed and path[-1] == "types":  # the whole value, one text: say it as a list
         fix = f"write [{', '.join(fixed.split(','))}]"

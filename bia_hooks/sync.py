@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import advice, confine, junk, moves, tree
+from bia_hooks import advice, confine, junk, moves, pathrule, tree
 from bia_hooks.atomic import ABSENT
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
@@ -270,24 +270,46 @@ def _drift_findings(
     moved_out: Mapping[str, tuple[str, str]],
 ) -> list[Finding]:
     fix = advice.sync_the_list()
-    findings = [Finding("BIA420", path, f"not listed in {name}", fix=fix) for path in plan.added]
+    quoted = _quoted_rows(plan)
+    findings = [
+        Finding("BIA420", path, f"not listed in {name}", fix=fix)
+        if path not in quoted
+        else Finding(
+            "BIA420",
+            path,
+            f"not listed in {name}: a row lists it in quotes ('{quoted[path]}'), which the "
+            "archive keeps",
+            fix=f"remove the quotes in {name}: write '{path}'",
+        )
+        for path in plan.added
+    ]
     if not (plan.removed or plan.renamed):
         return findings  # a list in step: no map of its rows (a million of them) is needed
     line_of = dict(zip(listed, refs, strict=False))
     line_kind = "pointer" if name.endswith(".json") else "line"
+    unquoted = {row: path for path, row in quoted.items()}
     for path in plan.removed:
         moved = moved_out.get(path)
+        if path in unquoted:
+            message = (
+                f"lists '{path}', which is not in the dataset: the archive keeps the quotes, and "
+                f"'{unquoted[path]}' is the file"
+            )
+            then: str = (
+                f"remove the quotes in {name}: write '{unquoted[path]}' (the row keeps its values)"
+            )
+        elif moved is None:
+            message, then = f"lists '{path}', which is not in the dataset", fix
+        else:
+            message = f"lists '{path}', which was renamed to '{moved[0]}', a file of {moved[1]}"
+            then = advice.sync_the_list(f"; the row and its values move to {moved[1]}")
         findings.append(
             Finding(
                 "BIA421",
                 name,
-                f"lists '{path}', which is not in the dataset"
-                if moved is None
-                else f"lists '{path}', which was renamed to '{moved[0]}', a file of {moved[1]}",
+                message,
                 value=path,
-                fix=fix
-                if moved is None
-                else advice.sync_the_list(f"; the row and its values move to {moved[1]}"),
+                fix=then,
                 **_where(line_kind, line_of.get(path)),
             )
         )
@@ -304,6 +326,16 @@ def _drift_findings(
             )
         )
     return findings
+
+
+def _quoted_rows(plan: SyncPlan) -> dict[str, str]:
+    """Files not listed whose path a removed row holds in quotes ('"m/a.tif"'): the quotes are
+    the whole difference, and removing them keeps the row's values (the sync would drop the row
+    and add a blank one)."""
+    if not (plan.added and plan.removed):
+        return {}
+    inner = {q: row for row in plan.removed if (q := pathrule.without_quotes(row)) is not None}
+    return {path: inner[path] for path in plan.added if path in inner}
 
 
 def _where(kind: str, ref: int | None) -> dict[str, Any]:

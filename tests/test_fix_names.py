@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,71 @@ def test_a_list_saved_while_files_are_renamed_keeps_the_edit_and_follows(
         "a-.tif\tsegmentation_mask\tS-BIAD1/0.tif",
         "b.tif\tsegmentation_mask\tEDITED",
     ]
+
+
+def _fill(folder: Path) -> None:
+    """Fill the file system of ``folder`` to its last byte."""
+    fd = os.open(folder / "fill", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 1024):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB file system of its own (tmpfs), to be filled: needs root to mount it."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)],
+                             capture_output=True)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_halfway_says_what_is_renamed_staged_and_listed(small_disk: Path) -> None:
+    names = [f"m/g#{i}.tif" for i in range(1, 6)]
+    for name in names:  # contents of their own: git tells which file each rename is
+        write(small_disk, name, content=f"pixels of {name}\n")
+    _listed(small_disk, *names)
+    git(small_disk, "init", "-q")
+    git(small_disk, "add", "-A")
+    git(small_disk, "commit", "-qm", "files")
+    before = (small_disk / "list.tsv").read_bytes()
+    _fill(small_disk)
+    result = run_cli("fix-names", "--apply", cwd=small_disk)
+    assert result.returncode == 2
+    # git moved the first file, then could not write its index: it is renamed, not staged.
+    assert sorted(os.listdir(small_disk / "m")) == ["g#2.tif", "g#3.tif", "g#4.tif", "g#5.tif",
+                                                  "g-1.tif"]  # fmt: skip
+    assert "m/g#1.tif" in git(small_disk, "ls-files")
+    assert (small_disk / "list.tsv").read_bytes() == before
+    message = result.stderr.splitlines()[-1]
+    assert "the files are renamed" not in message
+    assert message == (
+        "bia-hooks fix-names: stopped halfway: git mv 'm/g#1.tif' 'm/g-1.tif' failed. 1 of 5 "
+        "file(s) were renamed: 'm/g#1.tif' -> 'm/g-1.tif'; not renamed: 'm/g#2.tif', "
+        "'m/g#3.tif', 'm/g#4.tif', 'm/g#5.tif'. Not staged (git could not record it in its "
+        "index): 'm/g#1.tif' -> 'm/g-1.tif'. Their rows could not follow them: cannot write "
+        f"{small_disk / 'list.tsv'}: No space left on device; free some space on that disk, then "
+        "run the command again; the file is unchanged: its rows still name the old paths. Fix "
+        "the cause, then run git --literal-pathspecs add -A -- 'm/g#1.tif' m/g-1.tif (stages "
+        "what was renamed); then 'bia-hooks fix-names --apply' again for the rest; then "
+        "'bia-hooks sync' (the rows follow the renamed files; the values of a row it cannot "
+        "carry over are saved for 'bia-hooks restore')"
+    )
+    # The advice, followed once there is room again, leaves nothing behind.
+    os.remove(small_disk / "fill")
+    subprocess.run(["git", "--literal-pathspecs", "add", "-A", "--", "m/g#1.tif", "m/g-1.tif"],
+                   cwd=small_disk, check=True)  # fmt: skip
+    assert run_cli("fix-names", "--apply", cwd=small_disk).returncode == 1
+    assert run_cli("sync", cwd=small_disk).returncode == 1
+    rows = (small_disk / "list.tsv").read_text().splitlines()[1:]
+    assert rows == [f"m/g-{i}.tif\tsegmentation_mask\tS-BIAD1/{i - 1}.tif" for i in range(1, 6)]

@@ -10,12 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bia_hooks import scaffold
 from bia_hooks.config import load_config
 from bia_hooks.pathrule import passes_server_rule
+from bia_hooks.safe_text import printable
 from bia_hooks.scaffold import Survey, guess_sections, plan_init
 from tests.conftest import PROJECT, commit, git, pre_commit, run_cli, write
 
@@ -519,5 +520,58 @@ def test_a_folder_name_that_is_not_utf8_stops_init_before_it_writes(repo: Path) 
     git(repo, "add", "-A")
     result = run_cli("init", cwd=repo)
     assert result.returncode == 2
-    assert "a folder name is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+    assert "the folder 'm\\udce9': a name a person cannot read" in result.stderr
+    assert "Traceback" not in result.stderr
     assert sorted(p.name for p in repo.iterdir()) == [".git", os.fsdecode(b"m\xe9")]
+
+
+# --- hostile names ----------------------------------------------------------------------------
+
+
+def test_file_names_init_prints_are_escaped(repo: Path) -> None:
+    write(repo, "masks/e\x1b]0;pwned\x07x\u202e.tif", "masks/::error::n.tif")
+    git(repo, "add", "-A")
+    result = run_cli("init", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "+ masks/e\\x1b]0;pwned\\x07x\\u202e.tif" in result.stdout
+    assert "+ masks/:\\x3aerror:\\x3an.tif" in result.stdout
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e]", result.stdout)
+    assert "::" not in result.stdout
+    # The list holds the names as they are: they are the files' names.
+    rows = (repo / "masks_filelist.tsv").read_text().splitlines()[1:]
+    assert [r.split("\t")[0] for r in rows] == [
+        "masks/::error::n.tif",
+        "masks/e\x1b]0;pwned\x07x\u202e.tif",
+    ]
+
+
+@pytest.mark.parametrize("folder", ["masks\x1b[2J", "masks\nignore: ['**']", "masks\u202e"])
+def test_a_folder_name_of_control_characters_stops_init_before_it_writes(
+    repo: Path, folder: str
+) -> None:
+    write(repo, f"{folder}/a.tif", "README.md")
+    git(repo, "add", "-A")
+    before = snapshot(repo)
+    result = run_cli("init", cwd=repo)
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.splitlines() == [
+        f"bia-hooks init: the folder '{printable(folder)}': a name a person cannot read or type "
+        "(control characters, or bytes that are not UTF-8 text), which the archive refuses; the "
+        "configuration init guesses would name it as it is. Run 'bia-hooks fix-names --apply' "
+        "first (it renames it), then 'bia-hooks init' again. Nothing was written."
+    ]
+    assert snapshot(repo) == before
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text())
+@example("masks\x1b[2J/**")
+@example("a\x7fb \x85\u2028\u2029 \t\n\r")
+@example("😀masks/** x\ufffey")
+@example('q"\\ über')
+def test_a_yaml_scalar_init_writes_reads_back_as_it_is(value: str) -> None:
+    import yaml
+
+    for written in (scaffold._yaml(value), scaffold._quoted(value)):
+        assert written.isascii() and written.isprintable()
+        assert yaml.safe_load(f"key: {written}  # {scaffold._comment(value)}\n") == {"key": value}

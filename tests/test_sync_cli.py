@@ -450,3 +450,35 @@ def test_new_rows_fill_the_columns_the_list_has(repo: Path, ext: str, source: st
     # The user's own spelling keeps its warning (the newer ingest does not read it); the rows the
     # sync wrote add nothing: no second column, no short row.
     assert found == ([("BIA305", source)] if source == "source_image_association" else [])
+
+
+@pytest.mark.parametrize("inner", ["m/a.tif", "m/a#.tif"])
+def test_a_path_in_quotes_is_fixed_by_removing_the_quotes(repo: Path, inner: str) -> None:
+    write(repo, inner)
+    (repo / ".bia-hooks.yaml").write_text("version: 1\nfilelists:\n  - path: fl.tsv\n")
+    (repo / "fl.tsv").write_text(
+        f'Files\tAnnotation type\tSource image\n"{inner}"\tsegmentation_mask\tS-BIAD1/a.tif\n'
+    )
+    git(repo, "add", "-A")
+    out = run_cli("check", cwd=repo).stdout
+    quotes = (
+        f"remove the quotes around the path in the file list: write '{inner}' (they are not "
+        "part of the file's name: the archive keeps them, and the path then names no file)"
+    )
+    [bia301] = [line for line in out.splitlines() if "BIA301" in line]
+    assert bia301.endswith(f"-> {quotes}" + (
+        "; the name itself is refused too: rename the file to 'm/a-.tif' (bia-hooks fix-names) "
+        "and list it under that name" if "#" in inner else ""
+    ))  # fmt: skip
+    assert "''" not in bia301
+    [bia421] = [line for line in out.splitlines() if "BIA421" in line]
+    assert bia421 == (
+        f"fl.tsv:2: error BIA421 lists '\"{inner}\"', which is not in the dataset: the archive "
+        f"keeps the quotes, and '{inner}' is the file -> remove the quotes in fl.tsv: write "
+        f"'{inner}' (the row keeps its values)"
+    )
+    [bia420] = [line for line in out.splitlines() if "BIA420" in line]
+    assert bia420 == (
+        f"{inner}: error BIA420 not listed in fl.tsv: a row lists it in quotes ('\"{inner}\"'), "
+        f"which the archive keeps -> remove the quotes in fl.tsv: write '{inner}'"
+    )

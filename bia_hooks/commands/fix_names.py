@@ -15,11 +15,13 @@ from bia_hooks.commands.common import add_quiet, add_root_and_config, config_of,
 from bia_hooks.config import Config
 from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.edit import Editor
+from bia_hooks.gitcmd import split_z
 from bia_hooks.namecheck import checked_paths, name_findings
 from bia_hooks.pathrule import NAME_MAX, all_folders
 from bia_hooks.pathsets import at_or_below
 from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
 from bia_hooks.safe_text import printable
+from bia_hooks.wording import first_few
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,14 +74,23 @@ def run(args: argparse.Namespace) -> int:
         # Halfway: the renamed files' rows still follow them (in a plain folder the next sync
         # would drop them), and the user learns what moved and what did not.
         done = _done(config.root, plan)
-        for line in carry_rows(config, done, opened, setting):
+        unstaged = _unstaged(config.root, steps, done) if in_git else []
+        lines, unwritten = carry_rows(config, done, opened, setting)
+        for line in lines:
             print(printable(line))
         if isinstance(stop, KeyboardInterrupt):
             raise
-        raise UsageError(_stopped(stop, plan, done)) from None
+        raise UsageError(_stopped(stop, plan, done, unstaged, unwritten)) from None
     print(f"{len(steps)} file(s) renamed" + ("; the renames are staged." if in_git else "."))
-    for line in carry_rows(config, dict(plan), opened, setting):
+    lines, unwritten = carry_rows(config, dict(plan), opened, setting)
+    for line in lines:
         print(printable(line))
+    if unwritten:
+        raise WriteError(
+            f"the files are renamed, but {_rows_left(unwritten)}. Once it can be written, run "
+            "'bia-hooks sync' (the values of a row it cannot carry over are saved for "
+            "'bia-hooks restore')"
+        )
     return 1
 
 
@@ -92,15 +103,56 @@ def _done(root: Path, plan: list[tuple[str, str]]) -> dict[str, str]:
     }
 
 
-def _stopped(stop: BaseException, plan: list[tuple[str, str]], done: dict[str, str]) -> str:
+def _unstaged(root: Path, steps: list[Step], done: dict[str, str]) -> list[tuple[str, str]]:
+    """The git moves done on disk that the index does not record: git mv renames the file, then
+    writes the index, and a full disk can refuse the second."""
+    moved = [(s.old, s.new) for s in steps if s.how == "move" and s.old in done]
+    if not moved:
+        return []
+    listed = tree.git(root, "--literal-pathspecs", "ls-files", "-z", "--",
+                      *(old for old, _ in moved), check=False)  # fmt: skip
+    if listed.returncode != 0:  # git cannot say: the user is told to stage them all
+        return moved
+    still = split_z(listed.stdout)
+    return [(old, new) for old, new in moved if any(at_or_below(p, old) for p in still)]
+
+
+def _stopped(
+    stop: BaseException,
+    plan: list[tuple[str, str]],
+    done: dict[str, str],
+    unstaged: list[tuple[str, str]],
+    unwritten: list[str],
+) -> str:
+    """What moved and what did not, whether git and the file lists know it, and what to run."""
     reason = stop.strerror if isinstance(stop, OSError) and stop.strerror else str(stop)
+    renamed = [f"'{old}' -> '{new}'" for old, new in plan if old in done]
     left = [f"'{old}'" for old, _ in plan if old not in done]
-    shown = ", ".join(left[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
-    return (
-        f"stopped halfway: {reason}. {len(done)} of {len(plan)} file(s) were renamed (printed "
-        "above), and their rows in the file lists follow them; not renamed: "
-        f"{shown}. Fix the cause, then run 'bia-hooks fix-names --apply' again for the rest"
-    )
+    text = f"stopped halfway: {reason}. {len(done)} of {len(plan)} file(s) were renamed"
+    if renamed:
+        text += f": {first_few(renamed)}"
+        text += "" if unwritten else ", and their rows in the file lists follow them"
+    text += f"; not renamed: {first_few(left)}." if left else "."
+    then = []
+    if unstaged:
+        shown = first_few([f"'{old}' -> '{new}'" for old, new in unstaged])
+        text += f" Not staged (git could not record it in its index): {shown}."
+        paths = [path for pair in unstaged for path in pair]
+        then.append(f"{_command('git', '--literal-pathspecs', 'add', '-A', '--', *paths)} "
+                    "(stages what was renamed)")  # fmt: skip
+    if unwritten:
+        text += f" Their rows could not follow them: {_rows_left(unwritten)}."
+    if left:
+        then.append("'bia-hooks fix-names --apply' again for the rest")
+    if unwritten:
+        then.append("'bia-hooks sync' (the rows follow the renamed files; the values of a row it "
+                    "cannot carry over are saved for 'bia-hooks restore')")  # fmt: skip
+    return text + (f" Fix the cause, then run {'; then '.join(then)}" if then else "")
+
+
+def _rows_left(unwritten: list[str]) -> str:
+    """The file lists that could not be written, and why."""
+    return "; ".join(f"{why}: its rows still name the old paths" for why in unwritten)
 
 
 def _describe(step: Step, done: bool) -> str:
@@ -145,8 +197,9 @@ def rows_to_carry(
 
 
 def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, Editor, int]],
-               setting: advice.Setting) -> list[str]:  # fmt: skip
-    """Re-path the renamed files' rows, keeping every cell of them; lines that say so.
+               setting: advice.Setting) -> tuple[list[str], list[str]]:  # fmt: skip
+    """Re-path the renamed files' rows, keeping every cell of them; lines that say so, and why
+    each list that could not be written was not (the others are written all the same).
 
     A list a person saved since it was opened is read again, and its rows re-pathed there: the
     files have moved already, and the person's edit is kept.
@@ -154,7 +207,7 @@ def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, 
     from bia_hooks.atomic import FileChanged
     from bia_hooks.filelist.edit import open_editor
 
-    lines = []
+    lines, unwritten = [], []
     for name, editor, _ in opened:
         file = config.root / name
         try:
@@ -163,17 +216,14 @@ def carry_rows(config: Config, renamed: dict[str, str], opened: list[tuple[str, 
             except FileChanged:  # saved during the renames: read again, the person's edit kept
                 moved = _repath(open_editor(file), renamed, file)
         except WriteError as e:
-            raise WriteError(
-                f"the files are renamed, but {e}: its rows still name the old paths. Once it can "
-                "be written, run 'bia-hooks sync' (the values of a row it cannot carry over are "
-                "saved for 'bia-hooks restore')"
-            ) from None
+            unwritten.append(str(e))
+            continue
         if moved:
             then = advice.review(setting, name)
             lines.append(
                 f"{name}: {moved} row(s) follow their renamed file, every value kept; {then}"
             )
-    return lines
+    return lines, unwritten
 
 
 def _repath(editor: Editor, renamed: dict[str, str], file: Path) -> int:

@@ -22,6 +22,7 @@ from bia_hooks.atomic import write_atomic
 from bia_hooks.config import CONFIG_NAMES, Config, find_root, load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.gitcmd import git, git_common_dir, git_toplevel, is_git_work_tree
+from bia_hooks.safe_text import printable
 from bia_hooks.scaffold import InitPlan, Survey
 from bia_hooks.study import accessions_of
 
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     survey = _survey(args, root, in_git, files.data, [fl.path for fl in lists], configured)
     survey = dataclasses.replace(survey, accessions=tuple(accessions_of(config)))
     plan = scaffold.plan_init(survey)
+    _refuse_unreadable(plan, survey)
     written_config = _config_to_write(root, plan)
     prepared = _first_lists(written_config or config)  # every list ready before any write
     done = Done()
@@ -144,6 +146,22 @@ def _refuse_untracked(root: Path) -> None:
         )
 
 
+def _refuse_unreadable(plan: InitPlan, survey: Survey) -> None:
+    """A name the configuration would hold that a person cannot read or type: renamed first
+    (fix-names), then guessed from its new name."""
+    names = scaffold.unreadable_names(plan, survey)
+    if names:
+        shown = ", ".join(f"the {kind} '{printable(name)}'" for kind, name in names[:3])
+        more = f" and {len(names) - 3:,} more" if len(names) > 3 else ""
+        raise UsageError(
+            f"{shown}{more}: {'a name' if len(names) == 1 else 'names'} a person cannot read or "
+            "type (control characters, or bytes that are not UTF-8 text), which the archive "
+            "refuses; the configuration init guesses would name it as it is. Run 'bia-hooks "
+            "fix-names --apply' first (it renames it), then 'bia-hooks init' again. Nothing was "
+            "written."
+        )
+
+
 def _text_of(file: Path) -> str | None:
     """The file's text, None when absent; something that is there is never written over."""
     if not (file.exists() or file.is_symlink()):
@@ -166,16 +184,9 @@ def _config_to_write(root: Path, plan: InitPlan) -> Config | None:
     text = next((f.content for f in plan.files if f.name == scaffold.CONFIG and f.content), None)
     if text is None:
         return None
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a folder name that is not UTF-8 (bytes git keeps as they are)
-        raise UsageError(
-            "a folder name is not UTF-8 text, which a configuration cannot name: rename it "
-            "first (bia-hooks check-names shows it; bia-hooks fix-names --apply renames it)"
-        ) from None
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / scaffold.CONFIG
-        file.write_bytes(data)
+        file.write_text(text, encoding="utf-8")
         return load_config(root, file)
 
 
@@ -261,32 +272,39 @@ def installed_source(default_repo: str) -> tuple[str, str | None]:
 
 def _report(root: Path, survey: Survey, plan: InitPlan, done: Done) -> None:
     where = "git repository" if survey.in_git else "folder"
-    print(f"bia-hooks init in {root} (a {where}):")
+    _say(f"bia-hooks init in {root} (a {where}):")
     for item in plan.files:
         if item.name in done.written:
-            print(f"  wrote {item.name}: {_what(item, plan)}")
+            _say(f"  wrote {item.name}: {_what(item, plan)}")
         elif item.to_add:
-            print(f"  {item.name}: already there; to add {item.add_where}:")
-            print("\n".join(f"      {line}" for line in item.to_add))
+            _say(f"  {item.name}: already there; to add {item.add_where}:")
+            for line in item.to_add:
+                _say(f"      {line}")
         else:
-            print(f"  {item.name}: already there ({item.purpose}), left as it is")
+            _say(f"  {item.name}: already there ({item.purpose}), left as it is")
     created = {o.config.path for o in done.lists}
     for name in plan.lists:
         if name not in created:
             there = (root / name).exists() or (root / name).is_symlink()
             status = "already there" if there else "not created: no file to list yet"
-            print(f"  {name}: {status}")
+            _say(f"  {name}: {status}")
     setting = advice.Setting(in_git=survey.in_git)
     for outcome in done.lists:
-        print("\n".join("  " + line for line in sync.describe(outcome, setting)))
+        for line in sync.describe(outcome, setting):
+            _say("  " + line)
     if not done.written:
-        print("Nothing written: init never writes over a file.")
+        _say("Nothing written: init never writes over a file.")
     elif survey.in_git:
-        print(f"Staged what init wrote (git add): {', '.join(done.written)}.")
-    print()
-    print("Next steps:")
+        _say(f"Staged what init wrote (git add): {', '.join(done.written)}.")
+    _say()
+    _say("Next steps:")
     for n, step in enumerate(next_steps(survey, plan, done), start=1):
-        print(f"  {n}. {step}")
+        _say(f"  {n}. {step}")
+
+
+def _say(line: str = "") -> None:
+    """A line of the report: it may hold file names, which are shown escaped."""
+    print(printable(line))
 
 
 def _what(item: scaffold.FilePlan, plan: InitPlan) -> str:

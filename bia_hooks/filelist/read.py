@@ -15,6 +15,7 @@ from bia_hooks import confine, pathrule
 from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
 from bia_hooks.limits import json_nesting_over
+from bia_hooks.wording import first_few
 
 __all__ = [
     "format_of",
@@ -40,9 +41,9 @@ def list_name_findings(path: str) -> list[Finding]:
     if format_of(path) is None:
         findings.append(_extension_finding(path))
     if not pathrule.passes_server_rule(path):
-        problems = [b.describe() for b in pathrule.bad_characters(path)] + pathrule.form_problems(
-            path
-        )
+        bad = pathrule.bad_characters(path)
+        problems = [first_few(bad, pathrule.BadCharacter.describe, sep="; ")] if bad else []
+        problems += pathrule.form_problems(path)
         suggestion = pathrule.suggest_path(path, ())
         findings.append(
             Finding(

@@ -16,6 +16,7 @@ from typing import Any
 from bia_hooks import advice, limits
 from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.findings import Finding, Level
+from bia_hooks.wording import first_few
 
 # Java's BufferedReader.readLine: only CR, LF and CRLF end a line (not VT, FF, U+2028, ...).
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -373,7 +374,7 @@ def _header_findings(
     blank = [j for j, h in enumerate(header) if is_blank(h)]
     if blank:
         trailing = blank[-1] == len(header) - 1 and fmt == "tsv"
-        names = ", ".join(column_letters(j) if fmt == "xlsx" else str(j + 1) for j in blank)
+        names = first_few(blank, lambda j: column_letters(j) if fmt == "xlsx" else str(j + 1))
         which = f"columns {names} have" if len(blank) > 1 else f"column {names} has"
         findings.append(
             Finding(

@@ -28,6 +28,7 @@ from bia_hooks.filelist.columnwise import Column, Plan, Violation, evaluate
 from bia_hooks.filelist.rowschemas import builtin_plan, extra_plan
 from bia_hooks.filelist.table import Table, column_letters
 from bia_hooks.findings import Finding, Kind, Level
+from bia_hooks.wording import first_few
 
 __all__ = ["EXTRA_SCHEMA_CODE", "general_levels", "validate_table"]
 
@@ -220,23 +221,40 @@ def _missing_column(column: str | None, table: Table, at: _Locator) -> Finding:
 
 
 def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) -> Finding:
-    problems = [f"it holds {b.describe()}" for b in pathrule.bad_characters(path)]
+    bad = pathrule.bad_characters(path)
+    problems = [first_few(bad, lambda b: f"it holds {b.describe()}", sep="; ")] if bad else []
     problems += pathrule.form_problems(path)
-    suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
-    fix: str | None = None
-    if suggestion != path:
-        fix = advice.runs(
-            "fix-names",
-            quote="",
-            before=f"rename the file to '{suggestion}' (",
-            after=") and list it under that name",
-        )
     return Finding(
         "BIA301", table.path,
         f"the archive refuses this path ({pathrule.SERVER_MESSAGE.format(path=path)}): "
         + "; ".join(problems),
-        column=FILES, value=path, fix=fix, **at.cell(row, FILES),
+        column=FILES, value=path, fix=_path_fix(path, taken), **at.cell(row, FILES),
     )  # fmt: skip
+
+
+def _path_fix(path: str, taken: set[str]) -> str | None:
+    """Rename the file to a name the archive accepts; for a path in quotes, first remove them:
+    they are no part of the file's name (renaming it to ''m/a.tif'' would be no fix)."""
+    inner = pathrule.without_quotes(path)
+    before = ""
+    if inner is not None:
+        before = (
+            f"remove the quotes around the path in the file list: write '{inner}' (they are not "
+            "part of the file's name: the archive keeps them, and the path then names no file)"
+        )
+        if pathrule.passes_server_rule(inner):
+            return before
+        before += "; the name itself is refused too: "
+        path = inner
+    suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
+    if suggestion == path:
+        return before or None
+    return advice.runs(
+        "fix-names",
+        quote="",
+        before=f"{before}rename the file to '{suggestion}' (",
+        after=") and list it under that name",
+    )
 
 
 def _bad_annotation_type(value: str, row: int, table: Table, at: _Locator) -> Finding:
@@ -255,7 +273,7 @@ def _annotation_type_problem(value: str) -> tuple[str, str, str]:
     message = ""
     if named:
         verb = "is" if len(named) == 1 else "are"
-        shown = ", ".join(f"'{w}'" for w in named)
+        shown = first_few(named, lambda w: f"'{w}'")
         message = f"{shown} {verb} not in the archive's list of annotation types"
     if len(named) < len(wrong):  # 'tracks,' or 'tracks,,masks': the archive reads an empty type
         message += ("; " if message else "") + "a stray comma leaves an empty annotation type"
@@ -297,7 +315,7 @@ def _expected(v: Violation) -> str:
     elif keyword == "pattern":
         text = f"expected to match the pattern {schema['pattern']}"
     elif keyword == "enum":
-        text = "expected one of: " + ", ".join(f"'{e}'" for e in schema["enum"])
+        text = "expected one of: " + first_few(schema["enum"], lambda e: f"'{e}'")
     elif keyword == "const":
         text = f"expected exactly '{schema['const']}'"
     elif keyword == "minLength":
