@@ -39,6 +39,12 @@ _CHUNK = 100_000
 class NameSettings:
     spaces: str = "warn"  # allow | warn | error
 
+    @property
+    def no_spaces(self) -> bool:
+        """Do new names replace spaces? Whenever a space is a finding (BIA103): fix-names does
+        what the finding says."""
+        return self.spaces != "allow"
+
 
 def check_path(
     path: str, settings: NameSettings, taken: Taken | Collection[str] = ()
@@ -52,9 +58,7 @@ def check_path(
     def suggestion() -> str:  # computed once, and only when a finding needs it
         if not suggested:
             known = taken if isinstance(taken, Taken) else Taken(taken)
-            suggested.append(
-                pathrule.suggest_path(path, known, no_spaces=settings.spaces == "error")
-            )
+            suggested.append(pathrule.suggest_path(path, known, no_spaces=settings.no_spaces))
         return suggested[0]
 
     findings: list[Finding] = []
@@ -92,7 +96,7 @@ def _risky(
     if " " in path and settings.spaces != "allow":
         error = settings.spaces == "error"
         level = Level.ERROR if error else Level.WARNING
-        fix = rename() if error else "use '_' instead of spaces"
+        fix = rename()
         yield Finding("BIA103", path, _SPACE_MESSAGE, level=level, fix=fix)
     if "  " in path:
         message = "two spaces in a row: the archive's upload page flags them"
@@ -204,7 +208,10 @@ def check_collisions(
                 f"'{p}' and {others} differ only by letter case or Unicode form: "
                 "they collide on macOS and Windows"
             )
-            fix = "give one of them a different name"
+            fix = (
+                "give one of them a different name (of two files of one folder, "
+                "bia-hooks fix-names numbers all but the first)"
+            )
             findings.append(Finding("BIA107", path, message, fix=fix))
             break
     return findings

@@ -278,7 +278,7 @@ class Taken:
         return key not in self._folders or folder in self._folder_spellings
 
 
-def _numbered(name: str, n: int) -> str:
+def numbered(name: str, n: int) -> str:
     """``a.ome.tif`` -> ``a-1.ome.tif``; ``.a.tif`` -> ``.a-1.tif``: the extension is kept, and
     the name still fits in ``NAME_MAX`` bytes."""
     return fit_name(name, f"-{n}")
@@ -302,7 +302,7 @@ def suggest_path(
         n = 0
         while taken("/".join(parts)):
             n += 1
-            parts[-1] = _numbered(last, n)
+            parts[-1] = numbered(last, n)
         return "/".join(parts)
     known = taken if isinstance(taken, Taken) else Taken(taken)
     # A folder of the new path may not be an existing file: number that folder.
@@ -310,9 +310,9 @@ def suggest_path(
         base, n = parts[i], 0
         while not known.fits_folder("/".join(parts[: i + 1])):
             n += 1
-            parts[i] = _numbered(base, n)
+            parts[i] = numbered(base, n)
     n = 0
     while "/".join(parts) in known:
         n += 1
-        parts[-1] = _numbered(last, n)
+        parts[-1] = numbered(last, n)
     return "/".join(parts)

@@ -12,35 +12,66 @@ from bia_hooks import pathrule
 from bia_hooks.dataset import DvcOut
 from bia_hooks.names import NameSettings
 
-# Codes whose fix is a new name (the rest need a person: collisions, junk files). BIA103 (spaces)
-# is renamed only when the configuration makes spaces an error.
-RENAMED_CODES = frozenset({"BIA101", "BIA102", "BIA104", "BIA105", "BIA108", "BIA109", "BIA111"})
+# Codes whose fix is a new name (the rest need a person: junk files, folders that collide).
+# BIA103 (spaces) whenever spaces are a finding; BIA107 (letter-case twins) for two files of one
+# folder: the first keeps its name, the others are numbered.
+RENAMED_CODES = frozenset({"BIA101", "BIA102", "BIA104", "BIA105", "BIA107", "BIA108", "BIA109",
+                           "BIA111"})  # fmt: skip
 
 
 def renamed_codes(settings: NameSettings) -> frozenset[str]:
     """The codes fix-names renames for, under these settings."""
-    return (RENAMED_CODES | {"BIA103"}) if settings.spaces == "error" else RENAMED_CODES
+    return (RENAMED_CODES | {"BIA103"}) if settings.no_spaces else RENAMED_CODES
 
 
 def safe_name(path: str, settings: NameSettings) -> str:
-    return pathrule.sanitize_path(path, no_spaces=settings.spaces == "error")
+    return pathrule.sanitize_path(path, no_spaces=settings.no_spaces)
 
 
 def plan_renames(
     paths: Iterable[str], everything: Collection[str], settings: NameSettings
 ) -> list[tuple[str, str]]:
     """(old, new) for each path that needs a new name. No new name is an existing file or folder,
-    equal to one but for case, inside a path that is a file, or planned twice."""
+    equal to one but for case, inside a path that is a file, or planned twice. Of files of one
+    folder whose names differ only by letter case or Unicode form (``a.tif``, ``A.tif``), the
+    first in sorted order keeps its name and the others are numbered (``A-1.tif``)."""
     paths = list(paths)
     taken = pathrule.Taken(everything, paths)
     plan = []
     for path in paths:
         if safe_name(path, settings) == path:
             continue
-        new = pathrule.suggest_path(path, taken, no_spaces=settings.spaces == "error")
+        new = pathrule.suggest_path(path, taken, no_spaces=settings.no_spaces)
+        taken.add(new)
+        plan.append((path, new))
+    renamed = {old for old, _ in plan}
+    for path in _later_twins(everything, paths):
+        if path in renamed:
+            continue
+        folder, slash, name = path.rpartition("/")
+        n, new = 1, f"{folder}{slash}{pathrule.numbered(name, 1)}"
+        while new in taken:
+            n += 1
+            new = f"{folder}{slash}{pathrule.numbered(name, n)}"
         taken.add(new)
         plan.append((path, new))
     return plan
+
+
+def _later_twins(everything: Iterable[str], paths: Collection[str]) -> list[str]:
+    """Files of one folder (spelled the same) whose names fold to the same key, but the first in
+    sorted order; of the groups that hold one of ``paths``."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path in everything:
+        folder, _, name = path.rpartition("/")
+        groups.setdefault((folder, pathrule.fold(name)), []).append(path)
+    wanted = set(paths)
+    return [
+        p
+        for group in groups.values()
+        if len(group) > 1 and wanted.intersection(group)
+        for p in sorted(group)[1:]
+    ]
 
 
 # --- how each rename is done: DVC-tracked files are renamed through DVC ----------------------

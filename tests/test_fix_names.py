@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import dvc, git, run_cli, write
+from conftest import PROJECT, dvc, git, run_cli, write
 
 from bia_hooks.names import NameSettings
 from bia_hooks.renames import plan_renames
@@ -32,7 +32,8 @@ def test_without_apply_it_prints_the_plan_and_moves_nothing(repo: Path) -> None:
 
 
 def test_nothing_to_fix(repo: Path) -> None:
-    write(repo, "ok.tif", "a b.tif")  # a space is a warning: not renamed by default
+    # Two folders that differ only by letter case: a person merges them, or renames one.
+    write(repo, "ok.tif", "Masks/a.tif", "masks/b.tif")
     git(repo, "add", "-A")
     result = run_cli("fix-names", "--apply", cwd=repo)
     assert result.returncode == 0 and "Nothing to rename" in result.stdout
@@ -58,12 +59,12 @@ def test_apply_in_git_renames_stages_and_keeps_history(repo: Path) -> None:
     git(repo, "commit", "-qm", "first")
     result = run_cli("fix-names", "--apply", cwd=repo)
     assert result.returncode == 1, result.stderr
-    assert "renamed 'masks/plate1 A03#2.tif' -> 'masks/plate1 A03-2.tif'" in result.stdout
-    assert files(repo) == {"masks/plate1 A03-2.tif"}
+    assert "renamed 'masks/plate1 A03#2.tif' -> 'masks/plate1_A03-2.tif'" in result.stdout
+    assert files(repo) == {"masks/plate1_A03-2.tif"}
     staged = git(repo, "diff", "--cached", "--name-status", "-M").split("\n")[0]
-    assert staged.startswith("R") and staged.endswith("masks/plate1 A03-2.tif")
+    assert staged.startswith("R") and staged.endswith("masks/plate1_A03-2.tif")
     git(repo, "commit", "-qm", "rename")
-    log = git(repo, "log", "--follow", "--format=%s", "--", "masks/plate1 A03-2.tif")
+    log = git(repo, "log", "--follow", "--format=%s", "--", "masks/plate1_A03-2.tif")
     assert log.split() == ["rename", "first"]
     assert run_cli("check-names", cwd=repo).returncode == 0
 
@@ -82,9 +83,9 @@ def test_directory_components_in_git(repo: Path) -> None:
     assert run_cli("fix-names", "--apply", cwd=repo).returncode == 1
     assert set(git(repo, "ls-files").split("\n")) - {""} == {
         "plate-1/a.tif",
-        "plate-1/sub dir/b.tif",
+        "plate-1/sub_dir/b.tif",
     }
-    assert files(repo) == {"plate-1/a.tif", "plate-1/sub dir/b.tif"}
+    assert files(repo) == {"plate-1/a.tif", "plate-1/sub_dir/b.tif"}
 
 
 def test_never_overwrites_an_untracked_file(repo: Path) -> None:
@@ -189,8 +190,8 @@ def test_renamed_files_keep_their_rows_in_the_file_list(tmp_path: Path, in_git: 
     assert "masks/filelist.tsv: 1 row(s) follow their renamed file" in result.stdout
     assert (root / "masks/filelist.tsv").read_text() == (
         "Files\tAnnotation type\tSource image\n"
-        "masks/cell -1.tif\tsegmentation_mask\tS-BIAD9/img1.tif\n"
         "masks/cell2.tif\tsegmentation_mask\tS-BIAD9/img2.tif\n"
+        "masks/cell_-1.tif\tsegmentation_mask\tS-BIAD9/img1.tif\n"
     )
     if in_git:
         git(root, "add", "-A")
@@ -469,3 +470,39 @@ def test_a_full_disk_halfway_says_what_is_renamed_staged_and_listed(small_disk: 
     assert run_cli("sync", cwd=small_disk).returncode == 1
     rows = (small_disk / "list.tsv").read_text().splitlines()[1:]
     assert rows == [f"m/g-{i}.tif\tsegmentation_mask\tS-BIAD1/{i - 1}.tif" for i in range(1, 6)]
+
+
+def test_letter_case_twins_of_one_folder_are_numbered_and_keep_their_rows(repo: Path) -> None:
+    """BIA107 says the two collide on macOS and Windows: fix-names keeps the first in sorted
+    order and numbers the others; each row follows its file with its values."""
+    write(repo, "m/a.tif", "m/A.tif", "m/b c.tif")
+    (repo / "list.tsv").write_text(
+        "Files\tAnnotation type\tSource image\tNote\n"
+        "m/A.tif\tsegmentation_mask\tS/A\ttyped A\n"
+        "m/a.tif\tsegmentation_mask\tS/a\ttyped a\n"
+        "m/b c.tif\tsegmentation_mask\tS/b\ttyped b\n"
+    )
+    git(repo, "add", "-A")
+    before = run_cli("check-names", cwd=repo)
+    assert "BIA107" in before.stdout and "fix-names numbers all but the first" in before.stdout
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "renamed 'm/a.tif' -> 'm/a-1.tif'" in result.stdout
+    assert "renamed 'm/b c.tif' -> 'm/b_c.tif'" in result.stdout
+    assert files(repo) == {"list.tsv", "m/A.tif", "m/a-1.tif", "m/b_c.tif"}
+    assert (repo / "list.tsv").read_text() == (
+        "Files\tAnnotation type\tSource image\tNote\n"
+        "m/A.tif\tsegmentation_mask\tS/A\ttyped A\n"
+        "m/a-1.tif\tsegmentation_mask\tS/a\ttyped a\n"
+        "m/b_c.tif\tsegmentation_mask\tS/b\ttyped b\n"
+    )
+    git(repo, "add", "list.tsv")
+    after = run_cli("check-names", cwd=repo)
+    assert after.returncode == 0 and "BIA107" not in after.stdout
+
+
+def test_help_says_what_it_fixes() -> None:
+    result = run_cli("fix-names", "--help", cwd=PROJECT)
+    text = " ".join(result.stdout.split())
+    assert "BIA103, unless names.spaces is 'allow'" in text and "BIA107" in text
+    assert "Not renamed: junk and lock files" in text

@@ -184,7 +184,7 @@ def test_findings_made_notes_are_counted_as_notes(repo: Path) -> None:
     assert status == 0
     assert out.splitlines() == [
         "a b.tif: info BIA103 the path holds a space; the archive's help page allows only letters,"
-        " digits and ! - _ . * ' ( ) -> use '_' instead of spaces",
+        " digits and ! - _ . * ' ( ) -> rename to 'a_b.tif'",
         "0 error(s), 0 warning(s), 1 note(s)",
     ]
 

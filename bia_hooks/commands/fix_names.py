@@ -23,8 +23,19 @@ from bia_hooks.renames import Step, plan_renames, plan_steps, renamed_codes
 from bia_hooks.safe_text import printable
 from bia_hooks.wording import first_few
 
+FIXES = (
+    "It renames for: characters the archive refuses (BIA101), a refused form such as a leading "
+    "'./' (BIA102), spaces at the ends of a name or two in a row (BIA104, BIA105), spaces at all "
+    "(BIA103, unless names.spaces is 'allow'), files of one folder whose names differ only by "
+    "letter case (BIA107: the first keeps its name, the others are numbered), Windows device "
+    "names (BIA108), a final dot (BIA109) and empty or '.' parts (BIA111). Each renamed file's "
+    "rows in the file lists follow it. Not renamed: junk and lock files (BIA110, BIA115: delete "
+    "them), folders that differ only by letter case (merge them, or rename one by hand)."
+)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = FIXES
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders to fix (default: all)"
     )
