@@ -296,10 +296,13 @@ class XlsxEditor(Editor):
         self.refs = [r for r, _ in numbered]
         self.rows = [s for _, s in numbered]
 
+    created = False  # made by empty(): saved with the look of the workbooks bia-hooks creates
+
     @classmethod
     def empty(cls, header: list[str]) -> XlsxEditor:
         """A new workbook holding only ``header`` in its first row."""
         editor = cls(None)
+        editor.created = True
         for column, name in enumerate(header, start=1):
             set_text_cell(editor.sheet.cell(row=1, column=column), name)
         editor.header = list(header)
@@ -418,6 +421,11 @@ class XlsxEditor(Editor):
                 cell.comment = copy.copy(comment) if comment is not None else None
                 cell.hyperlink = link
             self.sheet.row_dimensions[target].height = record["height"] if record else None
+        if self.created:  # a workbook a person made keeps its own look
+            from bia_hooks.filelist.workbook_look import dress
+
+            cells = ([self._text(c[0]) for c in r["cells"]] for r in self.rows)
+            dress(self.sheet, self.header, cells)
         from bia_hooks.filelist.writers import workbook_bytes
 
         return workbook_bytes(self.workbook)

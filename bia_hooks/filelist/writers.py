@@ -17,6 +17,7 @@ from typing import Any
 from bia_hooks.atomic import Fingerprint, write_atomic
 from bia_hooks.errors import UsageError, WriteError
 from bia_hooks.filelist.table import Table
+from bia_hooks.filelist.workbook_look import SHEET, header_cell, lay_out
 from bia_hooks.filelist.xlsx import encode_escapes
 from bia_hooks.safe_text import set_text_cell
 
@@ -105,7 +106,8 @@ def workbook_bytes(workbook: Any) -> bytes:
 
 
 def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) -> None:
-    """One sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' is no formula."""
+    """One sheet, every cell text: '1.50' and '2024-01-15' stay text, '=A1' is no formula; the
+    look of every workbook bia-hooks creates (``workbook_look``)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -120,7 +122,8 @@ def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) ->
             if len(cell) > XLSX_MAX_CELL:
                 raise _refuse(table, i, j, f"more than {XLSX_MAX_CELL} characters", "XLSX")
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Files")
+    ws = wb.create_sheet(SHEET)
+    lay_out(ws, table.header, table.rows)  # before the first row: a write-only sheet streams
 
     def text(value: str) -> Any:
         cell = WriteOnlyCell(ws)
@@ -128,7 +131,8 @@ def write_xlsx(table: Table, output: Path, expect: Fingerprint | None = None) ->
         return cell
 
     with building_workbook():
-        for row in [table.header, *table.rows]:
+        ws.append([header_cell(WriteOnlyCell(ws), name) for name in table.header])
+        for row in table.rows:
             ws.append([text(v) for v in row])
     write_atomic(output, workbook_bytes(wb), expect)
 
