@@ -622,6 +622,9 @@ def test_act_the_upload_receives_the_report_and_the_summary(clean_run: ActRun) -
     report = json.loads((folder / "bia-hooks-report.json").read_text())
     assert report["version"] == 1 and report["summary"]["errors"] == 0
     assert (folder / "bia-hooks-summary.md").read_text().startswith("## ✅")
+    # The version record of the commit checked (act's checkout: one commit, no tag).
+    record = json.loads((folder / "bia-hooks-version.json").read_text())
+    assert record["status"] == "unreleased" and record["commit"].startswith(record["version"])
 
 
 def test_act_the_upload_receives_the_file_list(clean_run: ActRun) -> None:
