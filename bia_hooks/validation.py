@@ -42,7 +42,7 @@ def validate_filelist(config: Config, path: str,
         extra = load_extra_schema(config.root, entry.extra_schema)
     table, findings = read_filelist(config.root, path)
     if table is not None:
-        content = validate_table(table, schema_name, extra)
+        content = validate_table(table, schema_name, extra, config.names.no_spaces)
         if entry is not None and entry.image_dataset is not None:
             content += _source_images(config, table, entry.image_dataset)
         findings = findings + _not_said_before(content, findings)

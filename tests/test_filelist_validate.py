@@ -214,7 +214,7 @@ def test_refused_path_says_why_and_proposes_a_name(tmp_path: Path) -> None:
     [f] = run(tmp_path, tsv("plate 1/A01#2.tif\tother\ti"))
     assert "The given file path contains invalid characters: plate 1/A01#2.tif" in f.message
     assert "'#' (number sign) at 12" in f.message
-    assert f.fix is not None and "'plate 1/A01-2.tif'" in f.fix
+    assert f.fix is not None and "'plate_1/A01-2.tif'" in f.fix
 
 
 def test_duplicate_and_circular_findings_point_at_both_rows(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,19 @@ def test_an_empty_config_is_the_defaults(repo: Path) -> None:
     git(repo, "add", "-A")
     status, out, _ = check(repo, "")
     assert status == 0 and "BIA103" in out
+
+
+def test_the_names_check_and_the_file_list_suggest_the_same_new_name(tmp_path: Path) -> None:
+    """One file, one new name: BIA101 on the file and BIA301 on its row (and fix-names) agree."""
+    from tests.conftest import run_cli, write
+
+    write(tmp_path, "masks/cell 02#mask.tif")
+    (tmp_path / "list.tsv").write_text(
+        "Files\tAnnotation type\tSource image\nmasks/cell 02#mask.tif\tsegmentation_mask\tS/a\n"
+    )
+    result = run_cli("check", "--format", "json", cwd=tmp_path)
+    fixes = {f["code"]: f["fix"] for f in json.loads(result.stdout)["findings"] if f.get("fix")}
+    assert "'masks/cell_02-mask.tif'" in fixes["BIA101"]
+    assert "'masks/cell_02-mask.tif'" in fixes["BIA301"]
+    plan = run_cli("fix-names", cwd=tmp_path)
+    assert "'masks/cell 02#mask.tif' -> 'masks/cell_02-mask.tif'" in plan.stdout

@@ -44,9 +44,11 @@ _WHAT = {
 
 
 def validate_table(table: Table, schema_name: str = "annotations",
-                   extra_schema: Any = None) -> list[Finding]:  # fmt: skip
+                   extra_schema: Any = None, no_spaces: bool = True) -> list[Finding]:  # fmt: skip
     """Every content problem of ``table`` under the built-in schema ``schema_name``
-    (``annotations`` or ``general``) and the dataset's ``extra_schema`` (a schema of one row)."""
+    (``annotations`` or ``general``) and the dataset's ``extra_schema`` (a schema of one row).
+    ``no_spaces``: a new name suggested replaces spaces (``NameSettings.no_spaces``), as
+    fix-names and the names check do."""
     annotations = schema_name == "annotations"
     plan = builtin_plan(schema_name)
     extra = extra_plan(extra_schema) if extra_schema is not None else None
@@ -56,7 +58,7 @@ def validate_table(table: Table, schema_name: str = "annotations",
     at = _Locator(table, columns)
 
     findings = list(_column_findings(table, columns, at, annotations))
-    findings += _builtin_findings(evaluate(plan, cells, n), table, at)
+    findings += _builtin_findings(evaluate(plan, cells, n), table, at, no_spaces)
     if extra is not None:
         findings += _extra_findings(_evaluate_extra(extra, cells, n), table, at)
     paths = cells.get(FILES, [])
@@ -164,7 +166,7 @@ def _group(violations: Sequence[Violation]) -> dict[tuple[int | None, str | None
 
 
 def _builtin_findings(violations: Sequence[Violation], table: Table,
-                      at: _Locator) -> Iterator[Finding]:  # fmt: skip
+                      at: _Locator, no_spaces: bool) -> Iterator[Finding]:  # fmt: skip
     taken: set[str] | None = None
     for (row, column), group in _group(violations).items():
         v = group[0]
@@ -179,7 +181,7 @@ def _builtin_findings(violations: Sequence[Violation], table: Table,
         elif column == FILES:
             if taken is None:
                 taken = set(table.paths)
-            yield _bad_path(v.value or "", row, table, at, taken)
+            yield _bad_path(v.value or "", row, table, at, taken, no_spaces)
         elif column == ANNOTATION_TYPE:
             yield _bad_annotation_type(v.value or "", row, table, at)
         elif column == SOURCE_IMAGE:
@@ -220,7 +222,8 @@ def _missing_column(column: str | None, table: Table, at: _Locator) -> Finding:
     return Finding("BIA302", table.path, message, column=name, fix=fix, **at.header(None))
 
 
-def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) -> Finding:
+def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str],
+              no_spaces: bool) -> Finding:  # fmt: skip
     bad = pathrule.bad_characters(path)
     problems = [first_few(bad, lambda b: f"it holds {b.describe()}", sep="; ")] if bad else []
     problems += pathrule.form_problems(path)
@@ -228,11 +231,11 @@ def _bad_path(path: str, row: int, table: Table, at: _Locator, taken: set[str]) 
         "BIA301", table.path,
         f"the archive refuses this path ({pathrule.SERVER_MESSAGE.format(path=path)}): "
         + "; ".join(problems),
-        column=FILES, value=path, fix=_path_fix(path, taken), **at.cell(row, FILES),
+        column=FILES, value=path, fix=_path_fix(path, taken, no_spaces), **at.cell(row, FILES),
     )  # fmt: skip
 
 
-def _path_fix(path: str, taken: set[str]) -> str | None:
+def _path_fix(path: str, taken: set[str], no_spaces: bool) -> str | None:
     """Rename the file to a name the archive accepts; for a path in quotes, first remove them:
     they are no part of the file's name (renaming it to ''m/a.tif'' would be no fix)."""
     inner = pathrule.without_quotes(path)
@@ -246,7 +249,9 @@ def _path_fix(path: str, taken: set[str]) -> str | None:
             return before
         before += "; the name itself is refused too: "
         path = inner
-    suggestion = pathrule.suggest_path(path, lambda p: p != path and p in taken)
+    suggestion = pathrule.suggest_path(
+        path, lambda p: p != path and p in taken, no_spaces=no_spaces
+    )
     if suggestion == path:
         return before or None
     return advice.runs(
