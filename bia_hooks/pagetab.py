@@ -39,6 +39,7 @@ from bia_hooks.study import (
     Field,
     annotation_types,
     as_list,
+    comma_separated,
 )
 
 __all__ = ["pagetab", "tsv_cell", "tsv_text"]
@@ -68,6 +69,8 @@ def _attributes(entry: Mapping[str, Any], fields: Sequence[Field]) -> list[Attri
             continue
         if f.key == "types":
             out.append(_attribute(f.name, ", ".join(annotation_types(value))))
+        elif f.key == "keywords" and isinstance(value, str):  # 'a, b' typed on one line: two
+            out += [_attribute(f.name, k) for k in comma_separated(value)]
         else:
             out += [_attribute(f.name, str(v)) for v in as_list(value)]
     return out

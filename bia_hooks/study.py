@@ -164,6 +164,11 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def comma_separated(text: str) -> list[str]:
+    """``'a, b'`` -> ``['a', 'b']``: one text holding several values, as people type them."""
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
 def annotation_types(value: Any) -> list[str]:
     """A section's types: a list, or one text with commas as the file lists write it."""
     if isinstance(value, str):

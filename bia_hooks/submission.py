@@ -41,12 +41,16 @@ def version_record(root: Path) -> dict[str, Any] | None:
     from bia_hooks import versions
     from bia_hooks.gitcmd import git, has_commit, is_git_work_tree
 
-    committed = (
-        is_git_work_tree(root)
-        and has_commit(root, "HEAD")
-        and git(root, "diff", "--quiet", "HEAD", "--", ".", check=False).returncode == 0
-    )
-    return dict(versions.version_record(root, "HEAD" if committed else None))
+    if not (is_git_work_tree(root) and has_commit(root, "HEAD")):
+        return dict(versions.version_record(root))
+    if git(root, "diff", "--quiet", "HEAD", "--", ".", check=False).returncode == 0:
+        return dict(versions.version_record(root, "HEAD"))
+    record = dict(versions.version_record(root, None))
+    if git(root, "diff", "--quiet", "--", ".", check=False).returncode != 0:
+        # Files edited and not staged went into the package: the record must not claim the
+        # staged state; its changes are those up to what is staged.
+        record["version"] = str(record["version"]).replace("+staged", "+modified")
+    return record
 
 
 def _stem(path: str) -> str:

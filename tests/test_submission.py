@@ -343,6 +343,11 @@ def test_the_package_of_a_tagged_commit_is_that_version(dataset: Path, tmp_path:
     assert export(dataset, out).returncode == 0
     record = json.loads((out / "version.json").read_text())
     assert record["status"] == "unreleased" and record["version"].endswith("+staged")
+    # Edited and not staged: what the package holds is no staged state either.
+    (dataset / "study.yaml").write_text((dataset / "study.yaml").read_text() + "\n")
+    assert export(dataset, out).returncode == 0
+    record = json.loads((out / "version.json").read_text())
+    assert record["status"] == "unreleased" and record["version"].endswith("+modified")
     assert version_record(dataset)["previous_version"] == "v2"
 
 
@@ -398,3 +403,16 @@ def test_init_writes_a_commented_study_yaml_and_never_over_one(repo: Path) -> No
     (repo / "study.yaml").write_text("title: mine\n")
     run_cli("init", cwd=repo)
     assert (repo / "study.yaml").read_text() == "title: mine\n"
+
+
+def test_keywords_typed_on_one_line_with_commas_are_several(dataset: Path, tmp_path: Path) -> None:
+    study = (dataset / "study.yaml").read_text()
+    assert "keywords: [segmentation, nuclei]" in study
+    (dataset / "study.yaml").write_text(
+        study.replace("keywords: [segmentation, nuclei]", "keywords: segmentation, nuclei")
+    )
+    out = tmp_path / "package"
+    assert export(dataset, out).returncode == 0
+    pagetab = json.loads((out / "pagetab.json").read_text())
+    keywords = [v for n, v in attrs(pagetab["section"]) if n == "Keywords"]
+    assert keywords == ["segmentation", "nuclei"]
