@@ -506,3 +506,22 @@ def test_help_says_what_it_fixes() -> None:
     text = " ".join(result.stdout.split())
     assert "BIA103, unless names.spaces is 'allow'" in text and "BIA107" in text
     assert "Not renamed: junk and lock files" in text
+
+
+def test_a_renamed_folder_the_configuration_names_is_pointed_out(repo: Path) -> None:
+    """The configuration is the user's file: not rewritten, but what to edit in it is said."""
+    write(repo, "my tracks/t1.csv")
+    (repo / ".bia-hooks.yaml").write_text(
+        'filelists:\n  - path: tracks.tsv\n    include: ["my tracks/**"]\n'
+    )
+    (repo / "tracks.tsv").write_text(
+        "Files\tAnnotation type\tSource image\nmy tracks/t1.csv\ttracks\tS/a\n"
+    )
+    git(repo, "add", "-A")
+    result = run_cli("fix-names", "--apply", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert (
+        ".bia-hooks.yaml still names the folder 'my tracks', now 'my_tracks': edit it there"
+        in result.stdout
+    )
+    assert '"my tracks/**"' in (repo / ".bia-hooks.yaml").read_text()

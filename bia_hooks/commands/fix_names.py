@@ -102,7 +102,32 @@ def run(args: argparse.Namespace) -> int:
             "'bia-hooks sync' (the values of a row it cannot carry over are saved for "
             "'bia-hooks restore')"
         )
+    for line in stale_configuration(config, plan):
+        print(printable(line))
     return 1
+
+
+def stale_configuration(config: Config, plan: list[tuple[str, str]]) -> list[str]:
+    """The folders renamed that the configuration still names (an include glob, a default's
+    match): it is the user's file, so it is not rewritten; they are told what to edit."""
+    if config.file is None:
+        return []
+    try:
+        text = config.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return []
+    renamed: dict[str, str] = {}
+    for old, new in plan:
+        old_parts, new_parts = old.split("/"), new.split("/")
+        for i in range(len(old_parts) - 1):
+            if old_parts[i] != new_parts[i]:
+                renamed.setdefault("/".join(old_parts[: i + 1]), "/".join(new_parts[: i + 1]))
+    return [
+        f"{config.file.name} still names the folder '{old}', now '{new}': edit it there (an "
+        "include glob or a default's match no longer finds the renamed files)"
+        for old, new in sorted(renamed.items())
+        if old in text
+    ]
 
 
 def _done(root: Path, plan: list[tuple[str, str]]) -> dict[str, str]:
