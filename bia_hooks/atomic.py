@@ -175,19 +175,20 @@ def ensure_unchanged(path: Path, expect: Fingerprint) -> _Stat:
         if before is not None or os.path.lexists(path):
             raise FileChanged(path)
         return None
-    if before is None or _digest(path) != expect.digest:
+    if before is None or file_sha256(path) != expect.digest:
         raise FileChanged(path)
     return before
 
 
-def _digest(path: Path) -> bytes:
+def file_sha256(path: Path) -> bytes | None:
+    """The SHA-256 of the file's bytes, read a megabyte at a time; None when it cannot be read."""
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as f:
             while chunk := f.read(1 << 20):
                 digest.update(chunk)
-    except FileNotFoundError:
-        return b""
+    except OSError:
+        return None
     return digest.digest()
 
 

@@ -258,16 +258,10 @@ class UntrackedTwins:
 
 
 def _sha256(file: Path) -> str | None:
-    import hashlib
+    from bia_hooks.atomic import file_sha256
 
-    digest = hashlib.sha256()
-    try:
-        with open(file, "rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
+    digest = file_sha256(file)
+    return digest.hex() if digest is not None else None
 
 
 def _size(file: Path) -> int | None:
