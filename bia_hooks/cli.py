@@ -19,7 +19,6 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from bia_hooks import __version__
-from bia_hooks.crash import internal_error
 from bia_hooks.errors import UsageError
 from bia_hooks.safe_text import printable
 
@@ -100,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bug of ours: one message and a report, never a traceback
+        from bia_hooks.crash import internal_error  # only on the rare path
+
         return internal_error(_prefix(selected), argv, e)
     return status
 

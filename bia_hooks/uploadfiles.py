@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bia_hooks import atomic, confine, dvcrepo, gitobjects
+from bia_hooks import confine, dvcrepo, gitobjects, junk
 from bia_hooks.config import Config
 from bia_hooks.dataset import DatasetFile, DvcOut
 from bia_hooks.gitcmd import git, is_git_work_tree
@@ -36,7 +36,7 @@ def upload_items(root: Path, filelists: Iterable[str] = ()) -> list[Item]:
     (paths from the root) that the dataset does not track yet but the disk has."""
     in_git = is_git_work_tree(root)
     files, _ = list_dataset(root, objects=(), detail=True)  # the listing's findings: check's
-    files = [f for f in files if not atomic.is_leftover(f.path)]
+    files = [f for f in files if not junk.is_set_apart(f.path)]  # as tree.dataset_files
     data = [f for f in files if f.kind != "machinery"]
     index = _index(root) if in_git and _needs_index(files) else {}
     sizes, dangling = _sizes(root, data, index)

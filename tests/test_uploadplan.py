@@ -431,3 +431,10 @@ def test_the_check_leaves_absent_content_to_the_plan(annex_repo: Path) -> None:
     data = json.loads(result.stdout)
     assert "BIA601" not in data["summary"]["by_code"]
     assert data["upload_plan"]["absent"][0]["command"] == "git annex get masks/dropped.tif"
+
+
+def test_junk_and_leftovers_are_not_uploaded(tmp_path: Path) -> None:
+    """The files of the upload are the dataset's files (tree.dataset_files): no .DS_Store, no
+    lock file, no temporary file of an interrupted write."""
+    write(tmp_path, "masks/a.tif", "masks/.DS_Store", "masks/~$list.xlsx", ".list.tsv.abcd1234.tmp")
+    assert [item.path for item in upload_items(tmp_path)] == ["masks/a.tif"]
