@@ -73,7 +73,7 @@ def _summary(path: str, schema: str, table: Table | None, plan: SyncPlan) -> dic
         "path": path,
         "format": path.rsplit(".", 1)[-1],
         "schema": schema,
-        "rows": len(table.rows) if table is not None else 0,
+        "rows": table.n_rows if table is not None else 0,
         "annotation_types": _annotation_types(table) if table is not None else {},
         "unlisted": plan.added[:LISTED_PATHS_IN_REPORT],
         "unlisted_count": len(plan.added),
@@ -90,10 +90,10 @@ def _annotation_types(table: Table) -> dict[str, int]:
     if index is None:
         return {}
     # A million rows hold a handful of distinct cells: count the cells, then split each once.
-    cells = Counter(row[index] for row in table.rows if index < len(row))
+    cells = Counter(table.cells(index))
     counts: Counter[str] = Counter()
     for cell, n in cells.items():
-        for value in cell.split(","):
+        for value in (cell or "").split(","):  # None: a short row, no type
             if value.strip():
                 counts[value.strip()] += n
     return dict(counts.most_common())
