@@ -58,6 +58,27 @@ def passes_server_rule(path: str) -> bool:
     return SERVER_RULE.fullmatch(path) is not None
 
 
+_ALLOWED_BYTES = "".join(sorted(ALLOWED_CHARACTERS)).encode("ascii")
+
+
+def may_refuse(paths: Sequence[str]) -> bool:
+    """Might the server rule refuse one of ``paths``? False only when none is refused, found over
+    the whole list at C speed (a million listed paths: a tenth of a second, not a second of
+    ``passes_server_rule`` on each); True means: ask ``passes_server_rule`` of each."""
+    if "" in paths:
+        return True
+    joined = "\n".join(paths)  # "\n" is no allowed character: it only separates
+    if not joined.isascii() or joined.startswith("./") or joined.endswith("/"):
+        return True
+    rest = joined.encode("ascii").translate(None, _ALLOWED_BYTES)
+    return (
+        len(rest) != len(paths) - 1  # a character that is not allowed, or "\n" in a path
+        or "\n./" in joined
+        or "/\n" in joined
+        or "../" in joined
+    )
+
+
 def without_quotes(path: str) -> str | None:
     """The path a listed path wraps in double quotes ('"m/a.tif"' -> 'm/a.tif'), as spreadsheet
     exports write a cell; None when it is not wrapped. The archive keeps the quotes: to it they

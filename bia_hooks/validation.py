@@ -46,7 +46,7 @@ def validate_filelist(config: Config, path: str,
         if entry is not None and entry.image_dataset is not None:
             content += _source_images(config, table, entry.image_dataset)
         findings = findings + _not_said_before(content, findings)
-        if not table.rows and not any(f.code == "BIA204" for f in findings):
+        if not table.n_rows and not any(f.code == "BIA204" for f in findings):
             message = "the archive refuses it: 'A file list should contain at least one file'"
             findings.append(Finding("BIA204", path, message, fix="add one row per file"))
     if schema_name == "general":

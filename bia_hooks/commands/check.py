@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from bia_hooks.commands.common import add_common, config_of, counted, finish, tally
+from bia_hooks.config import Config
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding, Level
 from bia_hooks.namecheck import name_findings
@@ -24,6 +25,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
+    # The session (a million paths, every list's table) is gone before the upload plan lists the
+    # dataset again: one of the two in memory at a time.
+    findings, summaries = _checked(config)
+    extra: dict[str, Any] = {"filelists": summaries}
+    if args.report is not None or args.format == "json":  # the text shows no plan: not made
+        from bia_hooks.uploadfiles import dataset_plan
+        from bia_hooks.uploadplan import to_json
+
+        extra["upload_plan"] = to_json(dataset_plan(config))
+    return finish(args, findings, extra, _verdict(findings, summaries))
+
+
+def _checked(config: Config) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Every finding of the dataset, and what the report says of each file list."""
     session = open_session(config, reader=validate_filelist)
     findings = session.findings + name_findings(config, session.paths, session.paths)
     findings += session.coverage_findings()
@@ -34,13 +49,7 @@ def run(args: argparse.Namespace) -> int:
         outcome, drift = session.drift_findings(filelist)
         findings += session.read_findings[filelist.path] + drift
         summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
-    extra: dict[str, Any] = {"filelists": summaries}
-    if args.report is not None or args.format == "json":  # the text shows no plan: not made
-        from bia_hooks.uploadfiles import dataset_plan
-        from bia_hooks.uploadplan import to_json
-
-        extra["upload_plan"] = to_json(dataset_plan(config))
-    return finish(args, findings, extra, _verdict(findings, summaries))
+    return findings, summaries
 
 
 def _verdict(findings: list[Finding], summaries: list[dict[str, Any]]) -> str:
@@ -73,7 +82,7 @@ def _summary(path: str, schema: str, table: Table | None, plan: SyncPlan) -> dic
         "path": path,
         "format": path.rsplit(".", 1)[-1],
         "schema": schema,
-        "rows": len(table.rows) if table is not None else 0,
+        "rows": table.n_rows if table is not None else 0,
         "annotation_types": _annotation_types(table) if table is not None else {},
         "unlisted": plan.added[:LISTED_PATHS_IN_REPORT],
         "unlisted_count": len(plan.added),
@@ -90,10 +99,10 @@ def _annotation_types(table: Table) -> dict[str, int]:
     if index is None:
         return {}
     # A million rows hold a handful of distinct cells: count the cells, then split each once.
-    cells = Counter(row[index] for row in table.rows if index < len(row))
+    cells = Counter(table.cells(index))
     counts: Counter[str] = Counter()
     for cell, n in cells.items():
-        for value in cell.split(","):
+        for value in (cell or "").split(","):  # None: a short row, no type
             if value.strip():
                 counts[value.strip()] += n
     return dict(counts.most_common())

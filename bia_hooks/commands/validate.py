@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     for path in dict.fromkeys(selected):
         table, found = validate_filelist(config, path, args.schema)
         findings.extend(found)
-        count = len(table.rows) if table is not None else 0
+        count = table.n_rows if table is not None else 0
         summaries.append({"path": path, "format": path.rsplit(".", 1)[-1], "rows": count})
         rows += count
     checked = f"{counted(len(set(selected)), 'file list')}, {counted(rows, 'row')} checked: "
