@@ -2,8 +2,9 @@
 (``verified``): the same ``Session`` the full run builds, built from the change alone, for the
 same code to plan and write. Used only where that gives the full run's result, by construction:
 
-- the state holds for the tool, the configuration, the dataset's place, and every file list's
-  bytes on disk (a list edited since is read in full: the full run);
+- the state holds for the tool, the configuration and the dataset's place, and every file list
+  names the paths it named (its bytes are the same, or a few lines below its header were edited
+  and name the same paths, and read as the full run reads them: ``linediff``);
 - the state was in step with no finding, each list naming exactly the files it owns (no folder
   row, no blank path, no path twice), and the lists are TSV (whose rows the editor reads as the
   archive does);
@@ -26,6 +27,9 @@ from pathlib import Path
 from bia_hooks import dataset, junk, ownership, sync, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
+from bia_hooks.filelist.linediff import MOST_LINES, changed_lines
+from bia_hooks.filelist.read import read_filelist_bytes
+from bia_hooks.gitcmd import git
 from bia_hooks.pathsets import ancestors, edited, is_sorted
 from bia_hooks.session import Session, filelists_of
 
@@ -42,6 +46,7 @@ class Prior:
     key: str
     base: str
     delta: dict[str, verified.Entry]  # the index now, against ``base``
+    hash_name: str  # how git names objects here (``verified.blob_id``)
     replay: bool = False  # the same files and lists as the state: nothing was read
 
 
@@ -55,7 +60,10 @@ def prior_of(config: Config) -> Prior | None:
     if base is None:
         return None
     delta = verified.index_delta(config.root, base)
-    return None if delta is None else Prior(gitdir, verified.state_key(config), base, delta)
+    hash_name = verified.object_format(config.root)
+    if delta is None or not hash_name:
+        return None
+    return Prior(gitdir, verified.state_key(config), base, delta, hash_name)
 
 
 def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
@@ -72,15 +80,17 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
         return None
     state = verified.rebased(config.root, state)
     now = verified.index_delta(config.root, state.base)
-    if now is None:
+    hash_name = verified.object_format(config.root)
+    if now is None or not hash_name:
         return None
-    prior = Prior(gitdir, key, state.base, now)
+    prior = Prior(gitdir, key, state.base, now, hash_name)
     filelists, _ = filelists_of(config, [])
     names = [fl.path for fl in filelists]
     if set(names) != set(state.lists) or not all(n.endswith(".tsv") for n in names):
         return None
-    if verified.digests_of(config.root, names) != state.lists:
-        return None  # a list edited since: read in full
+    for name in names:
+        if not _names_the_same(config.root, name, state.lists[name], hash_name):
+            return None  # a list whose rows name other paths now: read in full
     change = verified.change_since(state.delta, now)
     # A list's staged copy is no matter (its bytes on disk are, and they are the state's).
     touched = [*change.added, *change.deleted, *(p for p in change.modified if p not in names)]
@@ -122,6 +132,30 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     return session, prior
 
 
+def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> bool:
+    """Does the list still name the paths it named in the state, in the same order, and can the
+    archive still read it? Yes for the same bytes; for a few lines edited below the header (a
+    value typed), when those lines name the same paths and read as the full run reads them."""
+    try:
+        data = (root / name).read_bytes()
+    except OSError:
+        return False
+    if verified.blob_id(data, hash_name) == blob:
+        return True
+    old = git(root, "cat-file", "blob", blob, check=False)
+    if old.returncode != 0:
+        return False
+    change = changed_lines(old.stdout, data)
+    if change is None or len(change.old) + len(change.new) > MOST_LINES:
+        return False
+    if change.old_paths() != change.new_paths():
+        return False
+    if not change.new:
+        return True
+    table, _ = read_filelist_bytes(name, "\n".join([change.header, *change.new]).encode())
+    return table is not None
+
+
 def _plain_data(config: Config, touched: Sequence[str], now: dict[str, verified.Entry],
                 lists: set[str]) -> bool:  # fmt: skip
     """Is every touched path a plain data file of the dataset, as the full listing sees it?"""
@@ -160,8 +194,9 @@ def record(config: Config, prior: Prior | None, session: Session,
         verified.forget(prior.gitdir)
         return
     names = [fl.path for fl in session.filelists]
-    lists = verified.digests_of(config.root, [n for n in names if n not in written]) or {}
-    lists.update((n, verified.content_digest(data)) for n, (data, _) in written.items())
+    kept = [n for n in names if n not in written]
+    lists = verified.blob_ids(config.root, kept, prior.hash_name) or {}
+    lists.update((n, verified.blob_id(data, prior.hash_name)) for n, (data, _) in written.items())
     exact = len(lists) == len(names) and (
         prior.replay or all(_exact(session, n, written) for n in names)
     )

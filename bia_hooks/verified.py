@@ -2,7 +2,7 @@
 next hook reads only what the staged change touches.
 
 The state is keyed by git object ids and content digests: a base tree and the index entries that
-differed from it (the staged state the run saw), each file list's content as it was on disk, the
+differed from it (the staged state the run saw), each file list's bytes on disk (as a blob id), the
 configuration's content, where the dataset is, and the tool's version. Whatever differs from it
 now is the change a hook has to look at; anything the state cannot vouch for sends the hook back
 to the full run, which records the state anew.
@@ -38,7 +38,7 @@ class State:
     key: str  # the tool, the configuration and the dataset's place: see ``state_key``
     base: str  # a tree id
     delta: dict[str, Entry]  # path -> its index entry where it differed from ``base``
-    lists: dict[str, str]  # file list -> the SHA-256 of its bytes on disk (hex)
+    lists: dict[str, str]  # file list -> the blob id of its bytes on disk
     exact: bool  # every list named exactly its members: no folder row, no blank, no duplicate
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -56,11 +56,31 @@ def state_key(config: Config) -> str:
     return digest.hexdigest()
 
 
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def object_format(root: Path) -> str:
+    """The hash git names objects with here (sha1, sha256), '' when git cannot say."""
+    done = git(root, "rev-parse", "--show-object-format", check=False)
+    name = done.stdout.decode().strip() if done.returncode == 0 else ""
+    return name if name in ("sha1", "sha256") else ""
+
+
+def blob_id(data: bytes, hash_name: str) -> str:
+    """The id git gives ``data`` as a blob: a list's content is known by it (and, once staged,
+    read back from git with it)."""
+    digest = hashlib.new(hash_name, b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def file_blob_id(path: Path, hash_name: str) -> str | None:
+    """``blob_id`` of a file's bytes; None when it cannot be read."""
+    try:
+        return blob_id(path.read_bytes(), hash_name)
+    except OSError:
+        return None
 
 
 def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (hex); None when it cannot be read."""
     from bia_hooks.atomic import file_sha256
 
     found = file_sha256(path)
@@ -196,11 +216,11 @@ def rebased(root: Path, state: State) -> State:
     return State(state.key, head, {}, state.lists, state.exact)
 
 
-def digests_of(root: Path, filelists: Iterable[str]) -> dict[str, str] | None:
-    """Each file list's SHA-256 on disk; None when one cannot be read."""
+def blob_ids(root: Path, filelists: Iterable[str], hash_name: str) -> dict[str, str] | None:
+    """Each file list's ``blob_id`` on disk; None when one cannot be read."""
     out = {}
     for name in filelists:
-        found = file_digest(root / name)
+        found = file_blob_id(root / name, hash_name)
         if found is None:
             return None
         out[name] = found

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import random
 import shutil
 import subprocess
@@ -144,7 +145,11 @@ def outcome(repo: Path, ran: tuple[int, str, str]) -> tuple[object, ...]:
 OPS = ["add", "delete", "rename", "modify", "type", "stage lists", "commit", "unstage"]
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("BIA_EXAMPLES", 20)),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(seed=st.integers(0, 10**6), steps=st.lists(st.sampled_from(OPS), min_size=1, max_size=6))
 def test_incremental_sync_equals_the_full_run(seed: int, steps: list[str]) -> None:
     rnd = random.Random(seed)
@@ -195,6 +200,22 @@ def test_a_new_file_a_rename_and_a_deletion_take_the_incremental_path(dataset: P
         status, out, _ = sync(repo)
         assert "- masks/renamed.tif" in out
     assert taken == [True, True, True, True]
+
+
+def test_a_value_typed_in_a_list_keeps_the_incremental_path(dataset: Path) -> None:
+    repo = dataset
+    listed = (repo / "masks.tsv").read_text().splitlines(keepends=True)
+    listed[1] = listed[1].replace("segmentation_mask", "segmentation_mask, point_annotations")
+    (repo / "masks.tsv").write_text("".join(listed))
+    git(repo, "add", "masks.tsv")
+    with watched() as taken:
+        assert sync(repo)[1:] == ("", "file lists in step: nothing to change\n")
+        (repo / "masks/late.tif").write_text("a late mask\n")
+        git(repo, "add", "masks/late.tif")
+        status, out, _ = sync(repo)
+    assert (status, taken) == (1, [True, True])
+    assert "+ masks/late.tif" in out
+    assert "segmentation_mask, point_annotations" in (repo / "masks.tsv").read_text()
 
 
 def test_what_the_state_cannot_vouch_for_is_read_in_full(dataset: Path) -> None:
