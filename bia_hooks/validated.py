@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import verified
+from bia_hooks import advice, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines
 from bia_hooks.findings import Finding, Level
@@ -114,7 +114,9 @@ class Memo:
         return Verdict([], rows)
 
     def remember(self, path: str, key: str, data: bytes, verdict: Verdict) -> None:
-        if len(verdict.findings) > MOST_FINDINGS or not self.hash_name:
+        # Words said as the setting asks (a hook, a plain folder) are said anew each time.
+        findings = verdict.findings
+        if len(findings) > MOST_FINDINGS or not self.hash_name or advice.needs_setting(findings):
             self.known.pop(path, None)
         else:
             self.known[path] = _Known(key, verified.blob_id(data, self.hash_name), verdict)

@@ -191,3 +191,16 @@ def test_changed_lines_rebuild_the_new_version(lines: list[str], data: st.DataOb
         if old_lines[a : a + len(change.old)] == change.old
     ]
     assert new_lines in rebuilt
+
+
+def test_words_said_for_a_hook_are_said_again_for_a_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path
+    git(repo, "init", "-q")
+    (repo / "list.tsv").write_text(HEADER + "masks/a#1.tif\tsegmentation_mask\tx.tif\tme\n")
+    git(repo, "add", "list.tsv")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    first = validate(repo)
+    assert first[0] == 1 and "pre-commit run" in first[1]
+    assert validate(repo) == first == validate(repo, "--full")
