@@ -20,6 +20,7 @@ two runs agree over random changes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from pathlib import Path
 from bia_hooks import dataset, junk, ownership, sync, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
-from bia_hooks.filelist.linediff import MOST_LINES, changed_lines
+from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
 from bia_hooks.filelist.read import read_filelist_bytes
 from bia_hooks.gitcmd import git
 from bia_hooks.pathsets import ancestors, edited, is_sorted
@@ -133,9 +134,10 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
 
 
 def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> bool:
-    """Does the list still name the paths it named in the state, in the same order, and can the
-    archive still read it? Yes for the same bytes; for a few lines edited below the header (a
-    value typed), when those lines name the same paths and read as the full run reads them."""
+    """Does the list still name the paths it named in the state, and can the archive still read
+    it? Yes for the same bytes; for a few lines edited below the header (a value typed, rows
+    moved), when the lines that came name the paths of those that went, and read as the full run
+    reads them."""
     try:
         data = (root / name).read_bytes()
     except OSError:
@@ -146,13 +148,14 @@ def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> bool:
     if old.returncode != 0:
         return False
     change = changed_lines(old.stdout, data)
-    if change is None or len(change.old) + len(change.new) > MOST_LINES:
+    if change is None or change.size() > MOST_LINES:
         return False
-    if change.old_paths() != change.new_paths():
+    added = change.added()
+    if Counter(paths_of(change.removed())) != Counter(paths_of(added)):
         return False
-    if not change.new:
+    if not added:
         return True
-    table, _ = read_filelist_bytes(name, "\n".join([change.header, *change.new]).encode())
+    table, _ = read_filelist_bytes(name, "\n".join([change.header, *added]).encode())
     return table is not None
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from bia_hooks import advice, verified
 from bia_hooks.config import Config
-from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines
+from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines, paths_of
 from bia_hooks.findings import Finding, Level
 from bia_hooks.gitcmd import git
 from bia_hooks.pathsets import ancestors
@@ -90,7 +90,7 @@ class Memo:
         if old.returncode != 0:
             return None
         change = changed_lines(old.stdout, data)
-        if change is None or len(change.new) + len(change.old) > MOST_LINES:
+        if change is None or change.size() > MOST_LINES:
             return None
         carried = self._carried(path, schema, change, data, known.verdict.rows)
         if carried is not None:  # the next edit is carried from this version
@@ -103,11 +103,12 @@ class Memo:
         from bia_hooks.validation import validate_filelist
 
         rows += change.rows_delta()
-        if rows <= 0 or len(change.new_paths()) != len(change.new):
+        added = change.added()
+        new_paths = paths_of(added)
+        if rows <= 0 or len(new_paths) != len(added):
             return None  # an empty list, a blank line: said of the whole list by the full run
-        new_paths = change.new_paths()
         if new_paths:
-            lines = "\n".join([change.header, *change.new]) + "\n"
+            lines = "\n".join([change.header, *added]) + "\n"
             _, found = validate_filelist(self.config, path, schema, data=lines.encode())
             if found or not _alone(data, new_paths):
                 return None

@@ -4,13 +4,14 @@ is carried to the new one by looking at those rows alone. Pure."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from bia_hooks.filelist.tsv import is_blank, looks_utf16
 
 _CHUNK = 1 << 16
-# More changed lines than this and a list is read in full: the carried verdicts are for a person's
-# few edits, not for a list rewritten.
+# More lines come or gone than this and a list is read in full: the carried verdicts are for a
+# person's few edits, not for a list rewritten.
 MOST_LINES = 64
 
 
@@ -23,15 +24,26 @@ class LineChange:
     old: list[str]
     new: list[str]
 
+    def added(self) -> list[str]:
+        """The new version's lines that the old one lacks: a row moved (a renamed file's row
+        goes to its place in a sorted list) is in both, and is no change."""
+        return list((Counter(self.new) - Counter(self.old)).elements())
+
+    def removed(self) -> list[str]:
+        return list((Counter(self.old) - Counter(self.new)).elements())
+
+    def size(self) -> int:
+        """How many lines came or went."""
+        return len(self.added()) + len(self.removed())
+
     def rows_delta(self) -> int:
         """How many more rows the new version has (blank lines are no rows)."""
         return _rows(self.new) - _rows(self.old)
 
-    def new_paths(self) -> list[str]:
-        return [line.partition("\t")[0] for line in self.new if not is_blank(line)]
 
-    def old_paths(self) -> list[str]:
-        return [line.partition("\t")[0] for line in self.old if not is_blank(line)]
+def paths_of(lines: list[str]) -> list[str]:
+    """The paths the rows among ``lines`` name (blank lines are no rows)."""
+    return [line.partition("\t")[0] for line in lines if not is_blank(line)]
 
 
 def _rows(lines: list[str]) -> int:
