@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Container, Iterator, Sequence
+import operator
+from collections.abc import Container, Iterable, Iterator, Sequence, Set
 
 
 def ancestors(path: str) -> Iterator[str]:
@@ -36,6 +37,38 @@ def first_below(sorted_paths: Sequence[str], folder: str) -> str | None:
 def has_below(sorted_paths: Sequence[str], folder: str) -> bool:
     """Is some path of ``sorted_paths`` inside ``folder``?"""
     return first_below(sorted_paths, folder) is not None
+
+
+def is_sorted(paths: Sequence[str]) -> bool:
+    """Are ``paths`` in order (equal neighbours allowed)? At C speed: a million in milliseconds."""
+    return all(map(operator.le, paths, itertools.islice(paths, 1, None)))
+
+
+def edited(sorted_paths: Sequence[str], remove: Set[str], add: Iterable[str]) -> list[str]:
+    """``sorted_paths`` (sorted, each once) without ``remove`` and with ``add``, sorted, each
+    once: by bisection for a few changes, so that a million paths are not sorted again."""
+    adding = sorted(set(add).difference(remove))
+    if (len(remove) + len(adding)) * 64 > len(sorted_paths):
+        return sorted(set(sorted_paths).difference(remove).union(adding))
+    out = list(sorted_paths)
+    for path in remove:
+        i = bisect.bisect_left(out, path)
+        if i < len(out) and out[i] == path:
+            del out[i]
+    for path in adding:
+        i = bisect.bisect_left(out, path)
+        if i == len(out) or out[i] != path:
+            out.insert(i, path)
+    return out
+
+
+def entries_below(sorted_paths: Sequence[str], folder: str) -> Iterator[str]:
+    """The paths of ``sorted_paths`` inside ``folder``, in order, found by bisection."""
+    prefix = folder + "/"
+    for entry in itertools.islice(sorted_paths, bisect.bisect_left(sorted_paths, prefix), None):
+        if not entry.startswith(prefix):
+            return
+        yield entry
 
 
 def in_sorted(sorted_paths: Sequence[str], path: str) -> bool:

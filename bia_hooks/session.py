@@ -38,6 +38,8 @@ class Session:
     read_findings: dict[str, list[Finding]] = field(default_factory=dict)
     renames: dict[str, dict[str, str]] = field(default_factory=dict)
     owners: ownership.Ownership = field(default_factory=ownership.Ownership)
+    # Lists already open for editing (the incremental run reads them to share the change out).
+    editors: dict[str, sync.Editor] = field(default_factory=dict)
     _saved: list[RemovedRow] = field(default_factory=list)  # rows saved by earlier syncs
 
     @property
@@ -110,6 +112,7 @@ class Session:
                 untracked,
                 listed,
                 self.moved_out(filelist),
+                self.editors.pop(filelist.path, None),
             )
             for old in self.owners.same_name.get(filelist.path, {}):
                 if old in outcome.plan.renamed:

@@ -73,6 +73,7 @@ def prepare_sync(
     untracked: moves.UntrackedTwins | None = None,
     listed: Sequence[str] | None = None,
     moving_out: Collection[str] = (),
+    editor: Editor | None = None,
 ) -> tuple[ListSync, Editor | None]:
     """One file list brought in line with ``members``, in memory: the editor to save, or None
     when nothing changes. Saving is the caller's, after every list was prepared: a list that
@@ -86,6 +87,7 @@ def prepare_sync(
     ``listed``: the paths the list names, as already read, which spares opening it for editing
     (seconds for a workbook) when it is in step.
     ``moving_out``: paths whose rows another list takes, values and all (nothing is lost).
+    ``editor``: the list already open for editing, as read.
     """
     file = config.root / filelist.path
     created = not file.exists() and not file.is_symlink()
@@ -96,8 +98,9 @@ def prepare_sync(
             return ListSync(filelist, plan, rows=len(listed), unstaged=unstaged), None
     if file.is_symlink():
         raise UsageError(_annexed_list(filelist.path))
-    editor = _new_editor(filelist) if created else open_editor(file)
-    paths = list(map(editor.path_of, editor.rows))
+    if editor is None:
+        editor = _new_editor(filelist) if created else open_editor(file)
+    paths = editor.paths()
     if created or listed is None or paths != listed:  # as a rule the editor's rows are listed
         plan = plan_sync(paths, members, renames)
         unstaged = _keep_unstaged(config.root, plan)
@@ -137,7 +140,7 @@ def _carry_typed_rows(
     them with one (git saw no rename), else kept in ``outcome.lost`` to be printed and saved."""
     plan = outcome.plan
     gone = set(plan.removed).difference(moving_out)
-    paths = map(editor.path_of, editor.rows)
+    paths = editor.paths()
     rows = {p: r for p, r in zip(paths, editor.rows, strict=False) if p in gone}
     typed = {p: row for p, row in rows.items() if typed_values(editor, row, filelist)}
     if not typed:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bia_hooks import globs
 from bia_hooks.config import FileListConfig
 from bia_hooks.dataset import folder_rename
 from bia_hooks.filelist.columns import SOURCE_IMAGE, find_column, resolve, standard_name
-from bia_hooks.pathsets import has_below, inside
+from bia_hooks.pathsets import entries_below, has_below, inside, is_sorted
 
 
 @dataclass
@@ -47,8 +48,13 @@ def plan_sync(
     # Set differences first: in a repository in step, nothing below runs on more than a few paths.
     # In list order, once each. A blank path names no file: it is not the sync's to remove (the
     # archive refuses it, and validation says so, BIA219), so its row and values stay.
-    stale = list(dict.fromkeys([p for p in listed if p not in member_set and p.strip()]))
-    members_sorted = sorted(member_set) if stale else []
+    stale_set = listed_set.difference(member_set)
+    if _sorted_list(listed) is not None:  # list order is sorted order: no loop over every row
+        stale = sorted(p for p in stale_set if p.strip())
+    else:
+        stale = list(dict.fromkeys([p for p in listed if p in stale_set and p.strip()]))
+    # Members come sorted from the ownership: sorting a million paths again costs a second.
+    members_sorted = (_sorted_list(members) or sorted(member_set)) if stale else []
     plan = SyncPlan()
     for path in stale:
         if has_below(members_sorted, path) or inside(path, member_set):
@@ -70,13 +76,35 @@ def plan_sync(
     covered = listed_set
     unlisted = member_set - covered
     # A one-object folder whose inside is listed row by row is covered too.
-    covered_sorted = sorted(covered) if unlisted else []
-    plan.added = sorted(
-        p
-        for p in unlisted
-        if not (p in covered or inside(p, covered)) and not has_below(covered_sorted, p)
-    )
+    below = _below_finder(covered, listed, plan) if unlisted else bool
+    plan.added = sorted(p for p in unlisted if not (p in covered or inside(p, covered) or below(p)))
     return plan
+
+
+def _sorted_list(paths: Iterable[str]) -> list[str] | None:
+    """``paths`` itself when it is a list already sorted (checked at C speed), else None."""
+    if not isinstance(paths, list):
+        return None
+    return paths if is_sorted(paths) else None
+
+
+def _below_finder(
+    covered: set[str], listed: Sequence[str], plan: SyncPlan
+) -> Callable[[str], bool]:
+    """Is some covered path below a folder? ``covered`` is the listed paths less the removed,
+    plus the renamed ones' new paths: with the list sorted (as a sync leaves it), the listed paths
+    below a folder are found by bisection, not by sorting a million paths."""
+    in_order = _sorted_list(list(listed) if not isinstance(listed, list) else listed)
+    if in_order is None:
+        return functools.partial(has_below, sorted(covered))
+    moved_in = sorted(plan.renamed.values())
+
+    def below(folder: str) -> bool:
+        if has_below(moved_in, folder):
+            return True
+        return any(p in covered for p in entries_below(in_order, folder))
+
+    return below
 
 
 def new_row_values(path: str, config: FileListConfig) -> dict[str, str]:

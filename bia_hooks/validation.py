@@ -22,14 +22,14 @@ def configured(config: Config, path: str) -> FileListConfig | None:
     return next((fl for fl in config.filelists if fl.path == path), None)
 
 
-def validate_filelist(config: Config, path: str,
-                      schema: str | None = None) -> tuple[Table | None, list[Finding]]:  # fmt: skip
+def validate_filelist(config: Config, path: str, schema: str | None = None,
+                      data: bytes | None = None) -> tuple[Table | None, list[Finding]]:  # fmt: skip
     """Read the file list at ``path`` (from the dataset root) and validate it.
 
     ``schema`` overrides the configured built-in schema (default: annotations). The configured
     extra schema applies. Returns the Table (None when the archive could not read one) and every
     finding, format (BIA2xx) and content (BIA3xx), at the levels the configuration sets. A broken
-    extra schema raises UsageError.
+    extra schema raises UsageError. ``data``: the list's content, already read.
     """
     from bia_hooks.filelist.read import read_filelist
     from bia_hooks.filelist.rowschemas import load_extra_schema
@@ -40,7 +40,7 @@ def validate_filelist(config: Config, path: str,
     extra = None
     if entry is not None and entry.extra_schema:
         extra = load_extra_schema(config.root, entry.extra_schema)
-    table, findings = read_filelist(config.root, path)
+    table, findings = read_filelist(config.root, path, data=data)
     if table is not None:
         content = validate_table(table, schema_name, extra, config.names.no_spaces)
         if entry is not None and entry.image_dataset is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bia_hooks import advice, atomic, rowlog, sync
+from bia_hooks import advice, atomic, incremental, rowlog, sync
 from bia_hooks.commands.common import add_common, config_of, finish, tally
+from bia_hooks.config import Config
 from bia_hooks.findings import Finding, Level
 from bia_hooks.safe_text import printable
 from bia_hooks.session import Session, open_session
@@ -18,20 +19,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="change nothing; exit 1 when a file list is out of step",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="read the whole dataset, not only what changed since the last sync found it in step",
+    )
     add_common(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    session = open_session(config, keep_tables=args.check)
-    findings = session.findings + session.coverage_findings()
     if args.check:
-        for filelist in session.filelists:
-            table = session.tables[filelist.path]
-            drift = session.drift_findings(filelist)[1]
-            # A list the archive cannot read is not in step either: say why, or --check passes it.
-            findings += drift if table is not None else session.read_findings[filelist.path] + drift
-        return finish(args, findings, verdict=_verdict(findings))
+        return _check(args, config, open_session(config, keep_tables=True))
+    opened = None if args.full else incremental.open_delta_session(config)
+    prior: incremental.Prior | None
+    if opened is not None:
+        session, prior = opened
+    else:
+        session = open_session(config, keep_tables=False)
+        prior = incremental.prior_of(config) if session.in_git and session.configured else None
+    return _sync(args, config, session, prior)
+
+
+def _check(args: argparse.Namespace, config: Config, session: Session) -> int:
+    findings = session.findings + session.coverage_findings()
+    for filelist in session.filelists:
+        table = session.tables[filelist.path]
+        drift = session.drift_findings(filelist)[1]
+        # A list the archive cannot read is not in step either: say why, or --check passes it.
+        findings += drift if table is not None else session.read_findings[filelist.path] + drift
+    return finish(args, findings, verdict=_verdict(findings))
+
+
+def _sync(args: argparse.Namespace, config: Config, session: Session,
+          prior: incremental.Prior | None) -> int:  # fmt: skip
+    findings = session.findings + session.coverage_findings()
     out = sys.stdout if args.format == "text" else sys.stderr  # keep JSON output parseable
     prepared = session.prepare()
     findings += _unreadable(session)
@@ -46,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
     edited = [(outcome, editor) for outcome, editor in prepared if editor is not None]
     # Every list could be edited: now write them all, or none when one changed since it was read
     # (a person saved it meanwhile: the edit is kept, and the sync is run again).
-    atomic.write_all((config.root / o.config.path, e.render(), e.fingerprint) for o, e in edited)
+    written = {o.config.path: (e.render(), e.paths()) for o, e in edited}
+    atomic.write_all(
+        (config.root / o.config.path, written[o.config.path][0], e.fingerprint) for o, e in edited
+    )
+    incremental.record(config, prior, session, written, clean=not findings)
     for outcome, _ in edited:
         for line in sync.describe(outcome, session.setting):  # it quotes file names
             print(printable(line), file=out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from bia_hooks import validated
 from bia_hooks.commands.common import (
     add_common,
     config_of,
@@ -36,6 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="FILELIST are the files a commit changes (the hook): validate the file lists they "
         "concern (all configured lists when the configuration or an extra schema changed)",
     )  # fmt: skip
+    parser.add_argument(
+        "--full", action="store_true",
+        help="validate every row, not only what changed since a list was last found clean",
+    )  # fmt: skip
     add_common(parser)
 
 
@@ -52,6 +57,37 @@ def _changed_lists(config: Config, changed: list[str]) -> list[tuple[str, str | 
         for fl in config.filelists
         if config_changed or fl.path in touched or (fl.extra_schema or "") in touched
     ]
+
+
+def _validate(
+    config: Config, path: str, schema: str | None, memo: validated.Memo | None
+) -> validated.Verdict:
+    """One list's verdict: remembered for these bytes, carried over a few edited lines, or
+    found by validating every row (and remembered)."""
+    data = _content(config, path) if memo is not None else None
+    key = memo.key(path, schema) if memo is not None and data is not None else None
+    if memo is not None and data is not None and key is not None:
+        known = memo.recall(path, schema, key, data)
+        if known is not None:
+            return known
+    table, found = validate_filelist(config, path, schema, data=data)
+    verdict = validated.Verdict(found, table.n_rows if table is not None else 0)
+    if memo is not None and data is not None and key is not None:
+        memo.remember(path, key, data, verdict)
+    return verdict
+
+
+def _content(config: Config, path: str) -> bytes | None:
+    """The list's bytes, when it is a file of the dataset that can be read."""
+    from bia_hooks.confine import leads_outside, path_problem
+
+    file = config.root / path
+    if path_problem(path) is not None or leads_outside(config.root, path) or not file.is_file():
+        return None
+    try:
+        return file.read_bytes()
+    except OSError:
+        return None
 
 
 def _rel(config: Config) -> str:
@@ -82,12 +118,14 @@ def run(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     summaries: list[dict[str, object]] = []  # as check reports them, so that summary reads both
     rows = 0
+    memo = None if args.full else validated.open_memo(config)
     for path in dict.fromkeys(selected):
-        table, found = validate_filelist(config, path, args.schema)
-        findings.extend(found)
-        count = table.n_rows if table is not None else 0
-        summaries.append({"path": path, "format": path.rsplit(".", 1)[-1], "rows": count})
-        rows += count
+        verdict = _validate(config, path, args.schema, memo)
+        findings.extend(verdict.findings)
+        summaries.append({"path": path, "format": path.rsplit(".", 1)[-1], "rows": verdict.rows})
+        rows += verdict.rows
+    if memo is not None:
+        memo.save()
     checked = f"{counted(len(set(selected)), 'file list')}, {counted(rows, 'row')} checked: "
     if any(f.level is Level.ERROR for f in findings):
         checked += tally(findings)

@@ -5,6 +5,7 @@ comments and data validation stay."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from abc import ABC, abstractmethod
@@ -17,9 +18,10 @@ from bia_hooks import advice
 from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
-from bia_hooks.filelist.tsv import is_blank, looks_utf16
+from bia_hooks.filelist.tsv import is_blank, looks_utf16, may_hold_blank_line, split_lines
 from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
 from bia_hooks.junk import ensure_closed
+from bia_hooks.pathsets import is_sorted
 from bia_hooks.safe_text import set_text_cell
 
 BOM = "\ufeff"
@@ -38,6 +40,17 @@ class Editor(ABC):
 
     @abstractmethod
     def path_of(self, row: Any) -> str: ...
+
+    def paths(self) -> list[str]:
+        """Each row's path, in order: worked out once for the rows as they are (a million rows
+        are asked for their paths by every step of a sync). Replace ``rows`` rather than edit a
+        row's path in place."""
+        cached: tuple[list[Any], list[str]] | None = self.__dict__.get("_paths")
+        if cached is not None and cached[0] is self.rows:
+            return cached[1]
+        paths = list(map(self.path_of, self.rows))
+        self.__dict__["_paths"] = (self.rows, paths)
+        return paths
 
     def where(self, ref: int) -> str:
         """A row's place as the user sees it."""
@@ -94,14 +107,16 @@ class Editor(ABC):
         A row without a path is never dropped: its other cells are the user's, and only the user
         knows which file they describe.
         """
-        paths = list(map(self.path_of, self.rows))  # once each: a million rows (bench_sync)
+        paths = self.paths()
         for path, ref in zip(paths, self.refs, strict=False):
-            if is_blank(path) and path in removed:
+            if path in removed and is_blank(path):
                 raise UsageError(
                     f"{self.name}: the row at {self.where(ref)} has no path, so the sync would "
                     "delete it and its values; write its file's path in the first column (or "
                     "delete the row yourself), then run the sync again"
                 )
+        if self._apply_in_order(paths, removed, renamed, added):
+            return
         kept = [
             (renamed[p], self.with_path(r, renamed[p])) if p in renamed else (p, r)
             for p, r in zip(paths, self.rows, strict=True)
@@ -110,6 +125,42 @@ class Editor(ABC):
         kept.extend((self.path_of(row), row) for row in map(self.new_row, added))
         kept.sort(key=itemgetter(0))
         self.rows = [row for _, row in kept]
+
+    def _apply_in_order(
+        self,
+        paths: list[str],
+        removed: set[str],
+        renamed: Mapping[str, str],
+        added: list[Mapping[str, str]],
+    ) -> bool:
+        """``apply`` for a few changes to rows sorted by path (as a sync leaves them): rows are
+        found by bisection and put in place, with the result of the stable sort, and a million
+        rows are not sorted again for one new row. False (nothing done) otherwise."""
+        changes = len(removed) + len(renamed) + len(added)
+        if changes * 64 > len(paths) or not is_sorted(paths):
+            return False
+        rows = list(self.rows)
+        keys = list(paths)
+        gone: list[int] = []
+        arriving: list[tuple[str, Any]] = []
+        for old in sorted(removed.union(renamed)):
+            i = bisect.bisect_left(keys, old)
+            while i < len(keys) and keys[i] == old:
+                gone.append(i)
+                if old not in removed:  # removal wins, as in the sort above
+                    arriving.append((renamed[old], self.with_path(rows[i], renamed[old])))
+                i += 1
+        for i in sorted(gone, reverse=True):
+            del rows[i], keys[i]
+        arriving += [(self.path_of(row), row) for row in map(self.new_row, added)]
+        # Equal paths keep their order in a stable sort: an arrival goes after those it equals.
+        for key, row in arriving:
+            i = bisect.bisect_right(keys, key)
+            keys.insert(i, key)
+            rows.insert(i, row)
+        self.rows = rows
+        self.__dict__["_paths"] = (rows, keys)
+        return True
 
 
 class TsvEditor(Editor):
@@ -133,15 +184,16 @@ class TsvEditor(Editor):
         text = text[1:] if self.bom else text
         first_end = re.search(r"\r\n|\r|\n", text)
         self.newline = first_end.group() if first_end else "\n"
-        # The archive ends lines at CR, LF or CRLF, and nowhere else.
-        lines = re.split(r"\r\n|\r|\n", text)
-        if lines and lines[-1] == "":
-            lines.pop()
+        lines = split_lines(text)  # the archive ends lines at CR, LF or CRLF, and nowhere else
         if not lines:
             raise UsageError("the file list is empty: write a header line starting with 'Files'")
         self.header = lines[0].split("\t")
         _check_header(self.header)
         # Blank lines (whitespace only) are skipped by the archive, and dropped here.
+        if not may_hold_blank_line(text, lines):
+            self.rows = lines[1:]
+            self.refs = list(range(2, len(lines) + 1))
+            return
         numbered = [(n, line) for n, line in enumerate(lines[1:], start=2) if not is_blank(line)]
         self.refs = [n for n, _ in numbered]
         self.rows = [line for _, line in numbered]

@@ -84,7 +84,7 @@ def _extension_finding(path: str) -> Finding:
 
 
 def read_filelist(
-    root: Path, path: str, *, repair: bool = False
+    root: Path, path: str, *, repair: bool = False, data: bytes | None = None
 ) -> tuple[Table | None, list[Finding]]:
     """The table the archive reads from ROOT/PATH, and every format finding (BIA2xx).
 
@@ -95,6 +95,7 @@ def read_filelist(
 
     ``repair`` (export): read a TSV in UTF-16 or with a byte-order mark as meant, and an XLSX
     number, date or boolean the archive would alter as the text its cell shows, as info findings.
+    ``data``: the file's content, already read (the caller keeps what the verdict is about).
     """
     findings = list_name_findings(path)
     fmt = format_of(path)
@@ -124,7 +125,7 @@ def read_filelist(
         )
         return None, findings
     try:
-        table, more = _parse(fmt, path, file, repair)
+        table, more = _parse(fmt, path, file if data is None else data, repair)
     except OSError as e:
         findings.append(Finding("BIA203", path, f"the file list cannot be read: {e.strerror or e}"))
         return None, findings

@@ -1,0 +1,215 @@
+"""The sync's run over what a staged change touches, from the state the last run found in step
+(``verified``): the same ``Session`` the full run builds, built from the change alone, for the
+same code to plan and write. Used only where that gives the full run's result, by construction:
+
+- the state holds for the tool, the configuration and the dataset's place, and every file list
+  names the paths it named (its bytes are the same, or a few lines below its header were edited
+  and name the same paths, and read as the full run reads them: ``linediff``);
+- the state was in step with no finding, each list naming exactly the files it owns (no folder
+  row, no blank path, no path twice), and the lists are TSV (whose rows the editor reads as the
+  archive does);
+- every path the change touches is a plain data file: no repository machinery, DVC, submodule,
+  git-annex link, object folder, junk, lock or leftover file, nor below a folder a list names;
+- no merge, cherry-pick, revert or rebase is under way;
+- sharing out the new files finds nothing to say (no file unclaimed, nor claimed twice, nor paired
+  by name alone): those findings weigh the whole dataset.
+
+Anything else returns None, and the caller runs in full. ``tests/test_incremental.py`` checks the
+two runs agree over random changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bia_hooks import dataset, junk, ownership, sync, verified
+from bia_hooks.config import Config
+from bia_hooks.filelist.edit import open_editor
+from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
+from bia_hooks.filelist.read import read_filelist_bytes
+from bia_hooks.gitcmd import git
+from bia_hooks.pathsets import ancestors, edited, is_sorted
+from bia_hooks.session import Session, filelists_of
+
+_MERGING = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD", "rebase-merge",
+            "rebase-apply")  # fmt: skip
+_PLAIN_MODES = frozenset(["100644", "100755"])
+
+
+@dataclass
+class Prior:
+    """Where a run stands against the recorded state: what it needs to record the next one."""
+
+    gitdir: Path
+    key: str
+    base: str
+    delta: dict[str, verified.Entry]  # the index now, against ``base``
+    hash_name: str  # how git names objects here (``verified.blob_id``)
+    replay: bool = False  # the same files and lists as the state: nothing was read
+
+
+def prior_of(config: Config) -> Prior | None:
+    """The index now against a base tree, for recording a state after a full run too; None
+    outside git or before the first commit."""
+    gitdir = verified.git_dir(config.root)
+    if gitdir is None:
+        return None
+    base = verified.head_tree(config.root)
+    if base is None:
+        return None
+    delta = verified.index_delta(config.root, base)
+    hash_name = verified.object_format(config.root)
+    if delta is None or not hash_name:
+        return None
+    return Prior(gitdir, verified.state_key(config), base, delta, hash_name)
+
+
+def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
+    """The session of the full run, built from the change since the recorded state; None when
+    that cannot be done exactly (then run in full)."""
+    if not config.filelists:
+        return None  # lists found by looking at every file: the full run
+    gitdir = verified.git_dir(config.root)
+    if gitdir is None or any((gitdir / name).exists() for name in _MERGING):
+        return None
+    state = verified.load(gitdir)
+    key = verified.state_key(config)
+    if state is None or not state.exact or state.key != key or not key:
+        return None
+    state = verified.rebased(config.root, state)
+    now = verified.index_delta(config.root, state.base)
+    hash_name = verified.object_format(config.root)
+    if now is None or not hash_name:
+        return None
+    prior = Prior(gitdir, key, state.base, now, hash_name)
+    filelists, _ = filelists_of(config, [])
+    names = [fl.path for fl in filelists]
+    if set(names) != set(state.lists) or not all(n.endswith(".tsv") for n in names):
+        return None
+    for name in names:
+        if not _names_the_same(config.root, name, state.lists[name], hash_name):
+            return None  # a list whose rows name other paths now: read in full
+    change = verified.change_since(state.delta, now)
+    # A list's staged copy is no matter (its bytes on disk are, and they are the state's).
+    touched = [*change.added, *change.deleted, *(p for p in change.modified if p not in names)]
+    if not _plain_data(config, touched, now, set(names)):
+        return None
+    session = Session(config, [], [], [], filelists, True, True)
+    if not (change.added or change.deleted):  # the same files: every list stays in step
+        session.listed = {name: [] for name in names}  # not read: nothing to plan
+        session.owners = ownership.Ownership(members={name: [] for name in names})
+        prior.replay = True
+        return session, prior
+    editors = {fl.path: open_editor(config.root / fl.path) for fl in filelists}
+    listed = {name: e.paths() for name, e in editors.items()}
+    named = set().union(*map(set, listed.values()))
+    if any(folder in named for path in touched for folder in ancestors(path)):
+        return None  # below a folder a list names: that row owns it
+    renames_of = sync.rename_finder(config)
+    renames = {name: renames_of(fl) if change.deleted else {} for name, fl in
+               zip(names, filelists, strict=True)}  # fmt: skip
+    gone = set(change.deleted)
+    new = ownership.share_out(
+        sorted(change.added),
+        filelists,
+        {name: sorted(gone.intersection(paths)) for name, paths in listed.items()},
+        renames,
+        config.ignore,
+    )
+    if new.findings or new.unclaimed or new.ambiguous or new.same_name:
+        return None  # they weigh the whole dataset: the full run says them
+    # Each list named exactly its members (the state says so), in order as a rule.
+    members = {
+        name: edited(paths if is_sorted(paths) else sorted(paths), gone, new.members[name])
+        for name, paths in listed.items()
+    }
+    session.listed = dict(listed)
+    session.renames = renames
+    session.owners = ownership.Ownership(members=members, moves=new.moves)
+    session.editors = editors
+    return session, prior
+
+
+def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> bool:
+    """Does the list still name the paths it named in the state, and can the archive still read
+    it? Yes for the same bytes; for a few lines edited below the header (a value typed, rows
+    moved), when the lines that came name the paths of those that went, and read as the full run
+    reads them."""
+    try:
+        data = (root / name).read_bytes()
+    except OSError:
+        return False
+    if verified.blob_id(data, hash_name) == blob:
+        return True
+    old = git(root, "cat-file", "blob", blob, check=False)
+    if old.returncode != 0:
+        return False
+    change = changed_lines(old.stdout, data)
+    if change is None or change.size() > MOST_LINES:
+        return False
+    added = change.added()
+    if Counter(paths_of(change.removed())) != Counter(paths_of(added)):
+        return False
+    if not added:
+        return True
+    table, _ = read_filelist_bytes(name, "\n".join([change.header, *added]).encode())
+    return table is not None
+
+
+def _plain_data(config: Config, touched: Sequence[str], now: dict[str, verified.Entry],
+                lists: set[str]) -> bool:  # fmt: skip
+    """Is every touched path a plain data file of the dataset, as the full listing sees it?"""
+    if not touched:
+        return True
+    config_file = _relative(config)
+    in_object = dataset.object_root_finder(config.objects)
+    for path in touched:
+        entry = now.get(path)
+        if path in lists or path == config_file:
+            return False
+        if entry is not None and entry != verified.EMPTY and entry[0] not in _PLAIN_MODES:
+            return False  # a link (git-annex), a submodule
+        if ("dvc" in path or ".gitmodules" in path or dataset.is_machinery(path)
+                or junk.is_set_apart(path) or in_object(path) is not None):  # fmt: skip
+            return False
+    return True
+
+
+def _relative(config: Config) -> str | None:
+    if config.file is None:
+        return None
+    try:
+        return config.file.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return None
+
+
+def record(config: Config, prior: Prior | None, session: Session,
+           written: dict[str, tuple[bytes, list[str]]], clean: bool) -> None:  # fmt: skip
+    """Record the state this run leaves, or forget the old one. ``written``: the bytes and the
+    row paths of the lists the run wrote; ``clean``: the run had no finding at all."""
+    if prior is None:
+        return
+    if not clean or not session.configured or prior.key != verified.state_key(config):
+        verified.forget(prior.gitdir)
+        return
+    names = [fl.path for fl in session.filelists]
+    kept = [n for n in names if n not in written]
+    lists = verified.blob_ids(config.root, kept, prior.hash_name) or {}
+    lists.update((n, verified.blob_id(data, prior.hash_name)) for n, (data, _) in written.items())
+    exact = len(lists) == len(names) and (
+        prior.replay or all(_exact(session, n, written) for n in names)
+    )
+    verified.save(prior.gitdir, verified.State(prior.key, prior.base, prior.delta, lists, exact))
+
+
+def _exact(session: Session, name: str, written: dict[str, tuple[bytes, list[str]]]) -> bool:
+    """Does the list (as written now) name exactly its members, each once, nothing else?"""
+    members = session.owners.members.get(name, [])
+    listed = written[name][1] if name in written else session.listed.get(name)
+    if listed is None:
+        return False  # the archive cannot read it
+    return listed == members or (len(listed) == len(members) and sorted(listed) == members)

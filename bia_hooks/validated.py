@@ -1,0 +1,182 @@
+"""What ``validate`` last found in each file list, kept in the repository's git directory, so that
+the hook validates only what changed.
+
+Keyed by content: the list's bytes (SHA-256), the tool's version, the configuration (its bytes,
+the dataset's place: ``verified.state_key``), the schema asked for, and the extra schema's bytes.
+A list with the same bytes gets the same findings again. A TSV list found clean whose new version
+differs in a few whole lines (``linediff``) is clean again when those lines are, read and
+validated as the full run reads them, and name no path another row names or holds: those are the
+only checks that look across rows. Anything else is validated in full, and remembered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bia_hooks import advice, verified
+from bia_hooks.config import Config
+from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines, paths_of
+from bia_hooks.findings import Finding, Level
+from bia_hooks.gitcmd import git
+from bia_hooks.pathsets import ancestors
+
+MEMO_NAME = "validated.json"
+MOST_FINDINGS = 1000  # a list with more is validated in full each time: its memo would be big
+
+
+@dataclass
+class Verdict:
+    """One list's findings and row count, as ``validate`` reports them."""
+
+    findings: list[Finding]
+    rows: int
+
+
+@dataclass
+class _Known:
+    key: str
+    blob: str  # the blob id of the list's bytes (``verified.blob_id``): read back from git
+    verdict: Verdict
+
+
+class Memo:
+    """The verdicts ``validate`` found, by list."""
+
+    def __init__(self, config: Config, gitdir: Path) -> None:
+        self.config = config
+        self.gitdir = gitdir
+        self.known: dict[str, _Known] = {}
+        self.changed = False
+        self.hash_name = verified.object_format(config.root)
+        try:
+            raw = json.loads((gitdir / "bia-hooks" / MEMO_NAME).read_bytes())
+            for path, entry in raw.items():
+                findings = [_finding(f) for f in entry["findings"]]
+                verdict = Verdict(findings, int(entry["rows"]))
+                self.known[path] = _Known(entry["key"], entry["blob"], verdict)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.known = {}  # absent, or not ours to trust: validated in full
+
+    def key(self, path: str, schema: str | None) -> str | None:
+        """What a verdict depends on besides the list's bytes; None when the list is checked
+        against another list's content (an image dataset), which this memo does not follow."""
+        entry = next((fl for fl in self.config.filelists if fl.path == path), None)
+        if entry is not None and entry.image_dataset is not None:
+            return None
+        digest = hashlib.sha256(f"{verified.state_key(self.config)}\0{schema}\0".encode())
+        if entry is not None and entry.extra_schema:
+            extra = verified.file_digest(self.config.root / entry.extra_schema)
+            if extra is None:
+                return None
+            digest.update(extra.encode())
+        return digest.hexdigest()
+
+    def recall(self, path: str, schema: str | None, key: str, data: bytes) -> Verdict | None:
+        """The verdict on ``data``, known or carried from the clean version it was edited from."""
+        known = self.known.get(path)
+        if known is None or known.key != key or not self.hash_name:
+            return None
+        if known.blob == verified.blob_id(data, self.hash_name):
+            return known.verdict
+        if known.verdict.findings or not path.endswith(".tsv"):
+            return None
+        old = git(self.config.root, "cat-file", "blob", known.blob, check=False)
+        if old.returncode != 0:
+            return None
+        change = changed_lines(old.stdout, data)
+        if change is None or change.size() > MOST_LINES:
+            return None
+        carried = self._carried(path, schema, change, data, known.verdict.rows)
+        if carried is not None:  # the next edit is carried from this version
+            self.remember(path, key, data, carried)
+        return carried
+
+    def _carried(self, path: str, schema: str | None, change: LineChange, data: bytes,
+                 rows: int) -> Verdict | None:  # fmt: skip
+        """The clean verdict carried over ``change``, when the changed lines are clean too."""
+        from bia_hooks.validation import validate_filelist
+
+        rows += change.rows_delta()
+        added = change.added()
+        new_paths = paths_of(added)
+        if rows <= 0 or len(new_paths) != len(added):
+            return None  # an empty list, a blank line: said of the whole list by the full run
+        if new_paths:
+            lines = "\n".join([change.header, *added]) + "\n"
+            _, found = validate_filelist(self.config, path, schema, data=lines.encode())
+            if found or not _alone(data, new_paths):
+                return None
+        return Verdict([], rows)
+
+    def remember(self, path: str, key: str, data: bytes, verdict: Verdict) -> None:
+        # Words said as the setting asks (a hook, a plain folder) are said anew each time.
+        findings = verdict.findings
+        if len(findings) > MOST_FINDINGS or not self.hash_name or advice.needs_setting(findings):
+            self.known.pop(path, None)
+        else:
+            self.known[path] = _Known(key, verified.blob_id(data, self.hash_name), verdict)
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        from bia_hooks.atomic import write_atomic
+        from bia_hooks.errors import WriteError
+
+        body = {
+            path: {
+                "key": k.key,
+                "blob": k.blob,
+                "rows": k.verdict.rows,
+                "findings": [_plain(f) for f in k.verdict.findings],
+            }
+            for path, k in self.known.items()
+        }
+        file = self.gitdir / "bia-hooks" / MEMO_NAME
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(file, json.dumps(body, separators=(",", ":")).encode())
+        except (OSError, WriteError):
+            pass  # a memo that cannot be written: the next run validates in full
+
+
+def open_memo(config: Config) -> Memo | None:
+    """The dataset's memo; None outside git (a plain folder is validated in full)."""
+    gitdir = verified.git_dir(config.root)
+    return None if gitdir is None else Memo(config, gitdir)
+
+
+def _alone(data: bytes, paths: Sequence[str]) -> bool:
+    """Does no other row of the list name one of ``paths``, a folder above one, or a path inside
+    one (BIA307, BIA308)? Searched in the bytes, at C speed, once for each."""
+    for path in paths:
+        raw = path.encode()
+        if not raw:
+            return False
+        if _first_cells(data, raw) != paths.count(path) or f"\n{path}/".encode() in data:
+            return False
+        if any(_first_cells(data, folder.encode()) for folder in ancestors(path)):
+            return False
+    return True
+
+
+def _first_cells(data: bytes, cell: bytes) -> int:
+    """How many lines of ``data`` start with the cell ``cell``."""
+    found = data.count(b"\n" + cell + b"\t") + data.count(b"\n" + cell + b"\n")
+    return found + (data.endswith(b"\n" + cell))
+
+
+def _plain(finding: Finding) -> dict[str, Any]:
+    out = dataclasses.asdict(finding)
+    out["level"] = finding.level.value
+    return out
+
+
+def _finding(raw: dict[str, Any]) -> Finding:
+    return Finding(**{**raw, "level": Level(raw["level"])})

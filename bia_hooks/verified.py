@@ -1,0 +1,227 @@
+"""The last state the sync found in step, kept in the repository's git directory, so that the
+next hook reads only what the staged change touches.
+
+The state is keyed by git object ids and content digests: a base tree and the index entries that
+differed from it (the staged state the run saw), each file list's bytes on disk (as a blob id), the
+configuration's content, where the dataset is, and the tool's version. Whatever differs from it
+now is the change a hook has to look at; anything the state cannot vouch for sends the hook back
+to the full run, which records the state anew.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bia_hooks import __version__
+from bia_hooks.config import Config
+from bia_hooks.gitcmd import git
+
+STATE_FORMAT = 1
+STATE_NAME = "sync-state.json"
+EMPTY = ("", "", "")  # an entry absent from the index
+
+# One index entry as git's raw diff shows it: (mode, object id, status letter); EMPTY when absent.
+Entry = tuple[str, str, str]
+
+
+@dataclass
+class State:
+    """The staged state the sync last found in step, with no finding."""
+
+    key: str  # the tool, the configuration and the dataset's place: see ``state_key``
+    base: str  # a tree id
+    delta: dict[str, Entry]  # path -> its index entry where it differed from ``base``
+    lists: dict[str, str]  # file list -> the blob id of its bytes on disk
+    exact: bool  # every list named exactly its members: no folder row, no blank, no duplicate
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def state_key(config: Config) -> str:
+    """What must be the same for a state to hold: the tool's version and the configuration (its
+    place and its bytes), and the dataset's place."""
+    digest = hashlib.sha256()
+    digest.update(f"{STATE_FORMAT}\0{__version__}\0{config.root}\0{config.file}\0".encode())
+    if config.file is not None:
+        try:
+            digest.update(config.file.read_bytes())
+        except OSError:
+            return ""  # unreadable now: no state holds
+    return digest.hexdigest()
+
+
+def object_format(root: Path) -> str:
+    """The hash git names objects with here (sha1, sha256), '' when git cannot say."""
+    done = git(root, "rev-parse", "--show-object-format", check=False)
+    name = done.stdout.decode().strip() if done.returncode == 0 else ""
+    return name if name in ("sha1", "sha256") else ""
+
+
+def blob_id(data: bytes, hash_name: str) -> str:
+    """The id git gives ``data`` as a blob: a list's content is known by it (and, once staged,
+    read back from git with it)."""
+    digest = hashlib.new(hash_name, b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def file_blob_id(path: Path, hash_name: str) -> str | None:
+    """``blob_id`` of a file's bytes; None when it cannot be read."""
+    try:
+        return blob_id(path.read_bytes(), hash_name)
+    except OSError:
+        return None
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (hex); None when it cannot be read."""
+    from bia_hooks.atomic import file_sha256
+
+    found = file_sha256(path)
+    return None if found is None else found.hex()
+
+
+def git_dir(root: Path) -> Path | None:
+    """The git directory of the work tree at ``root`` (a worktree has its own index, so its own
+    state), or None outside git."""
+    done = git(root, "rev-parse", "--absolute-git-dir", check=False)
+    if done.returncode != 0:
+        return None
+    return Path(done.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def state_file(gitdir: Path) -> Path:
+    return gitdir / "bia-hooks" / STATE_NAME
+
+
+def load(gitdir: Path) -> State | None:
+    try:
+        raw = json.loads(state_file(gitdir).read_bytes())
+        if raw.get("format") != STATE_FORMAT:
+            return None
+        delta = {p: (e[0], e[1], e[2]) for p, e in raw["delta"].items()}
+        return State(raw["key"], raw["base"], delta, dict(raw["lists"]), bool(raw["exact"]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # absent, or not ours to trust: the full run records it anew
+
+
+def save(gitdir: Path, state: State) -> None:
+    """Record ``state``; a state that cannot be written is no error (the next run is full)."""
+    from bia_hooks.atomic import write_atomic
+    from bia_hooks.errors import WriteError
+
+    body = {
+        "format": STATE_FORMAT,
+        "key": state.key,
+        "base": state.base,
+        "delta": state.delta,
+        "lists": state.lists,
+        "exact": state.exact,
+    }
+    file = state_file(gitdir)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(file, json.dumps(body, separators=(",", ":")).encode())
+    except (OSError, WriteError):
+        forget(gitdir)
+
+
+def forget(gitdir: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(state_file(gitdir))
+
+
+def head_tree(root: Path) -> str | None:
+    done = git(root, "rev-parse", "-q", "--verify", "HEAD^{tree}", check=False)
+    return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
+def parse_raw(output: bytes) -> dict[str, Entry]:
+    """``git diff-* --raw -z --no-renames`` output: path -> (new mode, new id, status)."""
+    fields = output.decode("utf-8", "surrogateescape").split("\0")
+    entries: dict[str, Entry] = {}
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        if not meta.startswith(":"):
+            break
+        _, new_mode, _, new_id, status = meta[1:].split(" ")
+        entries[path] = EMPTY if status == "D" else (new_mode, new_id, status[:1])
+    return entries
+
+
+def index_delta(root: Path, base: str) -> dict[str, Entry] | None:
+    """The index entries of the dataset at ``root`` that differ from tree ``base`` (paths from
+    ``root``); None when git cannot say (the tree is gone, say)."""
+    done = git(
+        root, "diff-index", "--cached", "--raw", "-z", "--no-renames", "--relative", base,
+        check=False,
+    )  # fmt: skip
+    return parse_raw(done.stdout) if done.returncode == 0 else None
+
+
+def tree_delta(root: Path, old: str, new: str) -> dict[str, Entry] | None:
+    done = git(
+        root, "diff-tree", "-r", "--raw", "-z", "--no-renames", "--relative", old, new,
+        check=False,
+    )  # fmt: skip
+    return parse_raw(done.stdout) if done.returncode == 0 else None
+
+
+@dataclass
+class Change:
+    """What changed in the index since a state, for the sync: paths that appeared, that went,
+    and whose entry changed while they stayed (content, mode)."""
+
+    added: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    modified: dict[str, Entry] = field(default_factory=dict)  # path -> its entry now
+
+
+def change_since(state_delta: Mapping[str, Entry], now: Mapping[str, Entry]) -> Change:
+    """The change from the state's staged state to the index now, both given as entries that
+    differ from one base tree. A path in neither is as in the base, in both."""
+    change = Change()
+    for path in sorted(set(state_delta).union(now)):
+        before = state_delta.get(path)
+        after = now.get(path)
+        if before == after:
+            continue
+        # A path missing from one side is as in the base tree, where it exists unless the other
+        # side says it was added (status A: absent from the base).
+        was = before != EMPTY if before is not None else after is not None and after[2] != "A"
+        is_ = after != EMPTY if after is not None else before is not None and before[2] != "A"
+        if was and not is_:
+            change.deleted.append(path)
+        elif is_ and not was:
+            change.added.append(path)
+        elif is_:
+            change.modified[path] = after if after is not None else ("", "base", "M")
+    return change
+
+
+def rebased(root: Path, state: State) -> State:
+    """The state against the tree of HEAD, when the commit holds exactly the staged state the
+    state saw (the everyday case after a commit): its delta is then empty, and stays small."""
+    head = head_tree(root)
+    if head is None or head == state.base:
+        return state
+    committed = tree_delta(root, state.base, head)
+    if committed is None or committed != state.delta:
+        return state
+    return State(state.key, head, {}, state.lists, state.exact)
+
+
+def blob_ids(root: Path, filelists: Iterable[str], hash_name: str) -> dict[str, str] | None:
+    """Each file list's ``blob_id`` on disk; None when one cannot be read."""
+    out = {}
+    for name in filelists:
+        found = file_blob_id(root / name, hash_name)
+        if found is None:
+            return None
+        out[name] = found
+    return out
