@@ -231,6 +231,8 @@ def describe_machine() -> str:
         ram = f", {int(found.group(1)) / 1024 / 1024:.0f} GiB RAM" if found else ""
     git_version = git(PROJECT, "--version").decode().split()[-1]
     commit = git(PROJECT, "rev-parse", "--short", "HEAD").decode().strip()
+    if git(PROJECT, "status", "--porcelain", "--", "bia_hooks"):
+        commit += "+modified"
     return (
         f"Machine: {cpu}, {os.cpu_count()} cores{ram}; Python {platform.python_version()}, "
         f"git {git_version}; bia-hooks {commit}; {datetime.date.today().isoformat()}."
