@@ -39,7 +39,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +66,21 @@ PANDAS_READ = (
     "import pandas, sys; pandas.read_csv(sys.argv[1], sep='\\t', dtype=str, engine='pyarrow', "
     "keep_default_na=False)"
 )
+# Each measured command is started by a small process of its own: on Linux a child's peak RSS
+# starts from its parent's peak when it execs (vfork), and run.py's grows while it builds.
+LAUNCHER = """\
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
 JSONSCHEMA_LOOP = """\
 import json, sys, jsonschema
 validator = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
@@ -112,19 +126,24 @@ class Measure:
 
 
 def run_once(command: list[str], cwd: Path, expect: int) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MiB and what went wrong (an unexpected exit status)."""
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
+        launched = subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, *command],
+            cwd=cwd,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            check=True,
+        )
+        wall, maxrss, code = launched.stdout.decode().split()
         trouble = ""
-        if code != expect:
+        if int(code) != expect:
             err.seek(0)
             tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
             shown = " ".join(["bia-hooks", *command[3:]] if command[:3] == BIA else command)[:200]
             trouble = f"exit {code} (expected {expect}): {shown} (in {cwd}): {' | '.join(tail)}"
-    return wall, usage.ru_maxrss * 1024 / MIB, trouble
+    return float(wall), int(maxrss) * 1024 / MIB, trouble
 
 
 def measure(
