@@ -9,6 +9,10 @@ has its own blob (and, with --annex, its own key), written by `git fast-import`:
 reading symlink targets. --commit: also commit the index, so that renames can be staged against it.
 --checkout (with --annex): also write the symlinks on disk, as a clone has them.
 Paths look like a real dataset: data/d000/f0000000.tif, 1,000 files a folder.
+
+``make_dataset`` (used by benches/run.py) adds what a dataset repository has: a committed
+.bia-hooks.yaml and a file list (TSV or XLSX) of one row per file; ``change_one_percent`` stages
+1% renames and 1% new files in the index.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import hashlib
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -74,6 +79,88 @@ def build(dest: Path, files: int, annex: bool, distinct: bool, commit: bool,
         env_args = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
         head = git(dest, *env_args, "commit-tree", tree, "-m", "bench").strip().decode()
         git(dest, "update-ref", "HEAD", head)
+
+
+CONFIG = """\
+filelists:
+  - path: annotations.{ext}
+    include: ["data/**"]
+    defaults:
+      - match: "data/**"
+        values: {annotation type: segmentation_mask}
+    source_image:
+      format: "S-BIAD999/images/{stem}.tif"
+"""
+HEADER = ["Files", "Annotation type", "Source image"]
+
+
+def filelist_rows(n: int) -> Iterator[list[str]]:
+    """The file list's rows after its header: one per file, the mandatory columns filled."""
+    return ([path_of(i), "segmentation_mask", f"S-BIAD999/images/f{i:07d}.tif"] for i in range(n))
+
+
+def write_tsv(file: Path, n: int) -> None:
+    with open(file, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines("\t".join(row) + "\n" for row in [HEADER, *filelist_rows(n)])
+
+
+def make_dataset(dest: Path, n: int, annex: bool, ext: str) -> None:
+    """A committed dataset repository of N files, its configuration and an N-row file list; a
+    repository kept from an earlier run is put back in its committed state instead."""
+    filelist = f"annotations.{ext}"
+    if dest.exists():
+        git(dest, "read-tree", "HEAD")
+        git(dest, "checkout", "HEAD", "--", filelist, ".bia-hooks.yaml")
+        return
+    # Distinct contents: among identical files, which one was renamed is not a thing to guess
+    # (dataset.pair_identical), and real annotation files differ.
+    build(dest, n, annex=annex, distinct=True, commit=False)
+    (dest / ".bia-hooks.yaml").write_text(CONFIG.replace("{ext}", ext))
+    if ext == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Files")
+        sheet.append(HEADER)
+        for row in filelist_rows(n):
+            sheet.append(row)
+        workbook.save(dest / filelist)
+    else:
+        write_tsv(dest / filelist, n)
+    git(dest, "add", ".bia-hooks.yaml", filelist)
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    git(dest, *identity, "commit", "-qm", "start")
+
+
+def change_one_percent(dest: Path, n: int, annex: bool) -> None:
+    """Rename 1% of the files and add 1% new ones, in the index only. Annexed files move one folder
+    deeper: each moved symlink gets a new target, a new blob, the same key (only the key pairs
+    them), and the new files have new keys."""
+    step = 100
+    moved = range(0, n, step)
+    listing = git(dest, "ls-files", "-s").decode().splitlines()
+    oid_of = {line.partition("\t")[2]: line.split(" ")[1] for line in listing}
+    mode = "100644"
+    if annex:
+        mode = "120000"
+        targets = [annex_target(i, 3) for i in moved] + [annex_target(n + i, 2) for i in moved]
+        stream = b"".join(
+            b"blob\nmark :%d\ndata %d\n%s\n" % (k + 1, len(t), t) for k, t in enumerate(targets)
+        )
+        marks = dest / ".git" / "bench-marks"
+        git(dest, "fast-import", "--quiet", f"--export-marks={marks}", data=stream)
+        new_oids = [line.split(b" ")[1].decode() for line in marks.read_bytes().splitlines()]
+        marks.unlink()
+    lines = []
+    for k, i in enumerate(moved):
+        lines.append(f"0 {'0' * 40}\t{path_of(i)}")  # remove
+        if annex:
+            lines.append(f"{mode} {new_oids[k]}\t{path_of(i).replace('/f', '/moved/renamed_f')}")
+        else:
+            lines.append(f"{mode} {oid_of[path_of(i)]}\t{path_of(i).replace('/f', '/renamed_f')}")
+        new_oid = new_oids[len(moved) + k] if annex else oid_of[path_of(0)]  # a new file
+        lines.append(f"{mode} {new_oid}\tdata/new/n{i:07d}.tif")
+    git(dest, "update-index", "--index-info", data=("\n".join(lines) + "\n").encode())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,7 +174,7 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     (default: as the archive reads it) and the files shared out among the lists.
 
     ``keep_tables=False`` keeps only the paths each list names: a sync that writes then holds a
-    million-row list once, in its editor, not twice (bench_sync: peak memory).
+    million-row list once, in its editor, not twice (benches/run.py: peak memory).
     """
     paths, data, findings = sync.dataset_files(config)
     filelists, configured = filelists_of(config, data)
