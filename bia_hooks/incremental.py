@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bia_hooks import dataset, junk, ownership, sync, verified
@@ -49,6 +49,7 @@ class Prior:
     delta: dict[str, verified.Entry]  # the index now, against ``base``
     hash_name: str  # how git names objects here (``verified.blob_id``)
     replay: bool = False  # the same files and lists as the state: nothing was read
+    lists: dict[str, str] = field(default_factory=dict)  # each list's blob id, as read
 
 
 def prior_of(config: Config) -> Prior | None:
@@ -90,8 +91,10 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     if set(names) != set(state.lists) or not all(n.endswith(".tsv") for n in names):
         return None
     for name in names:
-        if not _names_the_same(config.root, name, state.lists[name], hash_name):
+        now_blob = _names_the_same(config.root, name, state.lists[name], hash_name)
+        if now_blob is None:
             return None  # a list whose rows name other paths now: read in full
+        prior.lists[name] = now_blob
     change = verified.change_since(state.delta, now)
     # A list's staged copy is no matter (its bytes on disk are, and they are the state's).
     touched = [*change.added, *change.deleted, *(p for p in change.modified if p not in names)]
@@ -133,30 +136,32 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     return session, prior
 
 
-def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> bool:
+def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> str | None:
     """Does the list still name the paths it named in the state, and can the archive still read
     it? Yes for the same bytes; for a few lines edited below the header (a value typed, rows
     moved), when the lines that came name the paths of those that went, and read as the full run
-    reads them."""
+    reads them. Returns the list's blob id now, or None."""
     try:
         data = (root / name).read_bytes()
     except OSError:
-        return False
-    if verified.blob_id(data, hash_name) == blob:
-        return True
+        return None
+    now = verified.blob_id(data, hash_name)
+    if now == blob:
+        return now
     old = git(root, "cat-file", "blob", blob, check=False)
     if old.returncode != 0:
-        return False
+        return None
     change = changed_lines(old.stdout, data)
     if change is None or change.size() > MOST_LINES:
-        return False
+        return None
     added = change.added()
     if Counter(paths_of(change.removed())) != Counter(paths_of(added)):
-        return False
-    if not added:
-        return True
-    table, _ = read_filelist_bytes(name, "\n".join([change.header, *added]).encode())
-    return table is not None
+        return None
+    if added:
+        table, _ = read_filelist_bytes(name, "\n".join([change.header, *added]).encode())
+        if table is None:
+            return None
+    return now
 
 
 def _plain_data(config: Config, touched: Sequence[str], now: dict[str, verified.Entry],
@@ -197,8 +202,9 @@ def record(config: Config, prior: Prior | None, session: Session,
         verified.forget(prior.gitdir)
         return
     names = [fl.path for fl in session.filelists]
-    kept = [n for n in names if n not in written]
-    lists = verified.blob_ids(config.root, kept, prior.hash_name) or {}
+    kept = [n for n in names if n not in written and n not in prior.lists]
+    lists = {n: b for n, b in prior.lists.items() if n not in written}
+    lists.update(verified.blob_ids(config.root, kept, prior.hash_name) or {})
     lists.update((n, verified.blob_id(data, prior.hash_name)) for n, (data, _) in written.items())
     exact = len(lists) == len(names) and (
         prior.replay or all(_exact(session, n, written) for n in names)
