@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import dataset, junk, ownership, sync, verified
+from bia_hooks import dataset, junk, ownership, rowlog, sync, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
@@ -108,11 +108,14 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
         return session, prior
     editors = {fl.path: open_editor(config.root / fl.path) for fl in filelists}
     listed = {name: e.paths() for name, e in editors.items()}
-    named = set().union(*map(set, listed.values()))
-    if any(folder in named for path in touched for folder in ancestors(path)):
+    folders = {folder for path in touched for folder in ancestors(path)}
+    if any(not folders.isdisjoint(paths) for paths in listed.values()):
         return None  # below a folder a list names: that row owns it
+    # Renames matter to rows that go, and to rows saved when they went (their values come back
+    # on the file's new row): git's rename detection is asked only then.
     renames_of = sync.rename_finder(config)
-    renames = {name: renames_of(fl) if change.deleted else {} for name, fl in
+    asked = bool(change.deleted) or any(r.filelist in listed for r in rowlog.read(config.root))
+    renames = {name: renames_of(fl) if asked else {} for name, fl in
                zip(names, filelists, strict=True)}  # fmt: skip
     gone = set(change.deleted)
     new = ownership.share_out(

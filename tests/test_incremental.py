@@ -80,6 +80,12 @@ def start(rnd: random.Random) -> Path:
         add(repo, rnd, odd=False)
     git(repo, "add", "-A")
     assert sync(repo, "--full")[0] in (0, 1)
+    for name in ("masks.tsv", "points.tsv"):  # a column for values a person types
+        listed = repo / name
+        if listed.exists():
+            text = listed.read_text()
+            header, _, rows = text.partition("\n")
+            listed.write_text(header + "\tAnnotator\n" + rows)
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "start")
     sync(repo, "--full")  # records the state
@@ -105,7 +111,14 @@ def change(repo: Path, rnd: random.Random, op: str) -> None:
     if op == "add" or victim is None:
         add(repo, rnd, odd=rnd.random() < 0.2)
     elif op == "delete":
+        DELETED[repo] = (repo / victim).read_bytes()
         git(repo, "rm", "-q", "-f", "--", victim)
+    elif op == "re-add" and repo in DELETED:  # a deleted file back under another name
+        folder, name = rnd.choice(CLEAN)
+        path = f"{folder}/back{rnd.randrange(3)}_{name}"
+        (repo / folder).mkdir(parents=True, exist_ok=True)
+        (repo / path).write_bytes(DELETED[repo])
+        git(repo, "add", "--", path)
     elif op == "rename":
         folder = rnd.choice([f for f, _ in CLEAN] + ["other"])
         (repo / folder).mkdir(parents=True, exist_ok=True)
@@ -142,7 +155,8 @@ def outcome(repo: Path, ran: tuple[int, str, str]) -> tuple[object, ...]:
     return status, out.replace(where, "ROOT"), err.replace(where, "ROOT"), lists, saved
 
 
-OPS = ["add", "delete", "rename", "modify", "type", "stage lists", "commit", "unstage"]
+OPS = ["add", "delete", "rename", "modify", "type", "stage lists", "commit", "unstage", "re-add"]
+DELETED: dict[Path, bytes] = {}  # each repository's last deleted file
 
 
 @settings(
@@ -187,7 +201,7 @@ def test_a_new_file_a_rename_and_a_deletion_take_the_incremental_path(dataset: P
         status, out, _ = sync(repo)
         assert status == 1
         assert "masks.tsv: 1 row(s) added, 0 removed, 0 rename(s) carried" in out
-        row = "masks/new.tif\tsegmentation_mask\timages/new.tif\n"
+        row = "masks/new.tif\tsegmentation_mask\timages/new.tif\t\n"
         assert row in (repo / "masks.tsv").read_text()
         git(repo, "add", "masks.tsv")
         assert sync(repo)[1:] == ("", "file lists in step: nothing to change\n")
@@ -241,3 +255,34 @@ def test_a_state_that_cannot_be_read_is_no_error(dataset: Path) -> None:
     status, _, err = sync(dataset)
     assert (status, err) == (0, "file lists in step: nothing to change\n")
     assert verified.load(gitdir) is not None  # recorded anew by the full run
+
+
+def test_a_saved_row_comes_back_on_the_incremental_path(dataset: Path) -> None:
+    """A row with a typed value goes with its file; the file comes back under another name (git
+    sees the rename since the list's last commit): its values come back, as in the full run."""
+    repo = dataset
+    (repo / "masks/keep.tif").write_text("a mask someone described\n")
+    git(repo, "add", "masks/keep.tif")
+    sync(repo)
+    text = (repo / "masks.tsv").read_text()
+    (repo / "masks.tsv").write_text(text.replace("images/keep.tif\t", "images/keep.tif\tAda"))
+    git(repo, "add", "masks.tsv")
+    git(repo, "commit", "-qm", "described")
+    sync(repo)  # records the state
+    git(repo, "rm", "-q", "masks/keep.tif")
+    assert "held values a person typed" in sync(repo)[1]
+    (repo / "masks/kept.tif").write_text("a mask someone described\n")
+    git(repo, "add", "masks/kept.tif")
+    twin = repo.parent / (repo.name + "-full")
+    shutil.copytree(repo, twin, symlinks=True)
+    try:
+        with watched() as taken:
+            fast = outcome(repo, sync(repo))
+        assert taken == [True]
+        assert outcome(twin, sync(twin, "--full")) == fast
+        assert (
+            "masks/kept.tif\tsegmentation_mask\timages/keep.tif\tAda"
+            in fast[3]["masks.tsv"].decode()
+        )
+    finally:
+        shutil.rmtree(twin, ignore_errors=True)
