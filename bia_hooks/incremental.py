@@ -5,14 +5,14 @@ same code to plan and write. Used only where that gives the full run's result, b
 - the state holds for the tool, the configuration and the dataset's place, and every file list
   names the paths it named (its bytes are the same, or a few lines below its header were edited
   and name the same paths, and read as the full run reads them: ``linediff``);
-- the state was in step with no finding, each list naming exactly the files it owns (no folder
-  row, no blank path, no path twice), and the lists are TSV (whose rows the editor reads as the
-  archive does);
+- the state was in step, each list naming exactly the files it owns (no folder row, no blank
+  path, no path twice), with no finding but files no list covers (BIA423, said again for each
+  such file), and the lists are TSV (whose rows the editor reads as the archive does);
 - every path the change touches is a plain data file: no repository machinery, DVC, submodule,
   git-annex link, object folder, junk, lock or leftover file, nor below a folder a list names;
 - no merge, cherry-pick, revert or rebase is under way;
-- sharing out the new files finds nothing to say (no file unclaimed, nor claimed twice, nor paired
-  by name alone): those findings weigh the whole dataset.
+- sharing out the new files finds nothing to say but files no list covers (no file claimed
+  twice, nor paired by name alone): those findings weigh the whole dataset.
 
 Anything else returns None, and the caller runs in full. ``tests/test_incremental.py`` checks the
 two runs agree over random changes.
@@ -30,6 +30,7 @@ from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
 from bia_hooks.filelist.read import read_filelist_bytes
+from bia_hooks.findings import Finding
 from bia_hooks.gitcmd import git
 from bia_hooks.pathsets import ancestors, edited, is_sorted
 from bia_hooks.session import Session, filelists_of
@@ -103,7 +104,8 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     session = Session(config, [], [], [], filelists, True, True)
     if not (change.added or change.deleted):  # the same files: every list stays in step
         session.listed = {name: [] for name in names}  # not read: nothing to plan
-        session.owners = ownership.Ownership(members={name: [] for name in names})
+        members: dict[str, list[str]] = {name: [] for name in names}
+        session.owners = ownership.Ownership(members=members, unclaimed=list(state.unclaimed))
         prior.replay = True
         return session, prior
     editors = {fl.path: open_editor(config.root / fl.path) for fl in filelists}
@@ -125,16 +127,18 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
         renames,
         config.ignore,
     )
-    if new.findings or new.unclaimed or new.ambiguous or new.same_name:
+    if new.findings or new.ambiguous or new.same_name:
         return None  # they weigh the whole dataset: the full run says them
     # Each list named exactly its members (the state says so), in order as a rule.
     members = {
         name: edited(paths if is_sorted(paths) else sorted(paths), gone, new.members[name])
         for name, paths in listed.items()
     }
+    # A file no list covers stays so (the lists name the same paths, the globs are the same).
+    unclaimed = sorted(set(state.unclaimed).difference(gone).union(new.unclaimed))
     session.listed = dict(listed)
     session.renames = renames
-    session.owners = ownership.Ownership(members=members, moves=new.moves)
+    session.owners = ownership.Ownership(members=members, moves=new.moves, unclaimed=unclaimed)
     session.editors = editors
     return session, prior
 
@@ -196,11 +200,16 @@ def _relative(config: Config) -> str | None:
 
 
 def record(config: Config, prior: Prior | None, session: Session,
-           written: dict[str, tuple[bytes, list[str]]], clean: bool) -> None:  # fmt: skip
+           written: dict[str, tuple[bytes, list[str]]],
+           findings: Sequence[Finding]) -> None:  # fmt: skip
     """Record the state this run leaves, or forget the old one. ``written``: the bytes and the
-    row paths of the lists the run wrote; ``clean``: the run had no finding at all."""
+    row paths of the lists the run wrote; ``findings``: what the run said."""
     if prior is None:
         return
+    # The only finding a state carries: files no list covers, said again from the list of them.
+    unclaimed = session.owners.unclaimed
+    said = set(unclaimed)
+    clean = all(f.code == "BIA423" and f.path in said for f in findings)
     if not clean or not session.configured or prior.key != verified.state_key(config):
         verified.forget(prior.gitdir)
         return
@@ -212,7 +221,8 @@ def record(config: Config, prior: Prior | None, session: Session,
     exact = len(lists) == len(names) and (
         prior.replay or all(_exact(session, n, written) for n in names)
     )
-    verified.save(prior.gitdir, verified.State(prior.key, prior.base, prior.delta, lists, exact))
+    state = verified.State(prior.key, prior.base, prior.delta, lists, exact, list(unclaimed))
+    verified.save(prior.gitdir, state)
 
 
 def _exact(session: Session, name: str, written: dict[str, tuple[bytes, list[str]]]) -> bool:

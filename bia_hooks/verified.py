@@ -17,13 +17,12 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bia_hooks import __version__
 from bia_hooks.config import Config
 from bia_hooks.gitcmd import git
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 STATE_NAME = "sync-state.json"
 EMPTY = ("", "", "")  # an entry absent from the index
 
@@ -40,7 +39,8 @@ class State:
     delta: dict[str, Entry]  # path -> its index entry where it differed from ``base``
     lists: dict[str, str]  # file list -> the blob id of its bytes on disk
     exact: bool  # every list named exactly its members: no folder row, no blank, no duplicate
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Files no list covers (BIA423, the only finding a state may hold: said again from the list).
+    unclaimed: list[str] = field(default_factory=list)
 
 
 def state_key(config: Config) -> str:
@@ -106,7 +106,9 @@ def load(gitdir: Path) -> State | None:
         if raw.get("format") != STATE_FORMAT:
             return None
         delta = {p: (e[0], e[1], e[2]) for p, e in raw["delta"].items()}
-        return State(raw["key"], raw["base"], delta, dict(raw["lists"]), bool(raw["exact"]))
+        unclaimed = [str(p) for p in raw["unclaimed"]]
+        lists = dict(raw["lists"])
+        return State(raw["key"], raw["base"], delta, lists, bool(raw["exact"]), unclaimed)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None  # absent, or not ours to trust: the full run records it anew
 
@@ -123,6 +125,7 @@ def save(gitdir: Path, state: State) -> None:
         "delta": state.delta,
         "lists": state.lists,
         "exact": state.exact,
+        "unclaimed": state.unclaimed,
     }
     file = state_file(gitdir)
     try:
@@ -213,7 +216,7 @@ def rebased(root: Path, state: State) -> State:
     committed = tree_delta(root, state.base, head)
     if committed is None or committed != state.delta:
         return state
-    return State(state.key, head, {}, state.lists, state.exact)
+    return State(state.key, head, {}, state.lists, state.exact, state.unclaimed)
 
 
 def blob_ids(root: Path, filelists: Iterable[str], hash_name: str) -> dict[str, str] | None:

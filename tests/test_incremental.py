@@ -286,3 +286,22 @@ def test_a_saved_row_comes_back_on_the_incremental_path(dataset: Path) -> None:
         )
     finally:
         shutil.rmtree(twin, ignore_errors=True)
+
+
+def test_a_file_no_list_covers_is_said_again_on_the_incremental_path(dataset: Path) -> None:
+    repo = dataset
+    (repo / "other").mkdir(exist_ok=True)
+    (repo / "other/readme.tif").write_text("nobody lists this\n")
+    git(repo, "add", "other/readme.tif")
+    status, out, _ = sync(repo)  # full: the state had no such file; records it
+    assert "other/readme.tif: warning BIA423" in out
+    (repo / "masks/more.tif").write_text("one more mask\n")
+    git(repo, "add", "masks/more.tif")
+    with watched() as taken:
+        status, out, _ = sync(repo)
+        again = sync(repo)
+    assert taken == [True, True]
+    assert status == 1 and "+ masks/more.tif" in out
+    assert (
+        "other/readme.tif: warning BIA423" in out and "other/readme.tif: warning BIA423" in again[1]
+    )
