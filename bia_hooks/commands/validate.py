@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from bia_hooks import progress
 from bia_hooks.commands.common import (
     add_common,
     config_of,
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     summaries: list[dict[str, object]] = []  # as check reports them, so that summary reads both
     rows = 0
-    for path in dict.fromkeys(selected):
+    for path in progress.steps(dict.fromkeys(selected), "file lists validated"):
         table, found = validate_filelist(config, path, args.schema)
         findings.extend(found)
         count = len(table.rows) if table is not None else 0
