@@ -1,30 +1,35 @@
 """The names check of a few paths (the check-names hook) from the part of the git index it needs.
 
 A new name must be compared with every entry of the dataset (letter-case twins, the names a fix
-may suggest), and listing a million entries costs seconds. The answers depend on few entries: the
-given paths and what lies below them, the entries whose file or folder name folds (``fold``) like
-a folder or file on the way down to them, and a lock file's neighbours. One ``git ls-files`` with
-pathspecs reads just those; ``check-names`` then runs the same checks on them as on the whole
-listing. Whatever this part cannot vouch for goes through the full listing: a folder outside
-git, DVC (its outputs may land anywhere), a submodule, a given name that is not ASCII, many paths.
-``tests/test_namescope.py`` shows both ways agree.
+may suggest), and splitting a million entries into strings costs seconds. The answers depend on
+few entries: the given paths and what lies below them, the entries whose file or folder name
+folds (``fold``) like a folder or file on the way down to them, and a lock file's neighbours.
+``git ls-files -z`` is read once, as bytes sorted as git sorts them; bisection over that text
+finds those entries (``_Index``), and ``check-names`` runs the same checks on them as on the
+whole listing. Whatever this part cannot vouch for goes through the full listing: a folder
+outside git, DVC (its outputs may land anywhere), a submodule, a name that folds to text that is
+not ASCII in a folder of a great many such names, many paths. ``tests/test_namescope.py`` shows both
+ways agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from bia_hooks import dataset, dvcrepo, junk, tree
 from bia_hooks.config import Config
 from bia_hooks.findings import Finding
-from bia_hooks.gitcmd import git, is_git_work_tree
+from bia_hooks.gitcmd import git_output
 from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
+from bia_hooks.pathrule import fold
 from bia_hooks.pathsets import ancestors, at_or_below
 
 __all__ = ["full_names_check", "names_check"]
 
-MAX_ROOTS = 64  # more paths (a big commit): one full listing costs less than their pathspecs
+MAX_ROOTS = 64  # more paths (a big commit): one full listing costs less than their checks
+MAX_NOT_ASCII = 100_000  # entries of a folder whose names are not ASCII, folded one by one
+_PIECE = 1 << 16  # bytes of the index tested for ASCII at once
 _ROUNDS = 4  # a suggested name asks about a new folder: each round reads those too
 
 # The characters that are not ASCII but fold (``pathrule.fold``: NFC, then casefold) to ASCII:
@@ -44,7 +49,8 @@ FOLDS_TO_ASCII = {
     "\ufb05": "st",
     "\ufb06": "st",
 }
-_FOLD_PIECES = ("s", "k", ";", "`", "ff", "fi", "fl")  # one of these is in each value above
+_SUBMODULES = b".gitmodules"
+_DVC_ENDS = tuple(s.encode() + b"\0" for s in dvcrepo.DVC_SOURCES)
 
 
 def names_check(config: Config, given: Sequence[str]) -> tuple[list[Finding], int]:
@@ -73,70 +79,192 @@ def full_names_check(config: Config, given: Sequence[str]) -> tuple[list[Finding
     return findings + name_findings(config, checked, listing.paths), len(checked)
 
 
+class _Index:
+    """``git ls-files -z`` as git writes it: every entry followed by a NUL, sorted by its bytes.
+    The questions a scope asks, by bisection: no entry is made a string but the ones returned."""
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+    def first_at_or_after(self, key: bytes) -> int:
+        """The offset of the first entry not less than ``key`` (``len(text)`` if none)."""
+        text = self.text
+        lo, hi = 0, len(text)  # both at the start of an entry (or the end)
+        while lo < hi:
+            start = text.rfind(b"\0", lo, (lo + hi) // 2) + 1 or lo
+            end = text.index(b"\0", start)
+            if text[start:end] < key:
+                lo = end + 1
+            else:
+                hi = start
+        return lo
+
+    def starting_with(self, prefix: bytes) -> tuple[int, int]:
+        """The offsets of the entries that start with ``prefix`` (one run: they sort together)."""
+        if not prefix:
+            return 0, len(self.text)
+        start = self.first_at_or_after(prefix)
+        if not self.text.startswith(prefix, start):
+            return start, start
+        return start, self.first_at_or_after(_after_all_starting_with(prefix))
+
+    def has_prefix(self, prefix: bytes) -> bool:
+        return self.text.startswith(prefix, self.first_at_or_after(prefix))
+
+    def has(self, entry: bytes) -> bool:
+        return self.text.startswith(entry + b"\0", self.first_at_or_after(entry))
+
+    def exactly(self, entry: bytes) -> tuple[int, int]:
+        """The offsets of ``entry`` itself, if the index has it."""
+        start = self.first_at_or_after(entry)
+        if self.text.startswith(entry + b"\0", start):
+            return start, start + len(entry) + 1
+        return start, start
+
+    def at_or_below(self, path: bytes) -> Iterator[tuple[int, int]]:
+        """The entry ``path`` and the entries below it (the folder ``path``)."""
+        yield self.exactly(path)
+        yield self.starting_with(path + b"/")
+
+    def spellings(self, folder: bytes, key: str) -> list[bytes]:
+        """Every name in ``folder`` (``b""`` or ending with '/'), of a file or of a folder, that
+        folds to ``key`` (ASCII): ``Name``, ``NAME``, ``naſe``. One character at a time, and
+        only on while some entry starts so: a name without twins costs two bisections a
+        character."""
+        found = []
+        todo = [(folder, 0)]
+        while todo:
+            spelled, i = todo.pop()
+            if i == len(key):
+                if self.has(spelled) or self.has_prefix(spelled + b"/"):
+                    found.append(spelled[len(folder) :])
+                continue
+            pieces = {(key[i], 1), (key[i].upper(), 1)}
+            pieces.update((c, len(f)) for c, f in FOLDS_TO_ASCII.items() if key.startswith(f, i))
+            for piece, step in pieces:
+                longer = spelled + piece.encode()
+                if self.has_prefix(longer):
+                    todo.append((longer, i + step))
+        return found
+
+    def names_not_ascii(self, folder: bytes) -> set[bytes] | None:
+        """The names in ``folder`` (``b""`` or ending with '/') that are not ASCII; None when
+        more than ``MAX_NOT_ASCII`` entries hold such. Pieces of the text that are ASCII (the
+        usual case, and a quick test) are skipped whole."""
+        text = self.text
+        start, stop = self.starting_with(folder)
+        names: set[bytes] = set()
+        seen = 0
+        while start < stop:
+            end = text.index(b"\0", min(start + _PIECE, stop) - 1) + 1  # a whole entry
+            if not text[start:end].isascii():
+                entries = [e for e in text[start : end - 1].split(b"\0") if not e.isascii()]
+                seen += len(entries)
+                if seen > MAX_NOT_ASCII:
+                    return None
+                names.update(e[len(folder) :].partition(b"/")[0] for e in entries)
+            start = end
+        return {n for n in names if not n.isascii()}
+
+    def paths(self, spans: Iterable[tuple[int, int]]) -> list[str]:
+        """The entries of ``spans``, each once, in the index's order."""
+        paths: list[str] = []
+        end = 0
+        for start, stop in sorted(s for s in spans if s[0] < s[1]):
+            start = max(start, end)
+            if start < stop:
+                paths += self.text[start : stop - 1].decode("utf-8", "surrogateescape").split("\0")
+                end = stop
+        return paths
+
+    def holds_dvc(self) -> bool:
+        """Does any entry tell what DVC tracks (``*.dvc``, ``dvc.lock``)?"""
+        for end in _DVC_ENDS:
+            at = self.text.find(end)
+            while at >= 0:
+                start = self.text.rfind(b"\0", 0, at) + 1
+                path = self.text[start : at + len(end) - 1].decode("utf-8", "surrogateescape")
+                if dataset.is_machinery(path):
+                    return True
+                at = self.text.find(end, at + 1)
+        return False
+
+
+def _after_all_starting_with(prefix: bytes) -> bytes:
+    """The least key greater than every text starting with ``prefix`` (not all 0xFF)."""
+    cut = prefix.rstrip(b"\xff")
+    return cut[:-1] + bytes([cut[-1] + 1])
+
+
 class _Scope:
     """The entries to read: each root with everything below it and the twins of every name on
-    the way down to it; the files directly in each ``neighbours`` folder; each ``probes`` path
-    as a file."""
+    the way down to it; each set-apart path given (``apart``) with the documents a lock file may
+    lock; each ``probes`` path as a file."""
 
-    def __init__(self, root: Path, objects: tuple[str, ...], roots: set[str],
-                 neighbours: set[str], probes: set[str]) -> None:  # fmt: skip
+    def __init__(self, root: Path, objects: tuple[str, ...], roots: set[str], apart: set[str],
+                 probes: set[str], index: _Index | None = None) -> None:  # fmt: skip
         self.root, self.objects = root, objects
-        self.roots, self.neighbours, self.probes = roots, neighbours, probes
+        self.roots, self.apart, self.probes = roots, apart, probes
+        self.index = index
 
     @classmethod
     def of(cls, root: Path, given: Sequence[str], objects: tuple[str, ...]) -> _Scope | None:
         """The scope of ``namecheck.checked_paths`` and ``set_apart_findings`` for ``given``;
         None when only the full listing will do."""
-        if not root.is_dir() or not is_git_work_tree(root):
+        if not root.is_dir():
             return None
         object_of = dataset.object_root_finder(objects)
         roots: set[str] = set()
-        neighbours: set[str] = set()
+        apart: set[str] = set()
         for path in given:
-            if path == "." or path.startswith("../"):
+            if path in ("", ".") or path.startswith("../"):
                 return None
             if junk.is_set_apart(path):
-                neighbours.add(path.rpartition("/")[0])  # where a lock file's document is
+                apart.add(path)
                 continue
             roots.add(object_of(path) or path)
             if path.endswith(".dvc"):
                 roots.add(path[: -len(".dvc")])
-        if len(roots) + len(neighbours) > MAX_ROOTS or not all(map(_plain_ascii, roots)):
+        if len(roots) + len(apart) > MAX_ROOTS or "" in roots:
             return None
-        return cls(root, objects, roots, neighbours, set())
-
-    def pathspecs(self) -> list[str]:
-        specs = ["*dvc*"]  # any DVC file: then the full listing (see ``read``)
-        for root in sorted(self.roots):
-            specs.append(":(literal)" + root)
-            folder = ""
-            for name in root.split("/"):
-                specs += _twin_pathspecs(folder, name)
-                folder = f"{folder}/{name}" if folder else name
-        for folder in sorted(self.neighbours):
-            specs.append(":(glob)" + (_escape(folder) + "/" if folder else "") + "*")
-        for path in sorted(self.probes):  # the file itself, not what is below it
-            specs.append(f":(glob){_escape(path[:-1])}[{_escape(path[-1])}]")
-        return specs
+        return cls(root, objects, roots, apart, set())
 
     def read(self) -> tree.DatasetFiles | None:
         """The entries in scope as ``tree.dataset_files`` lists them (the same order, the same
         set-apart findings); None when the full listing may differ."""
-        out = git(self.root, "ls-files", "-s", "-z", "--", *self.pathspecs()).stdout
-        paths: list[str] = []
-        for record in out.decode("utf-8", "surrogateescape").split("\0")[:-1]:
-            meta, _, path = record.partition("\t")
-            if meta.startswith("160000 "):
-                return None  # a submodule: listed or not depending on the whole index
-            if path.endswith(dvcrepo.DVC_SOURCES) and dataset.is_machinery(path):
-                return None  # DVC's outputs join the dataset
-            if not paths or paths[-1] != path:  # a merge conflict: one entry per path
-                paths.append(path)
+        if self.index is None:
+            text = git_output(self.root, "ls-files", "-z", "--deduplicate")
+            if text is None:
+                return None  # not in git, or git fails: the full listing says why
+            self.index = _Index(text)
+            if _SUBMODULES in text or self.index.holds_dvc():
+                return None  # a submodule is no entry; DVC's outputs join the dataset
+        spans = self._spans(self.index)
+        if spans is None:
+            return None
+        paths = self.index.paths(spans)
         files = [dataset.DatasetFile(p, "file") for p in paths]
         files = dataset.collapse_objects(files, self.objects, "\0".join(paths) + "\0")
         paths = [f.path for f in files]
         data = [p for p in paths if not dataset.is_machinery(p)]
         return tree._set_apart(tree.DatasetFiles(paths, data, []), None)
+
+    def _spans(self, index: _Index) -> list[tuple[int, int]] | None:
+        spans: list[tuple[int, int]] = []
+        for root in self.roots:
+            found = _root_spans(index, root)
+            if found is None:
+                return None
+            spans += found
+        for path in self.apart:
+            spans += index.at_or_below(_encode(path))
+            parent, _, name = path.rpartition("/")
+            lock = junk.lock_named(name)
+            if lock is not None:  # its document: named as the lock says, or but for 2 characters
+                folder = _encode(parent + "/" if parent else "")
+                spans += _files_ending_with(index, folder, _encode(lock.document))
+        spans += (index.exactly(_encode(path)) for path in self.probes)
+        return spans
 
     def widened(self, asked: Iterable[str], checked: Sequence[str],
                 listed: set[str]) -> _Scope | None:  # fmt: skip
@@ -158,40 +286,43 @@ class _Scope:
                 roots.add(path)
         if not roots and not probes:
             return None
-        if not all(map(_plain_ascii, roots)):
-            return None  # cannot happen: suggested names are ASCII; the full listing then
-        widened = _Scope(self.root, self.objects, self.roots | roots, self.neighbours,
-                         self.probes | probes)  # fmt: skip
-        return widened if len(widened.roots) <= MAX_ROOTS else None
+        widened = _Scope(self.root, self.objects, self.roots | roots, self.apart,
+                         self.probes | probes, self.index)  # fmt: skip
+        return widened if len(widened.roots) <= MAX_ROOTS and "" not in roots else None
 
 
-def _plain_ascii(path: str) -> bool:
-    return path.isascii() and "\0" not in path and path not in ("", ".")
+def _root_spans(index: _Index, root: str) -> list[tuple[int, int]] | None:
+    """``root``, what is below it, and every other spelling of each name on the way down to it
+    with what is below that; None when the full listing must fold the spellings."""
+    spans = list(index.at_or_below(_encode(root)))
+    folder = b""
+    for name in root.split("/"):
+        key, spelled = fold(name), _encode(name)
+        if key.isascii():
+            twins = index.spellings(folder, key)
+        else:  # its twins are not ASCII either
+            others = index.names_not_ascii(folder)
+            if others is None:
+                return None  # too many to fold one by one
+            twins = [t for t in others if fold(t.decode("utf-8", "surrogateescape")) == key]
+        spans += (s for t in twins if t != spelled for s in index.at_or_below(folder + t))
+        folder += spelled + b"/"
+    return spans
 
 
-def _escape(text: str) -> str:
-    """``text`` matched literally by a ``:(glob)`` pathspec."""
-    return "".join("\\" + c if c in "\\*?[]" else c for c in text)
+def _encode(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
 
 
-def _any_case(text: str) -> str:
-    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else _escape(c) for c in text)
-
-
-def _twin_pathspecs(folder: str, name: str) -> list[str]:
-    """Pathspecs of the entries at or below every other spelling of ``name`` (ASCII) in
-    ``folder`` that folds like it: ``Name``, ``NAME``, ``naſe``. Each spelling differs first at
-    some character: a pattern per such character, with a literal start so git skips the rest."""
-    lower = name.lower()
-    prefix = _escape(folder) + "/" if folder else ""
-    patterns = []
-    for i, c in enumerate(name):
-        start = prefix + _escape(name[:i])
-        if c.isalpha():
-            rest = lower[i + 1 :]
-            tail = "*" if any(p in rest for p in _FOLD_PIECES) else _any_case(name[i + 1 :])
-            patterns.append(start + c.swapcase() + tail)
-        for char, folded in FOLDS_TO_ASCII.items():
-            if lower.startswith(folded, i):
-                patterns.append(start + char + "*")
-    return [f":(glob){p}{end}" for p in patterns for end in ("", "/**")]
+def _files_ending_with(index: _Index, folder: bytes, tail: bytes) -> list[tuple[int, int]]:
+    """The entries directly in ``folder`` whose name ends with ``tail``."""
+    start, stop = index.starting_with(folder)
+    spans = []
+    at = index.text.find(tail + b"\0", start, stop)
+    while at >= 0:
+        begin = index.text.rfind(b"\0", 0, at) + 1
+        end = at + len(tail) + 1
+        if b"/" not in index.text[begin + len(folder) : end]:
+            spans.append((begin, end))
+        at = index.text.find(tail + b"\0", end, stop)
+    return spans

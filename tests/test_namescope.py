@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from conftest import git, run_cli, write
 from hypothesis import HealthCheck, given, settings
@@ -56,14 +57,17 @@ def _make_repo(base: Path, files: list[str], annexed: list[bool], dvc: bool, sub
     return root
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TAKEN: list[bool] = []  # per example: did names_check answer from the part of the index?
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     files=paths,
     data=st.data(),
-    dvc=st.sampled_from([False, False, False, True]),
+    dvc=st.sampled_from([False] * 5 + [True]),
     sub=st.booleans(),
 )
-def test_a_few_paths_give_the_full_listings_findings(
+def _a_few_paths_give_the_full_listings_findings(
     files: list[str], data: st.DataObject, dvc: bool, sub: bool
 ) -> None:
     annexed = data.draw(st.lists(st.booleans(), min_size=len(files), max_size=len(files)))
@@ -83,11 +87,20 @@ def test_a_few_paths_give_the_full_listings_findings(
             )
         )
         config = load_config(root)
-        assert namescope.names_check(config, given_paths) == namescope.full_names_check(
-            config, given_paths
-        )
+        expected = namescope.full_names_check(config, given_paths)
+        with mock.patch.object(namescope, "full_names_check", wraps=namescope.full_names_check):
+            assert namescope.names_check(config, given_paths) == expected
+            TAKEN.append(not namescope.full_names_check.called)  # type: ignore[attr-defined]
     finally:
         shutil.rmtree(base)
+
+
+def test_a_few_paths_give_the_full_listings_findings() -> None:
+    TAKEN.clear()
+    _a_few_paths_give_the_full_listings_findings()
+    # DVC (about a third of the examples, with the 'x.dvc' files) goes through the full listing:
+    # most examples must test the part of the index.
+    assert sum(TAKEN) >= 0.5 * len(TAKEN), f"{sum(TAKEN)} of {len(TAKEN)}"
 
 
 def test_a_suggested_name_is_compared_with_the_folder_it_goes_to(repo: Path) -> None:
@@ -111,7 +124,6 @@ def test_the_characters_that_fold_to_ascii_are_all_known() -> None:
         if folded.isascii():
             found[chr(cp)] = folded
     assert found == namescope.FOLDS_TO_ASCII
-    assert all(any(p in v for p in namescope._FOLD_PIECES) for v in found.values())
 
 
 def test_a_few_paths_do_not_import_what_the_lists_need(repo: Path) -> None:
