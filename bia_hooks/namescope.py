@@ -27,7 +27,9 @@ from bia_hooks.pathsets import ancestors, at_or_below
 
 __all__ = ["full_names_check", "names_check"]
 
-MAX_ROOTS = 64  # more paths (a big commit): one full listing costs less than their checks
+# More paths (a big commit): one full listing costs about as much as their checks (1M entries:
+# 500 paths take 1.4 s, the full listing 2.9 s).
+MAX_ROOTS = 500
 MAX_NOT_ASCII = 100_000  # entries of a folder whose names are not ASCII, folded one by one
 _PIECE = 1 << 16  # bytes of the index tested for ASCII at once
 _ROUNDS = 4  # a suggested name asks about a new folder: each round reads those too
@@ -106,10 +108,15 @@ class _Index:
         start = self.first_at_or_after(prefix)
         if not self.text.startswith(prefix, start):
             return start, start
-        return start, self.first_at_or_after(_after_all_starting_with(prefix))
+        cut = prefix.rstrip(b"\xff")
+        if not cut:  # all 0xFF: what starts so sorts last
+            return start, len(self.text)
+        after = cut[:-1] + bytes([cut[-1] + 1])  # the least key after all that start so
+        return start, self.first_at_or_after(after)
 
     def has_prefix(self, prefix: bytes) -> bool:
-        return self.text.startswith(prefix, self.first_at_or_after(prefix))
+        at = self.first_at_or_after(prefix)
+        return at < len(self.text) and self.text.startswith(prefix, at)
 
     def has(self, entry: bytes) -> bool:
         return self.text.startswith(entry + b"\0", self.first_at_or_after(entry))
@@ -188,12 +195,6 @@ class _Index:
                     return True
                 at = self.text.find(end, at + 1)
         return False
-
-
-def _after_all_starting_with(prefix: bytes) -> bytes:
-    """The least key greater than every text starting with ``prefix`` (not all 0xFF)."""
-    cut = prefix.rstrip(b"\xff")
-    return cut[:-1] + bytes([cut[-1] + 1])
 
 
 class _Scope:

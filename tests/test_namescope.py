@@ -146,3 +146,22 @@ def test_a_few_paths_do_not_import_what_the_lists_need(repo: Path) -> None:
         env=dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1])),
     )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+entries = st.lists(st.binary(min_size=1, max_size=6).filter(lambda b: b"\0" not in b), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(paths=entries, key=st.binary(max_size=4).filter(lambda b: b"\0" not in b))
+def test_the_index_is_searched_as_a_sorted_list(paths: list[bytes], key: bytes) -> None:
+    # Bytes as git sorts them, some not UTF-8, some ending in 0xFF: what bisection must get right.
+    paths = sorted(set(paths))
+    index = namescope._Index(b"".join(p + b"\0" for p in paths))
+
+    def listed(span: tuple[int, int]) -> list[bytes]:
+        return index.text[span[0] : span[1]].split(b"\0")[:-1]
+
+    assert listed(index.starting_with(key)) == [p for p in paths if p.startswith(key)]
+    assert index.has(key) == (key in paths)
+    assert index.has_prefix(key) == any(p.startswith(key) for p in paths)
+    assert listed((0, index.first_at_or_after(key))) == [p for p in paths if p < key]
