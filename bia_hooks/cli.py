@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, TextIO, cast
 
-from bia_hooks import __version__
+from bia_hooks import __version__, progress
 from bia_hooks.errors import UsageError
 from bia_hooks.safe_text import printable
 
@@ -89,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
+        progress.enable(args)
         status: int = _module(SUBCOMMANDS[args.command]).run(args)
     except UsageError as e:
         # Every line starts with the command's name: a line of the message (which may quote a
@@ -120,6 +121,12 @@ class _Output(io.RawIOBase):
 
     def writable(self) -> bool:
         return True
+
+    def isatty(self) -> bool:  # a terminal's stderr shows the progress bar (progress.py)
+        try:
+            return os.isatty(self.fd)
+        except OSError:
+            return False
 
     def write(self, data: ReadableBuffer) -> int:
         if self.error is None:

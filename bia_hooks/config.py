@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import limits
+from bia_hooks import configmemo, limits
 from bia_hooks.codes import CODES, Level
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding
@@ -108,17 +108,21 @@ def load_config(root: Path, file: Path | None = None) -> Config:
     file = file or find_config(root)
     if file is None:
         return Config(root=root)
-    data = _read_yaml(file)
-    severity = data.get("severity")
-    if isinstance(severity, dict):  # YAML 1.1 reads an unquoted `off` as false
-        data["severity"] = {k: "off" if v is False else v for k, v in severity.items()}
-    _validate(data, file)
+    text = read_text(file, "configuration")
+    data = configmemo.recall(text)  # validated before: no YAML or jsonschema to import
+    if data is None:
+        data = _read_yaml(text, file)
+        severity = data.get("severity")
+        if isinstance(severity, dict):  # YAML 1.1 reads an unquoted `off` as false
+            data["severity"] = {k: "off" if v is False else v for k, v in severity.items()}
+        _validate(data, file)
+        configmemo.remember(text, data)
     _check_paths(data, root, file)
     return _build(data, root, file)
 
 
-def _read_yaml(file: Path) -> dict[str, Any]:
-    data = parse_yaml(read_text(file, "configuration"), str(file))
+def _read_yaml(text: str, file: Path) -> dict[str, Any]:
+    data = parse_yaml(text, str(file))
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -26,6 +26,23 @@ def git(root: Path, *args: str, check: bool = True,
     return result
 
 
+def git_output(root: Path, *args: str) -> bytes | None:
+    """What a git call writes, or None when it fails (the caller then goes the long way, where
+    ``git`` says why). One pipe, read at once: a million paths come 30% faster than through
+    ``git``'s two pipes, which are polled 32 KiB at a time (``benches/``: check-names)."""
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except OSError:
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
 def is_git_work_tree(root: Path) -> bool:
     try:
         result = subprocess.run(

@@ -53,9 +53,11 @@ def checked_paths(root: Path, given: Sequence[str], everything: Sequence[str],
 
 
 def name_findings(config: Config, checked: Sequence[str] | None = None,
-                  everything: Sequence[str] | None = None) -> list[Finding]:  # fmt: skip
+                  everything: Sequence[str] | None = None,
+                  asked: set[str] | None = None) -> list[Finding]:  # fmt: skip
     """Name findings for ``checked`` (default: every entry of the dataset), against every entry
-    (``tree.dataset_files(...).paths``), at the levels the configuration sets."""
+    (``tree.dataset_files(...).paths``), at the levels the configuration sets. ``asked``: see
+    ``names.check_names``."""
     if everything is None:
         everything = tree.dataset_files(config.root, config.objects).paths
     if checked is None:
@@ -63,7 +65,7 @@ def name_findings(config: Config, checked: Sequence[str] | None = None,
     if config.name_ignore:
         ignore = globs.compile_globs(config.name_ignore)
         checked = [p for p in checked if not ignore.fullmatch(p)]
-    return config.apply_severity(check_names(checked, everything, config.names))
+    return config.apply_severity(check_names(checked, everything, config.names, asked))
 
 
 def set_apart_findings(

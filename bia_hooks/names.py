@@ -237,16 +237,20 @@ def check_collisions(
 
 
 def check_names(
-    checked: Iterable[str], everything: Collection[str], settings: NameSettings
+    checked: Iterable[str],
+    everything: Collection[str],
+    settings: NameSettings,
+    asked: set[str] | None = None,
 ) -> list[Finding]:
-    """All name findings for ``checked``, against the full set of paths in the dataset."""
+    """All name findings for ``checked``, against the full set of paths in the dataset.
+    ``asked``: when a set, receives every path a suggested new name was compared with."""
     if checked is not everything:
         checked = list(dict.fromkeys(checked))
     elif not isinstance(checked, list):
         checked = everything = list(checked)
     # The dataset's paths and their folded keys, computed once for new names and collisions.
     index = _dataset_index(checked, everything)
-    taken = Taken(index=index)  # loaded only if a new name is suggested
+    taken = Taken(index=index, asked=asked)  # loaded only if a new name is suggested
     findings = [f for p in _suspects(checked) for f in check_path(p, settings, taken)]
     findings.extend(check_collisions(checked, everything, index))
     return findings

@@ -262,8 +262,10 @@ class Taken:
     """Paths a new name must avoid: files, and the folders above them, compared as macOS and
     Windows compare names (ignoring case and Unicode form). Built on first use."""
 
-    def __init__(self, *groups: Iterable[str], index: PathIndex | None = None) -> None:
+    def __init__(self, *groups: Iterable[str], index: PathIndex | None = None,
+                 asked: set[str] | None = None) -> None:  # fmt: skip
         self._index: PathIndex | None = index or PathIndex(*groups)
+        self.asked = asked  # when a set: every path asked about goes in (namescope.py)
         self._files: set[str] = set()  # folded
         self._folders: set[str] = set()  # folded
         self._folder_spellings: set[str] = set()  # exact
@@ -287,12 +289,16 @@ class Taken:
     def __contains__(self, path: object) -> bool:
         """Is there a file or folder of this name (or one equal but for case)?"""
         self._load()
+        if self.asked is not None:
+            self.asked.add(str(path))
         key = fold(str(path))
         return key in self._files or key in self._folders
 
     def fits_folder(self, folder: str) -> bool:
         """Can files go into ``folder``: no file has its name, no other folder its folded name."""
         self._load()
+        if self.asked is not None:
+            self.asked.add(folder)
         key = fold(folder)
         if key in self._files:
             return False

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import advice, moves, ownership, rowlog, sync
+from bia_hooks import advice, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
@@ -183,7 +183,7 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     in_git = is_git_work_tree(config.root)
     session = Session(config, paths, data, findings, filelists, configured, in_git)
     read = reader or _read
-    for filelist in filelists:
+    for filelist in progress.steps(filelists, "file lists read"):
         table: Table | None = None
         found: list[Finding] = []
         if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():

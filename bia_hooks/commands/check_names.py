@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bia_hooks import tree
+from bia_hooks import namescope, tree
 from bia_hooks.commands.common import (
     add_common,
     config_of,
@@ -14,7 +14,7 @@ from bia_hooks.commands.common import (
     tally,
 )
 from bia_hooks.findings import Finding, Level
-from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
+from bia_hooks.namecheck import name_findings, set_apart_findings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,15 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
-    # One listing, also for the hook's few paths: a new name must collide with no entry.
-    listing = tree.dataset_files(config.root, config.objects)
-    everything = listing.paths
-    # Files outside the dataset (the hook in a repository whose dataset is a folder) are not ours.
-    given = relative_to_root(config.root, args.paths, skip_outside=True)
-    checked = checked_paths(config.root, given, everything, config.objects) if args.paths else None
-    apart = set_apart_findings(config, listing, given if args.paths else None)
-    findings = apart + name_findings(config, checked, everything)
-    names = len(everything) if checked is None else len(checked)
+    if args.paths:
+        # Files outside the dataset (the hook in a repository whose dataset is a folder) are not
+        # ours. The hook's few paths: from the part of the index they depend on (namescope.py).
+        given = relative_to_root(config.root, args.paths, skip_outside=True)
+        findings, names = namescope.names_check(config, given)
+    else:
+        listing = tree.dataset_files(config.root, config.objects)
+        findings = set_apart_findings(config, listing, None) + name_findings(
+            config, None, listing.paths
+        )
+        names = len(listing.paths)
     return finish(args, findings, verdict=_verdict(findings, names))
 
 

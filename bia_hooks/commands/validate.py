@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bia_hooks import validated
+from bia_hooks import progress, validated
 from bia_hooks.commands.common import (
     add_common,
     config_of,
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     summaries: list[dict[str, object]] = []  # as check reports them, so that summary reads both
     rows = 0
     memo = None if args.full else validated.open_memo(config)
-    for path in dict.fromkeys(selected):
+    for path in progress.steps(dict.fromkeys(selected), "file lists validated"):
         verdict = _validate(config, path, args.schema, memo)
         findings.extend(verdict.findings)
         summaries.append({"path": path, "format": path.rsplit(".", 1)[-1], "rows": verdict.rows})

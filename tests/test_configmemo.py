@@ -1,0 +1,86 @@
+"""A configuration validated once is remembered (configmemo.py): the hooks' next calls import no
+YAML or jsonschema; any other text is validated again, with the same message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, git, run_cli, write
+
+from bia_hooks import configmemo
+
+CONFIG = "names:\n  spaces: error\nfilelists:\n  - path: list.tsv\n    include: ['data/**']\n"
+INVALID = "names:\n  spaces: sometimes\n"
+HEAVY = ("jsonschema", "yaml", "openpyxl", "pandas", "pyarrow", "tqdm")
+
+
+@pytest.fixture
+def dataset(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    write(repo, "data/a.tif", "data/b c.tif")
+    (repo / ".bia-hooks.yaml").write_text(CONFIG)
+    git(repo, "add", "-A")
+    return repo
+
+
+def _imported(repo: Path, *args: str) -> set[str]:
+    """The top-level modules ``bia-hooks ARGS`` imports (``python3 -X importtime``)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bia_hooks", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT)),
+    )
+    lines = [line.rpartition("|")[2] for line in done.stderr.splitlines() if "|" in line]
+    return {line.strip().partition(".")[0] for line in lines}
+
+
+def test_the_second_call_imports_no_yaml_or_jsonschema(dataset: Path) -> None:
+    first = _imported(dataset, "check-names", "data/a.tif")
+    assert {"jsonschema", "yaml"} <= first  # validated
+    assert len(list(configmemo.folder().iterdir())) == 1
+    second = _imported(dataset, "check-names", "data/a.tif")
+    assert second.isdisjoint(HEAVY), second & set(HEAVY)
+    # The remembered settings are the configuration's: spaces are errors.
+    result = run_cli("check-names", "data/b c.tif", cwd=dataset)
+    assert result.returncode == 1 and "BIA103" in result.stdout, result.stdout
+
+
+def test_a_changed_configuration_is_validated_again(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_cli("check-names", "data/a.tif", cwd=dataset).returncode == 0  # remembered
+    (dataset / ".bia-hooks.yaml").write_text(INVALID)
+    edited = run_cli("check-names", "data/a.tif", cwd=dataset)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    fresh = run_cli("check-names", "data/a.tif", cwd=dataset)
+    assert edited.returncode == fresh.returncode == 2
+    assert "names.spaces" in edited.stderr
+    assert edited.stderr == fresh.stderr
+    assert edited.stdout == fresh.stdout
+
+
+@pytest.mark.parametrize("cache", ["a file", "garbage memos"])
+def test_a_cache_that_cannot_be_used_is_no_error(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
+    folder = tmp_path / "cache"
+    if cache == "a file":  # the cache folder cannot be made
+        folder.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    if cache == "garbage memos":
+        assert run_cli("check-names", "data/a.tif", cwd=dataset).returncode == 0
+        for memo in configmemo.folder().iterdir():
+            memo.write_text("[not the settings")
+    for _ in range(2):
+        result = run_cli("check-names", "data/b c.tif", cwd=dataset)
+        assert result.returncode == 1 and "BIA103" in result.stdout, result.stdout + result.stderr
+        assert result.stderr == ""
+    (dataset / ".bia-hooks.yaml").write_text(INVALID)
+    result = run_cli("check-names", "data/a.tif", cwd=dataset)
+    assert result.returncode == 2 and "names.spaces" in result.stderr
