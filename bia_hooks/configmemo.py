@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ _SCHEMA = Path(__file__).with_name("schemas") / "config.v1.schema.json"
 
 def folder() -> Path:
     """Where the memos are: the user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "bia-hooks" / "configs"
+    from bia_hooks.userdirs import cache_folder
+
+    return cache_folder() / "configs"
 
 
 def recall(text: str) -> dict[str, Any] | None:

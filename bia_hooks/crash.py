@@ -21,8 +21,9 @@ ISSUES = "https://github.com/bia-hooks/bia-hooks/issues"
 
 def report_folders() -> list[Path]:
     """Where a report goes: the user's cache folder, else the temporary folder."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return [Path(cache) / "bia-hooks", Path(tempfile.gettempdir())]
+    from bia_hooks.userdirs import cache_folder
+
+    return [cache_folder(), Path(tempfile.gettempdir())]
 
 
 def report_text(command: str, argv: Sequence[str], error: BaseException) -> str:

@@ -33,9 +33,10 @@ def log_file(root: Path) -> Path:
 
     if is_git_work_tree(root):
         return git_common_dir(root) / "bia-hooks" / LOG_NAME
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    from bia_hooks.userdirs import cache_folder
+
     key = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
-    return Path(cache) / "bia-hooks" / key / LOG_NAME
+    return cache_folder() / key / LOG_NAME
 
 
 def save(root: Path, filelist: str, lost: Mapping[str, Mapping[str, str]]) -> Path:
