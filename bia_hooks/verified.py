@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,16 +102,46 @@ def state_file(gitdir: Path) -> Path:
 
 
 def load(gitdir: Path) -> State | None:
+    """The recorded state; None when absent, or not as this version writes it (the full run then
+    records it anew): every field is checked, since git is given some of them."""
     try:
         raw = json.loads(state_file(gitdir).read_bytes())
-        if raw.get("format") != STATE_FORMAT:
-            return None
-        delta = {p: (e[0], e[1], e[2]) for p, e in raw["delta"].items()}
-        unclaimed = [str(p) for p in raw["unclaimed"]]
-        lists = dict(raw["lists"])
-        return State(raw["key"], raw["base"], delta, lists, bool(raw["exact"]), unclaimed)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None  # absent, or not ours to trust: the full run records it anew
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT:
+        return None
+    key, base, delta, lists = raw.get("key"), raw.get("base"), raw.get("delta"), raw.get("lists")
+    exact, unclaimed = raw.get("exact"), raw.get("unclaimed")
+    if not (isinstance(key, str) and isinstance(base, str) and _is_object_id(base)):
+        return None
+    if not isinstance(exact, bool):
+        return None
+    if not (isinstance(delta, dict) and isinstance(lists, dict) and isinstance(unclaimed, list)):
+        return None
+    if not all(isinstance(p, str) and _is_entry(e) for p, e in delta.items()):
+        return None
+    if not all(isinstance(n, str) and _is_object_id(b) for n, b in lists.items()):
+        return None
+    if not all(isinstance(p, str) for p in unclaimed):
+        return None
+    entries = {p: (e[0], e[1], e[2]) for p, e in delta.items()}
+    return State(key, base, entries, lists, exact, unclaimed)
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _is_object_id(value: object) -> bool:
+    return isinstance(value, str) and _OBJECT_ID.fullmatch(value) is not None
+
+
+def _is_entry(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(v, str) for v in value)
+        and (value == list(EMPTY) or _is_object_id(value[1]))
+    )
 
 
 def save(gitdir: Path, state: State) -> None:

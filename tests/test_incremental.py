@@ -305,3 +305,29 @@ def test_a_file_no_list_covers_is_said_again_on_the_incremental_path(dataset: Pa
     assert (
         "other/readme.tif: warning BIA423" in out and "other/readme.tif: warning BIA423" in again[1]
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("delta", []), ("delta", 5), ("delta", None), ("delta", {"a": [1, 2, 3]}),
+        ("base", None), ("base", 5), ("base", []), ("base", "--output=/tmp/x"), ("base", "HEAD"),
+        ("lists", {"masks.tsv": "--help"}), ("unclaimed", "x"), ("exact", "yes"), ("key", 1),
+    ],
+)  # fmt: skip
+def test_a_state_not_as_written_is_ignored(dataset: Path, field: str, value: object) -> None:
+    """A state is read back only as this version writes it: git is never given a field of it
+    that is not an object id, and a damaged one means a full run, not a crash."""
+    import json
+
+    gitdir = verified.git_dir(dataset)
+    assert gitdir is not None
+    file = verified.state_file(gitdir)
+    state = json.loads(file.read_text())
+    state[field] = value
+    file.write_text(json.dumps(state))
+    assert verified.load(gitdir) is None
+    with watched() as taken:
+        assert sync(dataset)[::2] == (0, "file lists in step: nothing to change\n")
+    assert taken == [False]
+    assert verified.load(gitdir) is not None  # the full run recorded it anew

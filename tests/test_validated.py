@@ -222,3 +222,33 @@ def test_words_said_for_a_hook_are_said_again_for_a_hook(
     first = validate(repo)
     assert first[0] == 1 and "pre-commit run" in first[1]
     assert validate(repo) == first == validate(repo, "--full")
+
+
+def test_a_changed_image_dataset_list_validates_the_lists_checked_against_it(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path
+    git(repo, "init", "-q")
+    (repo / ".bia-hooks.yaml").write_text(
+        "filelists:\n  - path: list.tsv\n    image_dataset: {filelist: ext/imgs.tsv}\n"
+        "ignore: ['ext/**']\n"
+    )
+    (repo / "ext").mkdir()
+    (repo / "ext/imgs.tsv").write_text("Files\nimages/a.tif\nimages/b.tif\n")
+    (repo / "list.tsv").write_text(
+        HEADER.replace("\tAnnotator", "") + "masks/a.tif\tsegmentation_mask\timages/b.tif\n"
+    )
+    git(repo, "add", "-A")
+    assert validate(repo)[0] == 0
+    (repo / "ext/imgs.tsv").write_text("Files\nimages/a.tif\n")
+    git(repo, "add", "ext/imgs.tsv")
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(repo)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["validate", "--changed", "ext/imgs.tsv"])
+    finally:
+        os.chdir(here)
+    assert status == 1
+    assert "list.tsv:2: [Source image] error BIA310 'images/b.tif'" in out.getvalue()

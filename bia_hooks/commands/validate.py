@@ -17,7 +17,7 @@ from bia_hooks.commands.common import (
     relative_to_root,
     tally,
 )
-from bia_hooks.config import Config
+from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.findings import Finding, Level
 from bia_hooks.validation import SCHEMAS, validate_filelist
@@ -55,8 +55,15 @@ def _changed_lists(config: Config, changed: list[str]) -> list[tuple[str, str | 
     return [
         (fl.path, None)
         for fl in config.filelists
-        if config_changed or fl.path in touched or (fl.extra_schema or "") in touched
+        if config_changed or fl.path in touched or _depends_on(fl, touched)
     ]
+
+
+def _depends_on(filelist: FileListConfig, touched: set[str]) -> bool:
+    """Does the list's verdict depend on a file the commit changes: its extra schema, or the
+    image dataset's file list its source images are checked against?"""
+    images = filelist.image_dataset.filelist if filelist.image_dataset is not None else None
+    return bool({filelist.extra_schema, images} & touched)
 
 
 def _validate(
