@@ -65,7 +65,8 @@ def edited(sorted_paths: Sequence[str], remove: Set[str], add: Iterable[str]) ->
 def entries_below(sorted_paths: Sequence[str], folder: str) -> Iterator[str]:
     """The paths of ``sorted_paths`` inside ``folder``, in order, found by bisection."""
     prefix = folder + "/"
-    for entry in itertools.islice(sorted_paths, bisect.bisect_left(sorted_paths, prefix), None):
+    for i in range(bisect.bisect_left(sorted_paths, prefix), len(sorted_paths)):  # not islice:
+        entry = sorted_paths[i]  # it would step over every path before the first
         if not entry.startswith(prefix):
             return
         yield entry
