@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ def workbooks(draw: st.DrawFn) -> dict[str, Any]:
         "fills": fills if styled else [],
         "heights": heights if styled else [],
         "dressed": draw(st.booleans()),  # the look bia-hooks gives: notes, widths, drop-down
+        "shared": draw(st.booleans()),  # text in shared strings, as Excel writes it
     }
 
 
@@ -83,6 +86,26 @@ def build(plan: dict[str, Any]) -> bytes:
         dress(ws, header, ([str(c.value or "") for c in r] for r in ws.iter_rows(min_row=2)))
     out = io.BytesIO()
     wb.save(out)
+    return _as_shared_strings(out.getvalue()) if plan["shared"] else out.getvalue()
+
+
+_INLINE = re.compile(r'( t=)"inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
+
+
+def _as_shared_strings(data: bytes) -> bytes:
+    """The workbook with its text cells in a shared string table, as Excel writes them."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        text = zf.read(sheet).decode()
+    strings: dict[str, int] = {}
+    text = _INLINE.sub(
+        lambda m: f'{m.group(1)}"s"><v>{strings.setdefault(m.group(2), len(strings))}</v>', text
+    )
+    data = _with_strings(data, list(strings))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, text if info.filename == sheet else source.read(info))
     return out.getvalue()
 
 
@@ -199,8 +222,6 @@ def test_the_sync_of_a_workbook_keeps_every_other_part(tmp_path: Path) -> None:
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {n: zf.read(n) for n in zf.namelist()}
 
@@ -297,18 +318,34 @@ def test_a_workbook_excel_wrote_is_edited_directly() -> None:
 
 
 def _with_strings(data: bytes, strings: list[str]) -> bytes:
-    import zipfile
-
+    """``data`` with a shared string table of ``strings`` (XML already)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    sst = f'<sst xmlns="{main}">' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+    sst = (
+        f'<sst xmlns="{main}">'
+        + "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in strings)
+        + "</sst>"
+    )
     rel = (
         '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
     )
     data = edit_part(data, "xl/_rels/workbook.xml.rels", "</Relationships>", rel)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'
+    data = edit_part(data, "[Content_Types].xml", "</Types>", override)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             target.writestr(info, source.read(info))
         target.writestr("xl/sharedStrings.xml", sst)
     return out.getvalue()
+
+
+def test_shared_strings_openpyxl_would_not_find_go_its_way() -> None:
+    # openpyxl finds the shared strings by their content type, the archive by the workbook's
+    # relationships: a workbook where the two differ is left to openpyxl's way.
+    data = _with_strings(_saved(lambda ws: None), ["a.tif"])
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/>'
+    assert direct_editor(data) is not None
+    assert direct_editor(edit_part(data, "[Content_Types].xml", override, "")) is None

@@ -485,6 +485,16 @@ def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
 # --- what the workbook holds beside the rows
 
 
+def _typed_part(zf: zipfile.ZipFile, kind: str) -> str | None:
+    """The part [Content_Types].xml gives the content type of ``kind`` (as openpyxl finds it)."""
+    types = _xml(zf, "[Content_Types].xml")
+    wanted = f"application/vnd.openxmlformats-officedocument.spreadsheetml.{kind}+xml"
+    for e in types.iter() if types is not None else ():
+        if _local(e.tag) == "Override" and e.get("ContentType") == wanted:
+            return e.get("PartName", "").lstrip("/")
+    return None
+
+
 def _openpyxl_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
     """The shared strings as openpyxl reads them (``Text.content``: the plain text, then each
     run's, phonetic runs left out; before its own replace of 'x005F_', which the caller refuses)."""
@@ -567,6 +577,11 @@ def direct_editor(data: bytes) -> WorkbookRows | None:
             text = zf.read(sheet_part).decode("utf-8")
             parts = {kind: target for kind, target in rels.values()}
             strings_part = parts.get("sharedStrings")
+            if _typed_part(zf, "sharedStrings") != strings_part or parts.get("styles") not in (
+                None,
+                "xl/styles.xml",
+            ):
+                return None  # openpyxl finds these parts its own way: by type, at a fixed name
             strings = _openpyxl_strings(zf, strings_part)
             if "_x" in text or any("_x" in s or "x005F_" in s for s in strings):
                 return None  # escapes: openpyxl decodes some of them, in its own way
