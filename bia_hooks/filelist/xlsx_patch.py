@@ -32,6 +32,7 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.edit import Editor, _check_header
 from bia_hooks.filelist.table import column_letters
 from bia_hooks.filelist.tsv import is_blank
+from bia_hooks.filelist.workbook_look import LAST_ROW
 from bia_hooks.filelist.xlsx import (
     NotText,
     _column_index,
@@ -41,12 +42,12 @@ from bia_hooks.filelist.xlsx import (
     _xml,
     check_parts,
     decode_escapes,
+    encode_escapes,
     xml_text,
 )
 
 __all__ = ["direct_editor"]
 
-LAST_ROW = 1048576
 _NUMBER = r"-?\d{1,15}(?:\.\d{1,17})?(?:[eE][-+]?\d{1,3})?"
 # A row start: r= first, and only the attributes openpyxl moves with a row (its height) or that
 # say nothing about it (spans, Excel's font descent); a hidden row, an outline level or a row
@@ -333,8 +334,6 @@ class WorkbookRows(Editor):
         return decode_escapes(value) if value else ""
 
     def with_path(self, row: Any, path: str) -> Any:
-        from bia_hooks.filelist.xlsx import encode_escapes
-
         if isinstance(row, tuple):
             return _Renamed(row, encode_escapes(path))
         if isinstance(row, _Renamed):
@@ -357,8 +356,6 @@ class WorkbookRows(Editor):
         return self._by_column(row, zip(self.header[1:], texts[1:], strict=False))
 
     def new_row(self, values: Mapping[str, str]) -> Any:
-        from bia_hooks.filelist.xlsx import encode_escapes
-
         # As XlsxEditor.new_row: the styles of the last data row (as read), no comments.
         model = self._styles(self.rows[-1]) if self.rows else {}
         cells = []
@@ -376,8 +373,6 @@ class WorkbookRows(Editor):
         return {col: style for col, (_, style) in enumerate(row.cells) if style}
 
     def add_column(self, name: str) -> None:
-        from bia_hooks.filelist.xlsx import encode_escapes
-
         width = len(self.header)
         for row in self.rows:
             if any(not is_blank(t) for t in self._texts(row)[width:]):
