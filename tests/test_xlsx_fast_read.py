@@ -18,6 +18,7 @@ _DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRINGS = ["Files", "masks/a.tif", "x_x0041_y", "tab\there", 'a "quote"', "_xD800_", " ", ""]
+NUMBERS = ["7", "-3", "2.5", "1e3", "1e999", "99999999999"]
 TEXTS = ["masks/b.tif", "", " ", "\x85", "a\tb", 'q"', "l\nm", "_x0041_", "&amp;", "x_x005F_y"]
 EXTRA = {
     "xl/_rels/workbook.xml.rels": (
@@ -70,7 +71,7 @@ def sheets(draw: st.DrawFn) -> str:
     rows = []
     number = 0
     header = '<row r="1"><c r="A1" t="inlineStr"><is><t>Files</t></is></c></row>'
-    plain_rows = draw(st.sampled_from(["", "i", "s", "is"]))  # the fast path's one-shape cases
+    plain_rows = draw(st.sampled_from(["", "i", "s", "is", "in"]))  # the one-shape cases
     for _ in range(draw(st.integers(0, 12))):
         number += draw(st.sampled_from([1, 1, 1, 2, 0]))
         attrs = draw(st.sampled_from(["", ' spans="1:3"', ' ht="20" customHeight="1"']))
@@ -80,6 +81,8 @@ def sheets(draw: st.DrawFn) -> str:
             body = "".join(
                 f'<c r="{letter}{number}" t="inlineStr"><is><t>{inline}</t></is></c>'
                 if kind == "i"
+                else f'<c r="{letter}{number}" t="n"><v>{draw(st.sampled_from(NUMBERS))}</v></c>'
+                if kind == "n"
                 else f'<c r="{letter}{number}" t="s"><v>{shared}</v></c>'
                 for letter, kind in zip("AB", plain_rows * 2, strict=False)
             )

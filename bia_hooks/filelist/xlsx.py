@@ -12,6 +12,7 @@ cell the conversion alters.
 from __future__ import annotations
 
 import codecs
+import operator
 import posixpath
 import re
 import shlex
@@ -709,6 +710,8 @@ class _PlainRows:
                 lines = ["\t".join([pick(int(k)) for k in v[1:]]) for v in found]
             except IndexError:
                 return None
+        elif (columns := self._in_columns(found, escapes)) is not None:
+            lines = list(map("\t".join, zip(*columns, strict=True)))
         else:
             return None
         if '"' in "".join(lines) or not all(map(str.strip, (t.rpartition("\t")[2] for t in lines))):
@@ -717,6 +720,35 @@ class _PlainRows:
         if max(numbers) > limits.XLSX_ROWS:
             return None
         return numbers, lines
+
+    def _in_columns(self, found: list[tuple[str, ...]], escapes: bool) -> list[list[str]] | None:
+        """Rows of cells of several kinds in columns A, B, C..., converted a column at a time,
+        when no cell is altered (no date, no number with a fraction, no escape); else None."""
+        if self.plan.cells != [
+            (col, kind, False) for col, (_, kind, _) in enumerate(self.plan.cells)
+        ]:
+            return None
+        columns = []
+        for k, (_, kind, _) in enumerate(self.plan.cells, start=1):
+            values = [v[k] for v in found]
+            if (kind == "i" and escapes) or (kind == "s" and self.escaped):
+                return None
+            if kind == "s":
+                count, decoded = len(self.decoded), self.decoded
+                values = [decoded[i] if (i := int(v)) < count else "" for v in values]
+                joined = "".join(values)
+                if "\t" in joined or "\n" in joined or "\r" in joined:
+                    return None  # the row is split or quoted: the exact way says so
+            elif kind in "nN":
+                numbers = list(map(float, values))
+                whole = list(map(to_int, numbers))
+                if any(map(operator.ne, whole, numbers)):
+                    return None
+                values = list(map(str, whole))
+            elif kind == "e":
+                values = [""] * len(found)
+            columns.append(values)
+        return columns
 
     def _rows(self, text: str, start: int) -> Iterator[tuple[str, ...]]:
         """Each row's number and cell values, its plan in ``self.plan``; _NotPlain when an
