@@ -79,9 +79,9 @@ def in_sorted(sorted_paths: Sequence[str], path: str) -> bool:
 
 def entries_at_or_below(sorted_paths: Sequence[str], path: str) -> list[str]:
     """``path`` and the entries below it, from a sorted listing, without scanning it all."""
-    start = bisect.bisect_left(sorted_paths, path)
     found = []
-    for entry in itertools.islice(sorted_paths, start, None):
+    for i in range(bisect.bisect_left(sorted_paths, path), len(sorted_paths)):
+        entry = sorted_paths[i]
         if not at_or_below(entry, path):
             if not entry.startswith(path):  # 'masks-x' sorts between 'masks' and 'masks/'
                 break

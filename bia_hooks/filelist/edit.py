@@ -468,7 +468,7 @@ class XlsxEditor(Editor):
                     set_text_cell(cell, value)
                 if style is not None:
                     _set_style(cell, style)
-                elif record is None:
+                else:  # the row has no cell here: none of the look of the row that was here stays
                     cell.style = "Normal"
                 cell.comment = copy.copy(comment) if comment is not None else None
                 cell.hyperlink = link
@@ -548,17 +548,26 @@ def _set_style(cell: Any, style: Any) -> None:
     cell._style = copy.copy(style)
 
 
+def _xlsx_editor(data: bytes) -> Editor:
+    """A workbook edited in its sheet's XML when that provably gives what openpyxl's way gives
+    (seconds faster on 100,000 rows: filelist.xlsx_patch), else with openpyxl."""
+    import io
+
+    from bia_hooks.filelist.xlsx_patch import direct_editor
+
+    return direct_editor(data) or XlsxEditor(io.BytesIO(data))
+
+
 def open_editor(file: Path) -> Editor:
     """The file list at ``file``, read once: its editor and the fingerprint of what was read. A
     list a spreadsheet program has open (its lock file is next to it) is refused before anything
     is read: the program's next save would write over the changes."""
-    import io
 
     suffix = file.suffix
     opener: dict[str, Callable[[bytes], Editor]] = {
         ".tsv": TsvEditor,
         ".json": JsonEditor,
-        ".xlsx": lambda data: XlsxEditor(io.BytesIO(data)),
+        ".xlsx": lambda data: _xlsx_editor(data),
     }
     if suffix not in opener:
         raise UsageError(f"{file}: a file list is .tsv, .xlsx or .json")
