@@ -1,8 +1,8 @@
 """What ``validate`` last found in each file list, kept in the repository's git directory, so that
 the hook validates only what changed.
 
-Keyed by content: the list's bytes (SHA-256), the tool's version, the configuration (its bytes,
-the dataset's place: ``verified.state_key``), the schema asked for, and the extra schema's bytes.
+Keyed by content: the list's bytes (its git blob id), the tool's version, the configuration (its
+bytes, the dataset's place: ``verified.state_key``), the schema asked for, the extra schema's bytes.
 A list with the same bytes gets the same findings again. A TSV list found clean whose new version
 differs in a few whole lines (``linediff``) is clean again when those lines are, read and
 validated as the full run reads them, and name no path another row names or holds: those are the
@@ -57,9 +57,11 @@ class Memo:
         try:
             raw = json.loads((gitdir / "bia-hooks" / MEMO_NAME).read_bytes())
             for path, entry in raw.items():
+                key, blob, rows = entry["key"], entry["blob"], entry["rows"]
+                if not (isinstance(key, str) and verified.is_object_id(blob)):
+                    raise ValueError("not as written")  # git is given object ids only
                 findings = [_finding(f) for f in entry["findings"]]
-                verdict = Verdict(findings, int(entry["rows"]))
-                self.known[path] = _Known(entry["key"], entry["blob"], verdict)
+                self.known[path] = _Known(key, blob, Verdict(findings, int(rows)))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.known = {}  # absent, or not ours to trust: validated in full
 

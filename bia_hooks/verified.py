@@ -112,7 +112,7 @@ def load(gitdir: Path) -> State | None:
         return None
     key, base, delta, lists = raw.get("key"), raw.get("base"), raw.get("delta"), raw.get("lists")
     exact, unclaimed = raw.get("exact"), raw.get("unclaimed")
-    if not (isinstance(key, str) and isinstance(base, str) and _is_object_id(base)):
+    if not (isinstance(key, str) and isinstance(base, str) and is_object_id(base)):
         return None
     if not isinstance(exact, bool):
         return None
@@ -120,7 +120,7 @@ def load(gitdir: Path) -> State | None:
         return None
     if not all(isinstance(p, str) and _is_entry(e) for p, e in delta.items()):
         return None
-    if not all(isinstance(n, str) and _is_object_id(b) for n, b in lists.items()):
+    if not all(isinstance(n, str) and is_object_id(b) for n, b in lists.items()):
         return None
     if not all(isinstance(p, str) for p in unclaimed):
         return None
@@ -131,7 +131,7 @@ def load(gitdir: Path) -> State | None:
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
-def _is_object_id(value: object) -> bool:
+def is_object_id(value: object) -> bool:
     return isinstance(value, str) and _OBJECT_ID.fullmatch(value) is not None
 
 
@@ -140,7 +140,7 @@ def _is_entry(value: object) -> bool:
         isinstance(value, list)
         and len(value) == 3
         and all(isinstance(v, str) for v in value)
-        and (value == list(EMPTY) or _is_object_id(value[1]))
+        and (value == list(EMPTY) or is_object_id(value[1]))
     )
 
 

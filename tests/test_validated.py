@@ -252,3 +252,19 @@ def test_a_changed_image_dataset_list_validates_the_lists_checked_against_it(
         os.chdir(here)
     assert status == 1
     assert "list.tsv:2: [Source image] error BIA310 'images/b.tif'" in out.getvalue()
+
+
+def test_a_memo_not_as_written_is_ignored(tmp_path: Path) -> None:
+    repo = tmp_path
+    git(repo, "init", "-q")
+    (repo / "list.tsv").write_text(HEADER + "masks/a.tif\tsegmentation_mask\tx.tif\tme\n")
+    git(repo, "add", "list.tsv")
+    first = validate(repo)
+    memo = repo / ".git" / "bia-hooks" / validated.MEMO_NAME
+    for damage in ('{"list.tsv": {"key": "k", "blob": "--output=x", "rows": 1, "findings": []}}',
+                   '[]', '{"list.tsv": 5}', '{"list.tsv": {"key": 1}}'):  # fmt: skip
+        memo.write_text(damage)
+        (repo / "list.tsv").write_text(HEADER + "masks/b.tif\tsegmentation_mask\tx.tif\tme\n")
+        git(repo, "add", "list.tsv")
+        assert validate(repo) == first
+        assert not (repo / "x").exists()
