@@ -164,6 +164,14 @@ def surprising_escape(text: str) -> bool:
     return any(m.group(1).upper() != "005F" for m in _ESCAPE.finditer(text))
 
 
+def number_text(value: str, is_date: bool) -> tuple[str, str | None]:
+    """The text the archive reads from a number cell (its integer part: Double.toInt()), and the
+    code that says it altered what the cell shows: a date (BIA223), a fraction (BIA222)."""
+    x = float(value)
+    n = to_int(x)
+    return str(n), "BIA223" if is_date else "BIA222" if n != x else None
+
+
 def to_int(x: float) -> int:
     """Kotlin's Double.toInt(): toward zero, NaN -> 0, capped to a 32-bit int."""
     if x != x:
@@ -513,13 +521,9 @@ def _read_rows(
                             if has_f:
                                 code = "BIA226"
                         else:
-                            x = float(v)
-                            n = to_int(x)
-                            text = str(n)
-                            if is_date:
-                                code, wrote = "BIA223", v
-                            elif n != x:
-                                code, wrote = "BIA222", v
+                            text, altered_as = number_text(v, is_date)
+                            if altered_as is not None:
+                                code, wrote = altered_as, v
                     elif t == "str":
                         text = xml_text(v) if v else ""
                         if v is None and has_f:
@@ -796,13 +800,9 @@ class _PlainRows:
             elif kind == "e":
                 text = ""
             else:
-                x = float(v)
-                n = to_int(x)
-                text = str(n)
-                if is_date:
-                    altered.append((number, col, "BIA223", v, text))
-                elif n != x:
-                    altered.append((number, col, "BIA222", v, text))
+                text, altered_as = number_text(v, is_date)
+                if altered_as is not None:
+                    altered.append((number, col, altered_as, v, text))
             if col == len(texts):
                 texts.append(text)
             elif col > len(texts):
