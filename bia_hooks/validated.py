@@ -84,7 +84,8 @@ class Memo:
         known = self.known.get(path)
         if known is None or known.key != key or not self.hash_name:
             return None
-        if known.blob == verified.blob_id(data, self.hash_name):
+        blob = verified.blob_id(data, self.hash_name)
+        if known.blob == blob:
             return known.verdict
         if known.verdict.findings or not path.endswith(".tsv"):
             return None
@@ -96,7 +97,8 @@ class Memo:
             return None
         carried = self._carried(path, schema, change, data, known.verdict.rows)
         if carried is not None:  # the next edit is carried from this version
-            self.remember(path, key, data, carried)
+            self.known[path] = _Known(key, blob, carried)
+            self.changed = True
         return carried
 
     def _carried(self, path: str, schema: str | None, change: LineChange, data: bytes,
