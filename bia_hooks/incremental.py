@@ -31,7 +31,7 @@ from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
 from bia_hooks.filelist.read import read_filelist_bytes
 from bia_hooks.findings import Finding
-from bia_hooks.gitcmd import git
+from bia_hooks.gitcmd import git_output
 from bia_hooks.pathsets import ancestors, edited, is_sorted
 from bia_hooks.session import Session, filelists_of
 
@@ -155,10 +155,10 @@ def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> str | N
     now = verified.blob_id(data, hash_name)
     if now == blob:
         return now
-    old = git(root, "cat-file", "blob", blob, check=False)
-    if old.returncode != 0:
+    old = git_output(root, "cat-file", "blob", blob)
+    if old is None:
         return None
-    change = changed_lines(old.stdout, data)
+    change = changed_lines(old, data)
     if change is None or change.size() > MOST_LINES:
         return None
     added = change.added()

@@ -23,7 +23,7 @@ from bia_hooks import advice, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines, paths_of
 from bia_hooks.findings import Finding, Level
-from bia_hooks.gitcmd import git
+from bia_hooks.gitcmd import git_output
 from bia_hooks.pathsets import ancestors
 
 MEMO_NAME = "validated.json"
@@ -89,10 +89,10 @@ class Memo:
             return known.verdict
         if known.verdict.findings or not path.endswith(".tsv"):
             return None
-        old = git(self.config.root, "cat-file", "blob", known.blob, check=False)
-        if old.returncode != 0:
+        old = git_output(self.config.root, "cat-file", "blob", known.blob)
+        if old is None:
             return None
-        change = changed_lines(old.stdout, data)
+        change = changed_lines(old, data)
         if change is None or change.size() > MOST_LINES:
             return None
         carried = self._carried(path, schema, change, data, known.verdict.rows)
