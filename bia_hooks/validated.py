@@ -158,12 +158,22 @@ def open_memo(config: Config) -> Memo | None:
 
 def _alone(data: bytes, paths: Sequence[str]) -> bool:
     """Does no other row of the list name one of ``paths``, a folder above one, or a path inside
-    one (BIA307, BIA308)? Searched in the bytes, at C speed, once for each."""
+    one (BIA307, BIA308)? Searched in the bytes at C speed: one pass for the lines that start
+    with the path, two for each folder above it."""
     for path in paths:
         raw = path.encode()
         if not raw:
             return False
-        if _first_cells(data, raw) != paths.count(path) or f"\n{path}/".encode() in data:
+        rows = 0
+        at = data.find(b"\n" + raw)
+        while at >= 0:
+            end = at + 1 + len(raw)
+            after = data[end : end + 1]
+            if after == b"/":
+                return False  # a row inside it
+            rows += after in (b"\t", b"\n", b"")
+            at = data.find(b"\n" + raw, end)
+        if rows != paths.count(path):
             return False
         if any(_first_cells(data, folder.encode()) for folder in ancestors(path)):
             return False

@@ -33,7 +33,7 @@ Entry = tuple[str, str, str]
 
 @dataclass
 class State:
-    """The staged state the sync last found in step, with no finding."""
+    """The staged state the sync last found in step, with no finding but files no list covers."""
 
     key: str  # the tool, the configuration and the dataset's place: see ``state_key``
     base: str  # a tree id
