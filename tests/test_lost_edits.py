@@ -60,13 +60,16 @@ def _dataset(repo: Path, fmt: str) -> Path:
 def _edit_when(
     monkeypatch: pytest.MonkeyPatch, module: object, name: str, file: Path
 ) -> Callable[[], int]:
-    """Wrap ``module.name`` so that the person saves ``file`` right after its first call; the
-    number of calls so far."""
+    """Wrap ``module.name`` so that the person saves ``file`` right after its first call on a
+    file of the dataset (not bia-hooks' own files elsewhere, such as a remembered configuration
+    in the user's cache); the number of those calls so far."""
     original = getattr(module, name)
     calls = []
 
     def wrapped(*args: object, **kwargs: object) -> object:
         result = original(*args, **kwargs)
+        if not _in_dataset(args[0], file):
+            return result
         calls.append(1)
         if len(calls) == 1:
             _edit(file)
@@ -74,6 +77,10 @@ def _edit_when(
 
     monkeypatch.setattr(module, name, wrapped)
     return lambda: len(calls)
+
+
+def _in_dataset(path: object, file: Path) -> bool:
+    return isinstance(path, Path) and path.resolve().parent == file.resolve().parent
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "json", "xlsx"])
@@ -143,7 +150,8 @@ def test_a_list_created_meanwhile_is_not_overwritten(
     original = atomic._stage
 
     def person_creates_it(path: Path, data: bytes | str) -> str:
-        (repo / "list.tsv").write_text(HEADER + "a.tif\tmine\tS-BIAD1/a.tif\n")
+        if _in_dataset(path, repo / "list.tsv"):
+            (repo / "list.tsv").write_text(HEADER + "a.tif\tmine\tS-BIAD1/a.tif\n")
         return original(path, data)
 
     monkeypatch.setattr(atomic, "_stage", person_creates_it)
