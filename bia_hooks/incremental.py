@@ -113,13 +113,15 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     folders = {folder for path in touched for folder in ancestors(path)}
     if any(not folders.isdisjoint(paths) for paths in listed.values()):
         return None  # below a folder a list names: that row owns it
-    # Renames matter to rows that go, and to rows saved when they went (their values come back
-    # on the file's new row): git's rename detection is asked only then.
-    renames_of = sync.rename_finder(config)
-    asked = bool(change.deleted) or any(r.filelist in listed for r in rowlog.read(config.root))
-    renames = {name: renames_of(fl) if asked else {} for name, fl in
-               zip(names, filelists, strict=True)}  # fmt: skip
+    # Renames matter to a list's rows that go, and to its rows saved when they went (their values
+    # come back on a new file's row): git's rename detection is asked for those lists only.
     gone = set(change.deleted)
+    saved = {row.filelist for row in rowlog.read(config.root)} if change.added else set()
+    renames_of = sync.rename_finder(config)
+    renames = {
+        fl.path: renames_of(fl) if fl.path in saved or not gone.isdisjoint(listed[fl.path]) else {}
+        for fl in filelists
+    }
     new = ownership.share_out(
         sorted(change.added),
         filelists,
