@@ -69,6 +69,24 @@ def test_a_long_run_on_a_terminal_shows_the_bar(lists: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["check"], b"check: listing the files, reading and validating the lists"),
+        (["sync", "--full"], b"sync: listing the files and reading the lists"),
+    ],
+)
+def test_a_run_spent_in_a_few_big_steps_shows_its_stages(
+    lists: Path, command: list[str], shown: bytes
+) -> None:
+    """A million-row list is one item: the bar of a full run counts its stages."""
+    status, err = _run(lists, *command, tty=True)
+    assert status in (0, 1)  # the three lists name one file (BIA422): a finding, no crash
+    assert shown in err
+    again, piped = _run(lists, *command, tty=False)
+    assert again == status and b"listing the files" not in piped
+
+
+@pytest.mark.parametrize(
     ("args", "env"),
     [
         ((), None),

@@ -7,6 +7,7 @@ import argparse
 from collections import Counter
 from typing import Any
 
+from bia_hooks import progress
 from bia_hooks.commands.common import add_common, config_of, counted, finish, tally
 from bia_hooks.config import Config
 from bia_hooks.filelist.table import Table
@@ -39,16 +40,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _checked(config: Config) -> tuple[list[Finding], list[dict[str, Any]]]:
     """Every finding of the dataset, and what the report says of each file list."""
-    session = open_session(config, reader=validate_filelist)
-    findings = session.findings + name_findings(config, session.paths, session.paths)
-    findings += session.coverage_findings()
-    findings += _study_findings(session)
-    summaries = []
-    for filelist in session.filelists:
-        table = session.tables[filelist.path]
-        outcome, drift = session.drift_findings(filelist)
-        findings += session.read_findings[filelist.path] + drift
-        summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
+    labels = ["listing the files, reading and validating the lists", "checking the names",
+              "comparing the lists with the files"]  # fmt: skip
+    with progress.Stages(labels, "check") as stage:
+        session = open_session(config, reader=validate_filelist)
+        stage.done()
+        findings = session.findings + name_findings(config, session.paths, session.paths)
+        stage.done()
+        findings += session.coverage_findings()
+        findings += _study_findings(session)
+        summaries = []
+        for filelist in session.filelists:
+            table = session.tables[filelist.path]
+            outcome, drift = session.drift_findings(filelist)
+            findings += session.read_findings[filelist.path] + drift
+            summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
+        stage.done()
     return findings, summaries
 
 

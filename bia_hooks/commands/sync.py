@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bia_hooks import advice, atomic, incremental, rowlog, sync
+from bia_hooks import advice, atomic, incremental, progress, rowlog, sync
 from bia_hooks.commands.common import add_common, config_of, finish, tally
 from bia_hooks.config import Config
 from bia_hooks.findings import Finding, Level
@@ -35,9 +35,12 @@ def run(args: argparse.Namespace) -> int:
     prior: incremental.Prior | None
     if opened is not None:
         session, prior = opened
-    else:
+        return _sync(args, config, session, prior)
+    # The bar is gone before the sync prints what it changed.
+    with progress.Stages(["listing the files and reading the lists"], "sync") as stage:
         session = open_session(config, keep_tables=False)
         prior = incremental.prior_of(config) if session.in_git and session.configured else None
+        stage.done()
     return _sync(args, config, session, prior)
 
 
