@@ -68,6 +68,16 @@ class Config:
     objects: tuple[str, ...] = DEFAULT_OBJECTS
     filelists: tuple[FileListConfig, ...] = ()
 
+    def file_in_dataset(self) -> str | None:
+        """The configuration file's path from the dataset root (it is a file of the dataset,
+        which a commit may change); None when there is none, or it lies outside."""
+        if self.file is None:
+            return None
+        try:
+            return self.file.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
     def apply_severity(self, findings: Iterable[Finding]) -> list[Finding]:
         """The findings at the levels the user set, without the ones turned off."""
         out = []

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import dataset, junk, ownership, rowlog, sync, verified
+from bia_hooks import dataset, junk, ownership, rowlog, sync, tree, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
@@ -33,10 +33,9 @@ from bia_hooks.filelist.read import read_filelist_bytes
 from bia_hooks.findings import Finding
 from bia_hooks.gitcmd import git_output
 from bia_hooks.pathsets import ancestors, edited, is_sorted
-from bia_hooks.session import Session, filelists_of
+from bia_hooks.session import OTHER_HEADS, Session, filelists_of
 
-_MERGING = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD", "rebase-merge",
-            "rebase-apply")  # fmt: skip
+_MERGING = (*OTHER_HEADS, "rebase-merge", "rebase-apply")  # a rebase's own folders too
 _PLAIN_MODES = frozenset(["100644", "100755"])
 
 
@@ -178,27 +177,18 @@ def _plain_data(config: Config, touched: Sequence[str], now: dict[str, verified.
     """Is every touched path a plain data file of the dataset, as the full listing sees it?"""
     if not touched:
         return True
-    config_file = _relative(config)
-    in_object = dataset.object_root_finder(config.objects)
+    if tree.needs_detail("\0".join(touched) + "\0", config.objects):
+        return False  # DVC, a submodule, an object folder: what the full listing reads
+    config_file = config.file_in_dataset()
     for path in touched:
         entry = now.get(path)
         if path in lists or path == config_file:
             return False
         if entry is not None and entry != verified.EMPTY and entry[0] not in _PLAIN_MODES:
             return False  # a link (git-annex), a submodule
-        if ("dvc" in path or ".gitmodules" in path or dataset.is_machinery(path)
-                or junk.is_set_apart(path) or in_object(path) is not None):  # fmt: skip
+        if dataset.is_machinery(path) or junk.is_set_apart(path):
             return False
     return True
-
-
-def _relative(config: Config) -> str | None:
-    if config.file is None:
-        return None
-    try:
-        return config.file.resolve().relative_to(config.root).as_posix()
-    except ValueError:
-        return None
 
 
 def record(config: Config, prior: Prior | None, session: Session,

@@ -17,6 +17,8 @@ from bia_hooks.findings import Finding
 from bia_hooks.rowlog import RemovedRow
 
 FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
+# A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
+OTHER_HEADS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD")
 
 # Reads one file list: its Table (None when the archive cannot read one) and its findings.
 Reader = Callable[[Config, str], tuple[Table | None, list[Finding]]]
@@ -139,7 +141,7 @@ class Session:
             return None
         from bia_hooks.gitcmd import git
 
-        for head in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD"):
+        for head in OTHER_HEADS:
             found = git(self.config.root, "rev-parse", "-q", "--verify", head, check=False)
             if found.returncode == 0:
                 return head

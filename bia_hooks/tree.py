@@ -109,6 +109,13 @@ def _set_apart(files: DatasetFiles, joined: str | None) -> DatasetFiles:
     )
 
 
+def needs_detail(paths: str, objects: tuple[str, ...]) -> bool:
+    """Could one of ``paths`` (joined, NUL-separated) need more than its path to be listed as
+    the archive receives it: DVC's files, a submodule's, one inside an object folder? A cheap
+    test over the text; False means surely not."""
+    return "dvc" in paths or ".gitmodules" in paths or dataset.may_hold_objects(objects, paths)
+
+
 def _plain_git_paths(root: Path, objects: tuple[str, ...]) -> tuple[DatasetFiles, str] | None:
     """The common repository's files from the paths alone (no DVC, no submodule, no object
     folder), and git's list of them. None when the index holds any of these (``list_dataset`` then
@@ -120,7 +127,7 @@ def _plain_git_paths(root: Path, objects: tuple[str, ...]) -> tuple[DatasetFiles
     """
     out = git(root, "ls-files", "-z", "--deduplicate").stdout
     text = out.decode("utf-8", "surrogateescape")
-    if "dvc" in text or ".gitmodules" in text or dataset.may_hold_objects(objects, text):
+    if needs_detail(text, objects):
         return None
     paths = text.split("\0")
     paths.pop()  # after the last NUL

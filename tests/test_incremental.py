@@ -9,12 +9,12 @@ import io
 import os
 import random
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import git
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -40,11 +40,6 @@ CLEAN = (("masks", "a.tif"), ("masks/sub", "b.tif"), ("points", "c.csv"), ("shar
          ("notes", "e.txt"), ("masks", "e f.tif"))  # fmt: skip
 # Files nobody lists, or no files of the dataset: findings, which the full run says.
 ODD = (("other", "a.tif"), ("shared", "b.tif"), ("points", "Thumbs.db"))
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
 
 
 def sync(repo: Path, *args: str) -> tuple[int, str, str]:

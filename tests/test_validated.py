@@ -8,12 +8,12 @@ import io
 import os
 import random
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import git
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -23,11 +23,6 @@ from bia_hooks.filelist.linediff import changed_lines
 
 HEADER = "Files\tAnnotation type\tSource image\tAnnotator\n"
 CELLS = ["segmentation_mask", "point_annotations", "Segmentation masks", "", "x y", "\u00e9"]
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-    return done.stdout
 
 
 def validate(repo: Path, *args: str) -> tuple[int, str, str]:

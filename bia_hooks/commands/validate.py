@@ -51,7 +51,7 @@ def _changed_lists(config: Config, changed: list[str]) -> list[tuple[str, str | 
     if not config.filelists:  # nothing configured: whatever looks like a file list
         return [(p, None) for p in changed if looks_like_filelist(config.root, p)]
     touched = set(changed)
-    config_changed = config.file is not None and _rel(config) in touched
+    config_changed = config.file_in_dataset() in touched
     return [
         (fl.path, None)
         for fl in config.filelists
@@ -95,14 +95,6 @@ def _content(config: Config, path: str) -> bytes | None:
         return file.read_bytes()
     except OSError:
         return None
-
-
-def _rel(config: Config) -> str:
-    assert config.file is not None
-    try:
-        return config.file.resolve().relative_to(config.root).as_posix()
-    except ValueError:
-        return ""
 
 
 def run(args: argparse.Namespace) -> int:
