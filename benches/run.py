@@ -293,7 +293,7 @@ def keep_state(folder: Path) -> dict[str, bytes]:
     run then starts from what the commit before left, not from what the last run learnt."""
     if not folder.is_dir():
         return {}
-    return {f.name: f.read_bytes() for f in folder.iterdir() if f.is_file()}
+    return {str(f.relative_to(folder)): f.read_bytes() for f in folder.rglob("*") if f.is_file()}
 
 
 def put_back_state(folder: Path, files: dict[str, bytes]) -> None:
@@ -301,6 +301,7 @@ def put_back_state(folder: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
 
 
