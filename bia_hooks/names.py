@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bia_hooks import pathrule
@@ -131,6 +131,8 @@ def _risky(
 def _suspects(paths: list[str]) -> list[str]:
     """The paths that may have a finding besides collisions, found from their distinct names:
     a dataset of a million files has only a few thousand different file and folder names."""
+    if _plainly_clean(paths):
+        return []
     names: set[str] = set()
     for i in range(0, len(paths), _CHUNK):
         chunk = paths[i : i + _CHUNK]
@@ -146,6 +148,29 @@ def _suspects(paths: list[str]) -> list[str]:
 
 _CLEAN_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!-_*'()."
 _DEVICES = ("con", "prn", "aux", "nul", "com", "lpt")  # and COM1, LPT1...: a prefix suffices
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Paths joined by "\n" as their names: "/" ends each name, letters are small, any digit is 0.
+_NAME_SHAPE = bytes.maketrans(b"\n" + _UPPER + b"123456789", b"/" + _UPPER.lower() + b"000000000")
+_DEVICE_NAME = re.compile(rb"/(?:con|prn|aux|nul|com0|lpt0)[./]")  # in that shape
+
+
+def _plainly_clean(paths: Sequence[str]) -> bool:
+    """Does ``_CLEAN_NAME`` take every file and folder name of every path? Told over the joined
+    paths at C speed, a chunk at a time (a million paths: 0.2 s, not the second that a set of
+    their names and a look at each take); False: maybe not, ask each name."""
+    for i in range(0, len(paths), _CHUNK):
+        chunk = paths[i : i + _CHUNK]
+        text = "\n".join(chunk)  # "\n" is in no clean name: it only separates
+        if not text.isascii():
+            return False
+        data = text.encode("ascii")
+        if len(data.translate(None, _CLEAN_BYTES + b"/")) != len(chunk) - 1:
+            return False  # a character no clean name holds (or "\n" inside a path)
+        names = b"/" + data.translate(_NAME_SHAPE) + b"/"
+        # "//": an empty name; "./": a name that ends in a dot; then a Windows device name.
+        if b"//" in names or b"./" in names or _DEVICE_NAME.search(names):
+            return False
+    return True
 
 
 def _all_clean(names: Collection[str]) -> bool:
@@ -194,6 +219,13 @@ def check_collisions(
         checked = list(checked)
     elif not isinstance(checked, list):
         checked = everything = list(checked)
+    if not isinstance(everything, list):
+        everything = list(everything)
+    # The usual case, told at C speed: no path has a capital letter (or a form NFC changes).
+    if pathrule.fold_to_themselves(everything) and (
+        checked is everything or pathrule.fold_to_themselves(checked)
+    ):
+        return []
     if index is None:
         index = _dataset_index(checked, everything)
     index.build()

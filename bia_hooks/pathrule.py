@@ -223,6 +223,26 @@ def fold_all(paths: Sequence[str]) -> list[str]:
     return keys
 
 
+_CHUNK = 100_000  # paths joined at once: the text of a chunk is a few MB, never the whole list
+
+
+def fold_to_themselves(paths: Sequence[str]) -> bool:
+    """Is ``fold(p) == p`` for every path and every folder above one? Then no two of them collide.
+    Told over the joined paths at C speed (a million ASCII paths: lower() and a compare, 0.05 s,
+    not the second that folding each path and folder and counting their keys take); False: maybe
+    not, fold each."""
+    for i in range(0, len(paths), _CHUNK):
+        text = "\n".join(paths[i : i + _CHUNK])
+        if text.isascii():
+            if text.lower() != text:
+                return False
+        # casefold() goes character by character; "/" and "\n" compose with nothing, so the
+        # pieces of text NFC leaves alone are NFC too: each path, each folder.
+        elif not unicodedata.is_normalized("NFC", text) or text.casefold() != text:
+            return False
+    return True
+
+
 def all_folders(paths: Iterable[str]) -> set[str]:
     """Every folder above the paths (not the paths themselves)."""
     parents = set(map(itemgetter(0), map(str.rpartition, paths, repeat("/"))))
