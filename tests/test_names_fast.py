@@ -130,3 +130,16 @@ def test_one_odd_path_at_scale_is_found_as_the_exact_way_finds_it() -> None:
             expected = check_names(given_paths, given_paths, NameSettings())
         assert seen(check_names(given_paths, given_paths, NameSettings())) == seen(expected)
         assert expected, odd  # each has a finding
+
+
+@settings(max_examples=600, deadline=None)
+@given(given_paths=st.lists(st.one_of(path, st.text("ab./ \n#\u00e9", max_size=6)), max_size=8))
+@example(given_paths=[""])
+@example(given_paths=["a", ""])
+@example(given_paths=["./a", "a/", "a/../b", "a../b", "/a", "a//b", "a/./b", "..", "."])
+@example(given_paths=["a\n./b", "a/\nb", "a\n", "\na"])
+def test_may_refuse_says_what_the_server_rule_says(given_paths: list[str]) -> None:
+    refused = not all(map(pathrule.passes_server_rule, given_paths))
+    assert pathrule.may_refuse(given_paths) == refused
+    with small_chunks():
+        assert pathrule.may_refuse(given_paths) == refused
