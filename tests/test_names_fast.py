@@ -45,8 +45,12 @@ def exact_only() -> Iterator[None]:
 
 @contextmanager
 def small_chunks() -> Iterator[None]:
-    """Chunks of two paths: each proof's step from one chunk to the next is taken too."""
-    with mock.patch.object(names, "_CHUNK", 2), mock.patch.object(pathrule, "_CHUNK", 2):
+    """Chunks of four paths, pieces of two: each step from one chunk to the next is taken too."""
+    with (
+        mock.patch.object(names, "_CHUNK", 4),
+        mock.patch.object(names, "_PIECE", 2),
+        mock.patch.object(pathrule, "_CHUNK", 2),
+    ):
         yield
 
 
