@@ -207,6 +207,7 @@ def record(config: Config, prior: Prior | None, session: Session,
     clean = all(f.code == "BIA423" and f.path in said for f in findings)
     if not clean or not session.configured or prior.key != verified.state_key(config):
         verified.forget(prior.gitdir)
+        kept.keep(prior.gitdir, KEPT_FOR, {})  # no state: no version it needs
         return
     names = [fl.path for fl in session.filelists]
     unread = [n for n in names if n not in written and n not in prior.lists]
