@@ -219,10 +219,11 @@ def record(config: Config, prior: Prior | None, session: Session,
     )
     state = verified.State(prior.key, prior.base, prior.delta, lists, exact, list(unclaimed))
     verified.save(prior.gitdir, state)
+    # The bytes a list's next edit is compared with (TSV lists: the others run in full).
     versions: dict[str, bytes | Path] = {
-        b: prior.seen.get(b, config.root / n) for n, b in lists.items()
+        b: prior.seen.get(b, config.root / n) for n, b in lists.items() if n.endswith(".tsv")
     }
-    versions.update((lists[n], data) for n, (data, _) in written.items())
+    versions.update((lists[n], data) for n, (data, _) in written.items() if n.endswith(".tsv"))
     kept.keep(prior.gitdir, KEPT_FOR, versions)
 
 

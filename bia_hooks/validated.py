@@ -156,12 +156,15 @@ class Memo:
 
     def versions(self) -> dict[str, bytes | Path]:
         """The bytes of each version the memo names, for ``kept``: read in this run, or else
-        the list's file (a copy made before is not read again)."""
+        the list's file (a copy made before is not read again). TSV lists only: the others are
+        never carried over an edit."""
         from bia_hooks.confine import leads_outside, path_problem
 
         root = self.config.root
         versions: dict[str, bytes | Path] = {}
         for path, known in self.known.items():
+            if not path.endswith(".tsv"):
+                continue
             if known.blob in self.seen:
                 versions[known.blob] = self.seen[known.blob]
             elif path_problem(path) is None and not leads_outside(root, path):
@@ -209,8 +212,8 @@ def _alone(data: bytes, paths: Sequence[str], added: Sequence[str]) -> bool:
 
 
 def _held_before(data: bytes, folder: bytes, came: set[bytes]) -> bool:
-    """Does a line below ``folder`` that did not come (so was there before) start the list's
-    line? The first few such lines are looked at (a sorted list has them together)."""
+    """Does the list hold a line below ``folder`` that did not come, so that the clean version
+    held it too? The first few such lines are looked at (a sorted list holds them together)."""
     at = data.find(b"\n" + folder + b"/")
     for _ in range(8):
         if at < 0:
