@@ -88,6 +88,19 @@ def write_atomic(path: Path, data: bytes | str, expect: Fingerprint | None = Non
     write_all([(Path(os.path.realpath(path)) if os.path.islink(path) else path, data, expect)])
 
 
+def write_remembered(path: Path, data: bytes) -> None:
+    """Replace a file bia-hooks keeps for itself (what a run found, to spare the next one work):
+    whole or not at all, but not synced to the disk. A file lost to a crash is asked for anew, and
+    every reader checks what it reads. Raises OSError."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
 def _special(path: Path) -> bool:
     """A device, a pipe or a socket (followed through symbolic links)."""
     try:

@@ -52,12 +52,13 @@ class Repository:
     top: Path  # its top folder, resolved
     git_dir: Path  # its own git directory (a worktree has its own index)
     common_dir: Path  # the git directory its worktrees share
+    index_file: Path  # the index git uses now (a commit of given files uses another one)
     object_format: str  # how git names objects here: sha1, sha256, or '' when git cannot say
 
 
 _REPOSITORY_QUESTIONS = (
-    "--is-inside-work-tree", "--show-toplevel", "--path-format=absolute", "--absolute-git-dir",
-    "--git-common-dir", "--show-object-format",
+    ("--is-inside-work-tree",), ("--show-toplevel",), ("--absolute-git-dir",),
+    ("--git-common-dir",), ("--git-path", "index"), ("--show-object-format",),
 )  # fmt: skip
 _known: dict[Path, Repository] = {}
 
@@ -69,19 +70,22 @@ def repository(folder: Path) -> Repository | None:
     key = Path(os.path.abspath(folder))
     if key in _known:
         return _known[key]
-    answers = _rev_parse(folder, *_REPOSITORY_QUESTIONS)
-    if answers is not None and len(answers) != 5:  # a path holding a line feed: one at a time
-        asked = [_rev_parse(folder, "--path-format=absolute", q) for q in _REPOSITORY_QUESTIONS]
-        answers = [a[0] for a in asked if a is not None and len(a) == 1]
-    if answers is None or len(answers) != 5:
+    asked = [a for question in _REPOSITORY_QUESTIONS for a in question]
+    answers = _rev_parse(folder, "--path-format=absolute", *asked)
+    if answers is not None and len(answers) != len(_REPOSITORY_QUESTIONS):
+        # A path holding a line feed: one question at a time.
+        each = [_rev_parse(folder, "--path-format=absolute", *q) for q in _REPOSITORY_QUESTIONS]
+        answers = [a[0] for a in each if a is not None and len(a) == 1]
+    if answers is None or len(answers) != len(_REPOSITORY_QUESTIONS):
         return None
-    inside, top, git_dir, common_dir, object_format = answers
+    inside, top, git_dir, common_dir, index_file, object_format = answers
     if inside != "true" or not top:
         return None
     found = Repository(
         Path(top).resolve(),
         Path(git_dir),
         Path(common_dir),
+        Path(index_file),
         object_format if object_format in ("sha1", "sha256") else "",
     )
     _known[key] = found

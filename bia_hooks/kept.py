@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from bia_hooks.atomic import write_remembered
 from bia_hooks.gitcmd import git_output
 from bia_hooks.verified import blob_id, is_object_id
 
@@ -29,14 +30,14 @@ def keep(gitdir: Path, owner: str, versions: Mapping[str, bytes | Path]) -> None
     folder = gitdir / "bia-hooks" / FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _replace(folder / f"{owner}{_NEEDS}", "".join(f"{b}\n" for b in versions).encode())
+        write_remembered(folder / f"{owner}{_NEEDS}", "".join(f"{b}\n" for b in versions).encode())
         for blob, source in versions.items():
             copy = folder / blob
             if not is_object_id(blob) or copy.exists():
                 continue
             data = source if isinstance(source, bytes) else source.read_bytes()
             if isinstance(source, bytes) or _id_like(blob, data) == blob:
-                _replace(copy, data)
+                write_remembered(copy, data)
         needed = _needed(folder)
         for name in os.listdir(folder):
             if is_object_id(name) and name not in needed:
@@ -53,18 +54,6 @@ def read(root: Path, gitdir: Path, blob: str, hash_name: str) -> bytes | None:
         if blob_id(data, hash_name) == blob:
             return data
     return git_output(root, "cat-file", "blob", blob)
-
-
-def _replace(file: Path, data: bytes) -> None:
-    """Write ``file`` whole or not at all; not synced to the disk (a copy torn by a crash has
-    another blob id, and is not used)."""
-    temporary = file.with_name(f".{file.name}.{os.getpid()}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, file)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
 
 
 def _needed(folder: Path) -> set[str]:

@@ -58,6 +58,11 @@ _DVC_ENDS = tuple(s.encode() + b"\0" for s in dvcrepo.DVC_SOURCES)
 def names_check(config: Config, given: Sequence[str]) -> tuple[list[Finding], int]:
     """What ``check-names PATH...`` reports for ``given`` (paths from the root), and how many
     names it checked: the findings of the full listing, from the part of it they depend on."""
+    from bia_hooks.stagednames import staged_names_check
+
+    quick = staged_names_check(config, given)
+    if quick is not None:
+        return quick
     scope = _Scope.of(config.root, given, config.objects)
     for _ in range(_ROUNDS):
         listing = scope.read() if scope is not None else None

@@ -21,10 +21,12 @@ from pathlib import Path
 
 from bia_hooks import __version__
 from bia_hooks.config import Config
-from bia_hooks.gitcmd import git, repository
+from bia_hooks.gitcmd import Repository, git, repository
 
 STATE_FORMAT = 2
 STATE_NAME = "sync-state.json"
+STAGED_NAME = "staged.json"  # the last index delta git gave, for the next hook of the commit
+MOST_REMEMBERED = 10_000  # entries of a delta remembered (a bigger change: asked each time)
 EMPTY = ("", "", "")  # an entry absent from the index
 
 # One index entry as git's raw diff shows it: (mode, object id, status letter); EMPTY when absent.
@@ -187,12 +189,70 @@ def parse_raw(output: bytes) -> dict[str, Entry]:
 
 def index_delta(root: Path, base: str) -> dict[str, Entry] | None:
     """The index entries of the dataset at ``root`` that differ from tree ``base`` (paths from
-    ``root``); None when git cannot say (the tree is gone, say)."""
+    ``root``); None when git cannot say (the tree is gone, say). Remembered for the index's
+    content, which the checksum git ends the index with names: the hooks of one commit (the
+    names check, then the sync) read git's index once."""
+    found = repository(root)
+    seal = _seal(found)
+    key = f"{root}\0{base}\0{seal}"
+    if found is not None and seal is not None:
+        remembered = _remembered_delta(found.git_dir, key)
+        if remembered is not None:
+            return remembered
     done = git(
         root, "diff-index", "--cached", "--raw", "-z", "--no-renames", "--relative", base,
         check=False,
     )  # fmt: skip
-    return parse_raw(done.stdout) if done.returncode == 0 else None
+    if done.returncode != 0:
+        return None
+    delta = parse_raw(done.stdout)
+    # Remembered only if the index was not written while git read it (the same checksum after).
+    if (
+        found is not None
+        and seal is not None
+        and len(delta) <= MOST_REMEMBERED
+        and (_seal(found) == seal)
+    ):
+        _remember_delta(found.git_dir, key, delta)
+    return delta
+
+
+def _seal(found: Repository | None) -> str | None:
+    """The checksum the index ends with (of all it holds), or None when git wrote none."""
+    size = {"sha1": 20, "sha256": 32}.get(found.object_format) if found is not None else None
+    if found is None or size is None:
+        return None
+    try:
+        with open(found.index_file, "rb") as index:
+            index.seek(-size, os.SEEK_END)
+            tail = index.read(size)
+    except OSError:
+        return None
+    return tail.hex() if len(tail) == size and any(tail) else None
+
+
+def _remembered_delta(gitdir: Path, key: str) -> dict[str, Entry] | None:
+    try:
+        raw = json.loads((gitdir / "bia-hooks" / STAGED_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("key") != key:
+        return None
+    delta = raw.get("delta")
+    if not isinstance(delta, dict) or not all(
+        isinstance(p, str) and _is_entry(e) for p, e in delta.items()
+    ):
+        return None
+    return {p: (e[0], e[1], e[2]) for p, e in delta.items()}
+
+
+def _remember_delta(gitdir: Path, key: str, delta: dict[str, Entry]) -> None:
+    from bia_hooks.atomic import write_remembered
+
+    file = gitdir / "bia-hooks" / STAGED_NAME
+    with contextlib.suppress(OSError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_remembered(file, json.dumps({"key": key, "delta": delta}).encode())
 
 
 def tree_delta(root: Path, old: str, new: str) -> dict[str, Entry] | None:

@@ -1,0 +1,166 @@
+"""The names check of a few paths from the tree of HEAD and the staged change, without reading
+the whole index's paths: the check-names hook of an everyday commit.
+
+What a few paths' findings depend on (``namescope``) is, in the usual case, the paths themselves
+and the names beside each folder on the way down to them: a name there that folds like theirs
+(``pathrule.fold``) is a twin, whose entries ``namescope`` reads. Those names come from HEAD's tree
+(``git ls-tree``, one folder at a time) and the staged change (``verified.index_delta``, which
+the sync of the same commit then reuses: git's index is read once). Anything this cannot vouch
+for returns None, and ``namescope`` answers: a twin or a name that may be one, a folder given or
+changed below a given path, a path inside an object folder, junk or a lock file given, DVC or
+submodules anywhere (proved absent from HEAD's tree once, then for each new HEAD from what its
+commits changed), a suggested new name (it asks about other folders), many paths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from bia_hooks import dataset, junk, tree, verified
+from bia_hooks.config import Config
+from bia_hooks.findings import Finding
+from bia_hooks.gitcmd import git_output
+from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
+from bia_hooks.pathrule import fold
+
+MOST_FOLDERS = 32  # folders on the way to the given paths, each listed from HEAD's tree
+PLAIN_TREE_NAME = "plain-tree.json"  # a tree proved to hold no DVC file and no submodule
+
+
+def staged_names_check(config: Config, given: Sequence[str]) -> tuple[list[Finding], int] | None:
+    """What ``namescope.full_names_check`` says of ``given``, or None when this cannot tell."""
+    object_of = dataset.object_root_finder(config.objects)
+    roots = list(dict.fromkeys(given))
+    if not roots or any(not _plain_root(p) or junk.is_set_apart(p) for p in roots):
+        return None
+    if any(object_of(p) is not None for p in roots):
+        return None
+    folders = {folder for p in roots for folder in _above(p.rpartition("/")[0])}
+    if len(folders) > MOST_FOLDERS or tree.needs_detail("\0".join(roots), ()):
+        return None
+    repo = verified.git_dir(config.root)
+    base = verified.head_tree(config.root)
+    if repo is None or base is None or not _plain_tree(config.root, repo, base):
+        return None
+    delta = verified.index_delta(config.root, base)
+    if delta is None or tree.needs_detail("\0".join(delta), ()):
+        return None
+    children = {folder: _children(config.root, base, folder) for folder in folders}
+    if any(names is None for names in children.values()):
+        return None
+    present = []
+    for path in roots:
+        found = _entry(path, delta, children)
+        if found is None:
+            return None
+        if found:
+            present.append(path)
+    listing = tree._set_apart(
+        tree.DatasetFiles(present, [p for p in present if not dataset.is_machinery(p)], []), None
+    )
+    checked = checked_paths(config.root, given, listing.paths, config.objects)
+    asked: set[str] = set()
+    findings = set_apart_findings(config, listing, given)
+    findings += name_findings(config, checked, listing.paths, asked)
+    if asked:
+        return None  # a new name was suggested: the names of its folder are needed
+    return findings, len(checked)
+
+
+def _plain_root(path: str) -> bool:
+    """A path from the dataset's root, as git writes one (no empty, '.' or '..' name)."""
+    return bool(path) and all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def _above(folder: str) -> list[str]:
+    """``folder`` and the folders above it, the root ('') last."""
+    out = [folder]
+    while folder:
+        folder = folder.rpartition("/")[0]
+        out.append(folder)
+    return out
+
+
+def _children(root: Path, base: str, folder: str) -> dict[str, bool] | None:
+    """The names in ``folder`` of HEAD's tree (``base``), each with whether it is a folder."""
+    args = ["--literal-pathspecs", "ls-tree", "-z", base] + (["--", folder + "/"] if folder else [])
+    out = git_output(root, *args)
+    if out is None:
+        return None
+    names: dict[str, bool] = {}
+    for entry in out.decode("utf-8", "surrogateescape").split("\0")[:-1]:
+        meta, _, path = entry.partition("\t")
+        names[path.rpartition("/")[2]] = meta.split(" ")[1] == "tree"
+    return names
+
+
+def _entry(path: str, delta: dict[str, verified.Entry],
+           children: dict[str, dict[str, bool] | None]) -> bool | None:  # fmt: skip
+    """Is ``path`` an entry of the index (a file: nothing is below it)? None when the names on
+    the way to it may have twins, or when it is a folder: then ``namescope`` answers."""
+    prefix = path + "/"
+    if any(p.startswith(prefix) for p in delta):
+        return None  # entries below it changed: a folder
+    parts = path.split("/")
+    for depth, name in enumerate(parts):
+        folder = "/".join(parts[:depth])
+        inside = folder + "/" if folder else ""
+        names = children[folder]
+        assert names is not None
+        # The names the staged change brings into this folder, or whose entries it deletes.
+        touched = {p[len(inside) :].partition("/")[0] for p in delta if p.startswith(inside)}
+        if _may_have_twin(name, [*names, *touched.difference(names)]):
+            return None  # a twin, or one the change may have left: namescope reads it
+    if path in delta:
+        return delta[path] != verified.EMPTY
+    folder, _, name = path.rpartition("/")
+    in_base = children[folder]
+    assert in_base is not None
+    if in_base.get(name):
+        return None  # a folder of HEAD's tree
+    return name in in_base
+
+
+def _may_have_twin(name: str, names: list[str]) -> bool:
+    """Does a name of ``names`` other than ``name`` fold like it? Told over the joined names at C
+    speed when all are ASCII (a folder may hold a million), else name by name."""
+    key = fold(name)
+    joined = "\0" + "\0\0".join(names) + "\0"  # each name between its own two NULs
+    if joined.isascii():
+        same = joined.lower().count(f"\0{key}\0") if key.isascii() else 0
+        return same > (f"\0{name}\0" in joined)
+    return any(other != name and fold(other) == key for other in names)
+
+
+def _plain_tree(root: Path, gitdir: Path, base: str) -> bool:
+    """Does tree ``base`` hold no DVC file and no submodule below ``root``? Proved once from the
+    whole tree, then for each new tree from what changed since the last one proved."""
+    file = gitdir / "bia-hooks" / PLAIN_TREE_NAME
+    key = str(root)
+    proved = None
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        raw = json.loads(file.read_bytes())
+        if raw.get("key") == key and verified.is_object_id(raw.get("tree")):
+            proved = raw["tree"]
+    if proved == base:
+        return True
+    if proved is not None:
+        changed = verified.tree_delta(root, proved, base)
+        plain = changed is not None and not tree.needs_detail(
+            "\0".join(p for p, e in changed.items() if e != verified.EMPTY), ()
+        )
+    else:
+        listed = git_output(root, "ls-tree", "-r", "-z", "--name-only", base)
+        plain = listed is not None and not tree.needs_detail(
+            listed.decode("utf-8", "surrogateescape"), ()
+        )
+    if plain:
+        from bia_hooks.atomic import write_remembered
+
+        with contextlib.suppress(OSError):
+            file.parent.mkdir(parents=True, exist_ok=True)
+            write_remembered(file, json.dumps({"key": key, "tree": base}).encode())
+    return plain
