@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bia_hooks import dataset, junk, tree, verified
@@ -27,6 +29,7 @@ from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
 from bia_hooks.pathrule import fold
 
 MOST_FOLDERS = 32  # folders on the way to the given paths, each listed from HEAD's tree
+MOST_PATHS = 500  # given paths (more: a big commit, which the full listing serves as well)
 PLAIN_TREE_NAME = "plain-tree.json"  # a tree proved to hold no DVC file and no submodule
 
 
@@ -34,7 +37,11 @@ def staged_names_check(config: Config, given: Sequence[str]) -> tuple[list[Findi
     """What ``namescope.full_names_check`` says of ``given``, or None when this cannot tell."""
     object_of = dataset.object_root_finder(config.objects)
     roots = list(dict.fromkeys(given))
-    if not roots or any(not _plain_root(p) or junk.is_set_apart(p) for p in roots):
+    if (
+        not roots
+        or len(roots) > MOST_PATHS
+        or any(not _plain_root(p) or junk.is_set_apart(p) for p in roots)
+    ):
         return None
     if any(object_of(p) is not None for p in roots):
         return None
@@ -48,12 +55,16 @@ def staged_names_check(config: Config, given: Sequence[str]) -> tuple[list[Findi
     delta = verified.index_delta(config.root, base)
     if delta is None or tree.needs_detail("\0".join(delta), ()):
         return None
-    children = {folder: _children(config.root, base, folder) for folder in folders}
-    if any(names is None for names in children.values()):
-        return None
+    changed = sorted(delta)
+    seen: dict[str, _Folder] = {}
+    for folder in folders:
+        names = _children(config.root, base, folder)
+        if names is None:
+            return None
+        seen[folder] = _Folder(names, _touched(changed, folder))
     present = []
     for path in roots:
-        found = _entry(path, delta, children)
+        found = _entry(path, delta, changed, seen)
         if found is None:
             return None
         if found:
@@ -97,42 +108,60 @@ def _children(root: Path, base: str, folder: str) -> dict[str, bool] | None:
     return names
 
 
-def _entry(path: str, delta: dict[str, verified.Entry],
-           children: dict[str, dict[str, bool] | None]) -> bool | None:  # fmt: skip
+def _touched(changed: list[str], folder: str) -> set[str]:
+    """The names in ``folder`` the staged change (``changed``: its sorted paths) adds entries to
+    or deletes entries of."""
+    inside = folder + "/" if folder else ""
+    start = bisect_left(changed, inside)
+    names = set()
+    for path in changed[start:]:
+        if not path.startswith(inside):
+            break
+        names.add(path[len(inside) :].partition("/")[0])
+    return names
+
+
+@dataclass
+class _Folder:
+    """A folder on the way to a given path: its names in HEAD's tree, and the names the staged
+    change touches in it."""
+
+    names: dict[str, bool]  # name -> is a folder
+    touched: set[str]
+    joined: str = ""  # every name, each between its own two NULs (made when first asked)
+
+    def may_have_twin(self, name: str) -> bool:
+        """Does a name here other than ``name`` fold like it? Told over the joined names at C
+        speed when all are ASCII (a folder may hold a million), else name by name."""
+        if not self.joined:
+            every = [*self.names, *self.touched.difference(self.names)]
+            self.joined = "\0" + "\0\0".join(every) + "\0"
+        key = fold(name)
+        if self.joined.isascii():
+            same = self.joined.lower().count(f"\0{key}\0") if key.isascii() else 0
+            return same > (f"\0{name}\0" in self.joined)
+        every = [*self.names, *self.touched.difference(self.names)]
+        return any(other != name and fold(other) == key for other in every)
+
+
+def _entry(path: str, delta: dict[str, verified.Entry], changed: list[str],
+           folders: dict[str, _Folder]) -> bool | None:  # fmt: skip
     """Is ``path`` an entry of the index (a file: nothing is below it)? None when the names on
     the way to it may have twins, or when it is a folder: then ``namescope`` answers."""
-    prefix = path + "/"
-    if any(p.startswith(prefix) for p in delta):
+    below = bisect_left(changed, path + "/")
+    if below < len(changed) and changed[below].startswith(path + "/"):
         return None  # entries below it changed: a folder
     parts = path.split("/")
     for depth, name in enumerate(parts):
-        folder = "/".join(parts[:depth])
-        inside = folder + "/" if folder else ""
-        names = children[folder]
-        assert names is not None
-        # The names the staged change brings into this folder, or whose entries it deletes.
-        touched = {p[len(inside) :].partition("/")[0] for p in delta if p.startswith(inside)}
-        if _may_have_twin(name, [*names, *touched.difference(names)]):
+        if folders["/".join(parts[:depth])].may_have_twin(name):
             return None  # a twin, or one the change may have left: namescope reads it
     if path in delta:
         return delta[path] != verified.EMPTY
     folder, _, name = path.rpartition("/")
-    in_base = children[folder]
-    assert in_base is not None
+    in_base = folders[folder].names
     if in_base.get(name):
         return None  # a folder of HEAD's tree
     return name in in_base
-
-
-def _may_have_twin(name: str, names: list[str]) -> bool:
-    """Does a name of ``names`` other than ``name`` fold like it? Told over the joined names at C
-    speed when all are ASCII (a folder may hold a million), else name by name."""
-    key = fold(name)
-    joined = "\0" + "\0\0".join(names) + "\0"  # each name between its own two NULs
-    if joined.isascii():
-        same = joined.lower().count(f"\0{key}\0") if key.isascii() else 0
-        return same > (f"\0{name}\0" in joined)
-    return any(other != name and fold(other) == key for other in names)
 
 
 def _plain_tree(root: Path, gitdir: Path, base: str) -> bool:
