@@ -3,6 +3,7 @@ what git-annex and DVC know about them."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import gc
@@ -131,9 +132,23 @@ def _plain_git_paths(root: Path, objects: tuple[str, ...]) -> tuple[DatasetFiles
         return None
     paths = text.split("\0")
     paths.pop()  # after the last NUL
-    machinery = set(_machinery(text, with_meta=False))
-    data = [p for p in paths if p not in machinery] if machinery else paths
+    machinery = _machinery(text, with_meta=False)
+    data = _without(paths, machinery) if machinery else paths
     return DatasetFiles(paths, data, []), text
+
+
+def _without(paths: list[str], few: list[str]) -> list[str]:
+    """``paths`` (git's order, each once) without ``few`` of them, each found by bisection: a
+    million paths are not looked up one by one (0.1 s). Path by path when git's order is not
+    Python's (a name that is not UTF-8) and bisection misses one."""
+    out = list(paths)
+    for path in few:
+        at = bisect.bisect_left(out, path)
+        if at == len(out) or out[at] != path:
+            gone = set(few)
+            return [p for p in paths if p not in gone]
+        del out[at]
+    return out
 
 
 # --- the dataset's files, with what git-annex and DVC know about them -------------------------
