@@ -27,12 +27,12 @@ def _exact_sorted(column: list[str | None]) -> bool:
     return None not in column and all(a < b for a, b in pairs)  # type: ignore[operator]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(paths, max_size=14))
-def test_a_sorted_lists_folders_are_the_exact_codes(listed: list[str]) -> None:
+@settings(max_examples=600, deadline=None)
+@given(st.lists(paths, max_size=14), st.sampled_from([1, 2, 64]))
+def test_a_sorted_lists_folders_are_the_exact_codes(listed: list[str], run: int) -> None:
     ordered = sorted(set(listed))
     assert validate._strictly_sorted(ordered)
-    fast = list(validate._sorted_folders(ordered))
+    fast = list(validate._sorted_folders(ordered, run))
     assert fast == list(validate._listed_folders(ordered))
 
 
