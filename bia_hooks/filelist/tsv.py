@@ -212,19 +212,16 @@ def plain_table(data: bytes, path: str) -> tuple[Table, list[Finding]] | None:
     ):
         return None
     ended = data.endswith(b"\n")
-    lines = data.count(b"\n") + (0 if ended else 1)
     width = data.count(b"\t", 0, body) + 1
-    expected = (b"\t" * (width - 1) + b"\n") * lines
-    expected = expected if ended else expected[:-1]
-    if lines < 2:
-        return None
     # Printable ASCII but the first bytes of _NOT_PLAIN and quotes, in rows as wide as the header:
     # one pass shows what the searches below show, where they would each pass over the file.
-    if data.translate(None, _ASCII_DELETE) != expected and (
-        any(_holds_any(data, first, needles) for first, needles in _NOT_PLAIN)
-        or data.translate(None, _SKELETON_DELETE) != expected
-    ):
-        return None  # a ragged row, a control character, a quote, or what _NOT_PLAIN names
+    lines = _rows_of(data.translate(None, _ASCII_DELETE), width, ended)
+    if lines is None:
+        if any(_holds_any(data, first, needles) for first, needles in _NOT_PLAIN):
+            return None
+        lines = _rows_of(data.translate(None, _SKELETON_DELETE), width, ended)
+    if lines is None or lines < 2:
+        return None  # a ragged row, a control character, a quote; or no row
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -248,6 +245,14 @@ def plain_table(data: bytes, path: str) -> tuple[Table, list[Finding]] | None:
         return None  # blank or repeated column names: the exact reader says it
     columns = [paths, *(_shared(cells[j::width]) for j in range(width + 1, 2 * width))]
     return Table(path, "tsv", header, refs=range(2, lines + 1), columns=columns), []
+
+
+def _rows_of(skeleton: bytes, width: int, ended: bool) -> int | None:
+    """How many lines a file has whose tabs and line feeds are ``skeleton``, when each holds
+    ``width - 1`` tabs (the last line's end may lack); None when one does not."""
+    lines, rest = divmod(len(skeleton) + (0 if ended else 1), width)
+    expected = (b"\t" * (width - 1) + b"\n") * lines
+    return lines if not rest and skeleton == (expected if ended else expected[:-1]) else None
 
 
 def _lines_within(data: bytes, most: int) -> bool:
