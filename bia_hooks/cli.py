@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from bia_hooks import __version__, progress
 from bia_hooks.errors import UsageError
+from bia_hooks.gitcmd import forget_repositories
 from bia_hooks.safe_text import printable
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def _module(module_name: str) -> ModuleType:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     selected = next((a for a in argv if a in SUBCOMMANDS), None)
+    forget_repositories()  # a run asks git what it is in anew (a test runs many in one process)
     try:
         parser = build_parser(selected)
         args = parser.parse_args(argv)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from bia_hooks.errors import UsageError
@@ -43,37 +45,83 @@ def git_output(root: Path, *args: str) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def is_git_work_tree(root: Path) -> bool:
+@dataclass(frozen=True)
+class Repository:
+    """What git says of the work tree holding a folder."""
+
+    top: Path  # its top folder, resolved
+    git_dir: Path  # its own git directory (a worktree has its own index)
+    common_dir: Path  # the git directory its worktrees share
+    object_format: str  # how git names objects here: sha1, sha256, or '' when git cannot say
+
+
+_REPOSITORY_QUESTIONS = (
+    "--is-inside-work-tree", "--show-toplevel", "--path-format=absolute", "--absolute-git-dir",
+    "--git-common-dir", "--show-object-format",
+)  # fmt: skip
+_known: dict[Path, Repository] = {}
+
+
+def repository(folder: Path) -> Repository | None:
+    """The git work tree holding ``folder``, asked of git once (one process, not one a fact):
+    None outside a work tree, or without git. A work tree found is remembered until
+    ``forget_repositories`` (each run starts so)."""
+    key = Path(os.path.abspath(folder))
+    if key in _known:
+        return _known[key]
+    answers = _rev_parse(folder, *_REPOSITORY_QUESTIONS)
+    if answers is not None and len(answers) != 5:  # a path holding a line feed: one at a time
+        asked = [_rev_parse(folder, "--path-format=absolute", q) for q in _REPOSITORY_QUESTIONS]
+        answers = [a[0] for a in asked if a is not None and len(a) == 1]
+    if answers is None or len(answers) != 5:
+        return None
+    inside, top, git_dir, common_dir, object_format = answers
+    if inside != "true" or not top:
+        return None
+    found = Repository(
+        Path(top).resolve(),
+        Path(git_dir),
+        Path(common_dir),
+        object_format if object_format in ("sha1", "sha256") else "",
+    )
+    _known[key] = found
+    return found
+
+
+def forget_repositories() -> None:
+    _known.clear()
+
+
+def _rev_parse(folder: Path, *questions: str) -> list[str] | None:
+    """The lines ``git rev-parse`` answers with, or None when it fails."""
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"],
-            cwd=root,
-            capture_output=True,
-            check=False,
+            ["git", "rev-parse", *questions], cwd=folder, capture_output=True, check=False
         )
-    except FileNotFoundError:
-        return False
-    return result.returncode == 0 and result.stdout.strip() == b"true"
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", "surrogateescape").removesuffix("\n").split("\n")
+
+
+def is_git_work_tree(root: Path) -> bool:
+    return repository(root) is not None
 
 
 def git_common_dir(root: Path) -> Path:
     """The repository's git directory (shared by its worktrees): where git-annex keeps its objects
     and bia-hooks its own records."""
-    out = git(root, "rev-parse", "--path-format=absolute", "--git-common-dir").stdout
-    return Path(out.decode("utf-8", "surrogateescape").strip())
+    found = repository(root)
+    if found is None:
+        raise UsageError(f"{root} is not in a git work tree")
+    return found.common_dir
 
 
 def git_toplevel(folder: Path) -> Path | None:
     """The top folder of the git work tree holding ``folder``, or None outside git."""
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, check=False
-        )
-    except FileNotFoundError:
-        return None
-    if result.returncode != 0 or not result.stdout.strip():
-        return None
-    return Path(result.stdout.decode("utf-8", "surrogateescape").strip()).resolve()
+    found = repository(folder)
+    return None if found is None else found.top
 
 
 def split_z(output: bytes) -> list[str]:

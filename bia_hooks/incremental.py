@@ -25,18 +25,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import dataset, junk, ownership, rowlog, sync, tree, verified
+from bia_hooks import dataset, junk, kept, ownership, rowlog, sync, tree, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
 from bia_hooks.filelist.read import read_filelist_bytes
 from bia_hooks.findings import Finding
-from bia_hooks.gitcmd import git_output
 from bia_hooks.pathsets import ancestors, edited, is_sorted
 from bia_hooks.session import OTHER_HEADS, Session, filelists_of
 
 _MERGING = (*OTHER_HEADS, "rebase-merge", "rebase-apply")  # a rebase's own folders too
 _PLAIN_MODES = frozenset(["100644", "100755"])
+KEPT_FOR = "sync"  # the lists' bytes the state names (``kept``)
 
 
 @dataclass
@@ -50,6 +50,7 @@ class Prior:
     hash_name: str  # how git names objects here (``verified.blob_id``)
     replay: bool = False  # the same files and lists as the state: nothing was read
     lists: dict[str, str] = field(default_factory=dict)  # each list's blob id, as read
+    seen: dict[str, bytes] = field(default_factory=dict)  # blob id -> the bytes read
 
 
 def prior_of(config: Config) -> Prior | None:
@@ -91,10 +92,11 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     if set(names) != set(state.lists) or not all(n.endswith(".tsv") for n in names):
         return None
     for name in names:
-        now_blob = _names_the_same(config.root, name, state.lists[name], hash_name)
-        if now_blob is None:
+        found = _names_the_same(config.root, gitdir, name, state.lists[name], hash_name)
+        if found is None:
             return None  # a list whose rows name other paths now: read in full
-        prior.lists[name] = now_blob
+        blob, data = found
+        prior.lists[name], prior.seen[blob] = blob, data
     change = verified.change_since(state.delta, now)
     # A list's staged copy is no matter (its bytes on disk are, and they are the state's).
     touched = [*change.added, *change.deleted, *(p for p in change.modified if p not in names)]
@@ -144,19 +146,20 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     return session, prior
 
 
-def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> str | None:
+def _names_the_same(root: Path, gitdir: Path, name: str, blob: str,
+                    hash_name: str) -> tuple[str, bytes] | None:  # fmt: skip
     """Does the list still name the paths it named in the state, and can the archive still read
     it? Yes for the same bytes; for a few lines edited below the header (a value typed, rows
     moved), when the lines that came name the paths of those that went, and read as the full run
-    reads them. Returns the list's blob id now, or None."""
+    reads them. Returns the list's blob id and bytes now, or None."""
     try:
         data = (root / name).read_bytes()
     except OSError:
         return None
     now = verified.blob_id(data, hash_name)
     if now == blob:
-        return now
-    old = git_output(root, "cat-file", "blob", blob)
+        return now, data
+    old = kept.read(root, gitdir, blob, hash_name)
     if old is None:
         return None
     change = changed_lines(old, data)
@@ -169,7 +172,7 @@ def _names_the_same(root: Path, name: str, blob: str, hash_name: str) -> str | N
         table, _ = read_filelist_bytes(name, "\n".join([change.header, *added]).encode())
         if table is None:
             return None
-    return now
+    return now, data
 
 
 def _plain_data(config: Config, touched: Sequence[str], now: dict[str, verified.Entry],
@@ -204,17 +207,24 @@ def record(config: Config, prior: Prior | None, session: Session,
     clean = all(f.code == "BIA423" and f.path in said for f in findings)
     if not clean or not session.configured or prior.key != verified.state_key(config):
         verified.forget(prior.gitdir)
+        kept.keep(prior.gitdir, KEPT_FOR, {})  # no state: no version it needs
         return
     names = [fl.path for fl in session.filelists]
-    kept = [n for n in names if n not in written and n not in prior.lists]
+    unread = [n for n in names if n not in written and n not in prior.lists]
     lists = {n: b for n, b in prior.lists.items() if n not in written}
-    lists.update(verified.blob_ids(config.root, kept, prior.hash_name) or {})
+    lists.update(verified.blob_ids(config.root, unread, prior.hash_name) or {})
     lists.update((n, verified.blob_id(data, prior.hash_name)) for n, (data, _) in written.items())
     exact = len(lists) == len(names) and (
         prior.replay or all(_exact(session, n, written) for n in names)
     )
     state = verified.State(prior.key, prior.base, prior.delta, lists, exact, list(unclaimed))
     verified.save(prior.gitdir, state)
+    # The bytes a list's next edit is compared with (TSV lists: the others run in full).
+    versions: dict[str, bytes | Path] = {
+        b: prior.seen.get(b, config.root / n) for n, b in lists.items() if n.endswith(".tsv")
+    }
+    versions.update((lists[n], data) for n, (data, _) in written.items() if n.endswith(".tsv"))
+    kept.keep(prior.gitdir, KEPT_FOR, versions)
 
 
 def _exact(session: Session, name: str, written: dict[str, tuple[bytes, list[str]]]) -> bool:

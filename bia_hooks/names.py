@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bia_hooks import pathrule
@@ -33,6 +33,7 @@ _CLEAN_NAME = re.compile(
     r"[0-9A-Za-z!\-_*'().]*[0-9A-Za-z!\-_*'()]"
 )
 _CHUNK = 100_000
+_PIECE = 1000  # paths of a chunk that is not plainly clean looked at together
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,20 @@ def _risky(
 
 def _suspects(paths: list[str]) -> list[str]:
     """The paths that may have a finding besides collisions, found from their distinct names:
-    a dataset of a million files has only a few thousand different file and folder names."""
+    a dataset of a million files has only a few thousand different file and folder names. Only
+    the pieces of the list that ``_plainly_clean`` cannot vouch for are looked at name by name:
+    one odd path in a million costs a piece, not the list."""
+    doubtful: list[str] = []
+    for i in range(0, len(paths), _CHUNK):
+        chunk = paths[i : i + _CHUNK]
+        if not _plainly_clean(chunk):
+            pieces = (chunk[j : j + _PIECE] for j in range(0, len(chunk), _PIECE))
+            doubtful += [p for piece in pieces if not _plainly_clean(piece) for p in piece]
+    return _unclean(doubtful) if doubtful else []
+
+
+def _unclean(paths: list[str]) -> list[str]:
+    """The paths with a name ``_CLEAN_NAME`` does not take."""
     names: set[str] = set()
     for i in range(0, len(paths), _CHUNK):
         chunk = paths[i : i + _CHUNK]
@@ -146,6 +160,27 @@ def _suspects(paths: list[str]) -> list[str]:
 
 _CLEAN_BYTES = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!-_*'()."
 _DEVICES = ("con", "prn", "aux", "nul", "com", "lpt")  # and COM1, LPT1...: a prefix suffices
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Paths joined by "\n" as their names: "/" ends each name, letters are small, any digit is 0.
+_NAME_SHAPE = bytes.maketrans(b"\n" + _UPPER + b"123456789", b"/" + _UPPER.lower() + b"000000000")
+_DEVICE_NAME = re.compile(rb"/(?:con|prn|aux|nul|com0|lpt0)[./]")  # in that shape
+
+
+def _plainly_clean(paths: Sequence[str]) -> bool:
+    """Does ``_CLEAN_NAME`` take every file and folder name of every path? Told over the joined
+    paths at C speed (a million paths, a chunk at a time: 0.2 s, not the second that a set of
+    their names and a look at each take); False: maybe not, ask each name."""
+    if not paths:
+        return True
+    text = "\n".join(paths)  # "\n" is in no clean name: it only separates
+    if not text.isascii():
+        return False
+    data = text.encode("ascii")
+    if len(data.translate(None, _CLEAN_BYTES + b"/")) != len(paths) - 1:
+        return False  # a character no clean name holds (or "\n" inside a path)
+    names = b"/" + data.translate(_NAME_SHAPE) + b"/"
+    # "//": an empty name; "./": a name that ends in a dot; then a Windows device name.
+    return not (b"//" in names or b"./" in names or _DEVICE_NAME.search(names))
 
 
 def _all_clean(names: Collection[str]) -> bool:
@@ -194,6 +229,13 @@ def check_collisions(
         checked = list(checked)
     elif not isinstance(checked, list):
         checked = everything = list(checked)
+    if not isinstance(everything, list):
+        everything = list(everything)
+    # The usual case, told at C speed: no path has a capital letter (or a form NFC changes).
+    if pathrule.fold_to_themselves(everything) and (
+        checked is everything or pathrule.fold_to_themselves(checked)
+    ):
+        return []
     if index is None:
         index = _dataset_index(checked, everything)
     index.build()

@@ -94,7 +94,7 @@ def read(root: Path) -> list[RemovedRow]:
     file = log_file(root)
     try:
         text = file.read_text(encoding="utf-8", errors="surrogateescape")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no log, or no folder to hold one
         return []
     except OSError as e:
         raise UsageError(f"cannot read {file}: {e.strerror}") from None

@@ -143,11 +143,14 @@ class Session:
         """The other side of a merge (or cherry-pick, revert, rebase) in progress, if any."""
         if not self.in_git:
             return None
-        from bia_hooks.gitcmd import git
+        from bia_hooks.gitcmd import git, repository
 
+        found = repository(self.config.root)
         for head in OTHER_HEADS:
-            found = git(self.config.root, "rev-parse", "-q", "--verify", head, check=False)
-            if found.returncode == 0:
+            if found is not None and not (found.git_dir / head).exists():
+                continue  # git keeps it in a file of that name: no process asked
+            done = git(self.config.root, "rev-parse", "-q", "--verify", head, check=False)
+            if done.returncode == 0:
                 return head
         return None
 

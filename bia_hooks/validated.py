@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import advice, verified
+from bia_hooks import advice, kept, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines, paths_of
 from bia_hooks.findings import Finding, Level
-from bia_hooks.gitcmd import git_output
 from bia_hooks.pathsets import ancestors
 
 MEMO_NAME = "validated.json"
+KEPT_FOR = "validate"  # the lists' bytes the memo names (``kept``)
 MOST_FINDINGS = 1000  # a list with more is validated in full each time: its memo would be big
 
 
@@ -52,6 +52,7 @@ class Memo:
         self.config = config
         self.gitdir = gitdir
         self.known: dict[str, _Known] = {}
+        self.seen: dict[str, bytes] = {}  # blob id -> the bytes this run read
         self.changed = False
         self.hash_name = verified.object_format(config.root)
         try:
@@ -85,11 +86,12 @@ class Memo:
         if known is None or known.key != key or not self.hash_name:
             return None
         blob = verified.blob_id(data, self.hash_name)
+        self.seen[blob] = data
         if known.blob == blob:
             return known.verdict
         if known.verdict.findings or not path.endswith(".tsv"):
             return None
-        old = git_output(self.config.root, "cat-file", "blob", known.blob)
+        old = kept.read(self.config.root, self.gitdir, known.blob, self.hash_name)
         if old is None:
             return None
         change = changed_lines(old, data)
@@ -114,7 +116,7 @@ class Memo:
         if new_paths:
             lines = "\n".join([change.header, *added]) + "\n"
             _, found = validate_filelist(self.config, path, schema, data=lines.encode())
-            if found or not _alone(data, new_paths):
+            if found or not _alone(data, new_paths, added):
                 return None
         return Verdict([], rows)
 
@@ -124,7 +126,9 @@ class Memo:
         if len(findings) > MOST_FINDINGS or not self.hash_name or advice.needs_setting(findings):
             self.known.pop(path, None)
         else:
-            self.known[path] = _Known(key, verified.blob_id(data, self.hash_name), verdict)
+            blob = verified.blob_id(data, self.hash_name)
+            self.seen[blob] = data
+            self.known[path] = _Known(key, blob, verdict)
         self.changed = True
 
     def save(self) -> None:
@@ -147,7 +151,25 @@ class Memo:
             file.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(file, json.dumps(body, separators=(",", ":")).encode())
         except (OSError, WriteError):
-            pass  # a memo that cannot be written: the next run validates in full
+            return  # a memo that cannot be written: the next run validates in full
+        kept.keep(self.gitdir, KEPT_FOR, self.versions())
+
+    def versions(self) -> dict[str, bytes | Path]:
+        """The bytes of each version the memo names, for ``kept``: read in this run, or else
+        the list's file (a copy made before is not read again). TSV lists only: the others are
+        never carried over an edit."""
+        from bia_hooks.confine import leads_outside, path_problem
+
+        root = self.config.root
+        versions: dict[str, bytes | Path] = {}
+        for path, known in self.known.items():
+            if not path.endswith(".tsv"):
+                continue
+            if known.blob in self.seen:
+                versions[known.blob] = self.seen[known.blob]
+            elif path_problem(path) is None and not leads_outside(root, path):
+                versions[known.blob] = root / path
+        return versions
 
 
 def open_memo(config: Config) -> Memo | None:
@@ -156,10 +178,14 @@ def open_memo(config: Config) -> Memo | None:
     return None if gitdir is None else Memo(config, gitdir)
 
 
-def _alone(data: bytes, paths: Sequence[str]) -> bool:
+def _alone(data: bytes, paths: Sequence[str], added: Sequence[str]) -> bool:
     """Does no other row of the list name one of ``paths``, a folder above one, or a path inside
-    one (BIA307, BIA308)? Searched in the bytes at C speed: one pass for the lines that start
-    with the path, two for each folder above it."""
+    one (BIA307, BIA308)? ``paths`` are those of the ``added`` lines, which the list (``data``)
+    holds now; every other line was in the clean version before. Searched in the bytes at C
+    speed: one pass for the lines that start with each path, and for each folder above it, a
+    line below that folder the version before held (then no row before named the folder, or
+    that version was not clean), or else two passes."""
+    came = {line.encode() for line in added}
     for path in paths:
         raw = path.encode()
         if not raw:
@@ -175,9 +201,28 @@ def _alone(data: bytes, paths: Sequence[str]) -> bool:
             at = data.find(b"\n" + raw, end)
         if rows != paths.count(path):
             return False
-        if any(_first_cells(data, folder.encode()) for folder in ancestors(path)):
-            return False
+        for folder in ancestors(path):
+            if folder in paths:
+                return False  # two lines that came
+            if not _held_before(data, folder.encode(), came) and _first_cells(
+                data, folder.encode()
+            ):
+                return False
     return True
+
+
+def _held_before(data: bytes, folder: bytes, came: set[bytes]) -> bool:
+    """Does the list hold a line below ``folder`` that did not come, so that the clean version
+    held it too? The first few such lines are looked at (a sorted list holds them together)."""
+    at = data.find(b"\n" + folder + b"/")
+    for _ in range(8):
+        if at < 0:
+            return False
+        end = data.find(b"\n", at + 1)
+        if data[at + 1 : end if end >= 0 else len(data)] not in came:
+            return True
+        at = data.find(b"\n" + folder + b"/", at + 1)
+    return False
 
 
 def _first_cells(data: bytes, cell: bytes) -> int:

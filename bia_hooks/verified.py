@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bia_hooks import __version__
 from bia_hooks.config import Config
-from bia_hooks.gitcmd import git
+from bia_hooks.gitcmd import git, repository
 
 STATE_FORMAT = 2
 STATE_NAME = "sync-state.json"
@@ -59,9 +59,8 @@ def state_key(config: Config) -> str:
 
 def object_format(root: Path) -> str:
     """The hash git names objects with here (sha1, sha256), '' when git cannot say."""
-    done = git(root, "rev-parse", "--show-object-format", check=False)
-    name = done.stdout.decode().strip() if done.returncode == 0 else ""
-    return name if name in ("sha1", "sha256") else ""
+    found = repository(root)
+    return "" if found is None else found.object_format
 
 
 def blob_id(data: bytes, hash_name: str) -> str:
@@ -91,10 +90,8 @@ def file_digest(path: Path) -> str | None:
 def git_dir(root: Path) -> Path | None:
     """The git directory of the work tree at ``root`` (a worktree has its own index, so its own
     state), or None outside git."""
-    done = git(root, "rev-parse", "--absolute-git-dir", check=False)
-    if done.returncode != 0:
-        return None
-    return Path(done.stdout.decode("utf-8", "surrogateescape").strip())
+    found = repository(root)
+    return None if found is None else found.git_dir
 
 
 def state_file(gitdir: Path) -> Path:

@@ -326,3 +326,12 @@ def test_a_state_not_as_written_is_ignored(dataset: Path, field: str, value: obj
         assert sync(dataset)[::2] == (0, "file lists in step: nothing to change\n")
     assert taken == [False]
     assert verified.load(gitdir) is not None  # the full run recorded it anew
+
+
+def test_a_file_where_the_state_folder_goes_is_no_error(dataset: Path) -> None:
+    repo = dataset
+    shutil.rmtree(repo / ".git" / "bia-hooks")
+    (repo / ".git" / "bia-hooks").write_text("not a folder")
+    assert sync(repo) == (0, "", "file lists in step: nothing to change\n")
+    assert sync(repo, "--full") == (0, "", "file lists in step: nothing to change\n")
+    assert (repo / ".git" / "bia-hooks").read_text() == "not a folder"

@@ -68,8 +68,10 @@ def watched() -> Iterator[list[str]]:
 
 
 def row(rnd: random.Random, i: int) -> str:
-    path = rnd.choice([f"masks/m{i}.tif", f"masks/m{rnd.randrange(30)}.tif", "masks", "a#b.tif"])
-    if rnd.random() < 0.8:
+    path = rnd.choice([f"masks/m{i}.tif", f"masks/m{rnd.randrange(30)}.tif", "masks", "a#b.tif",
+                       "other", f"other/o{i}.tif", "masks/m3.tif/x", f"deep/d/e{i}.tif",
+                       "deep/d"])  # fmt: skip
+    if rnd.random() < 0.6:
         path = f"masks/m{i}.tif"
     cells = ["segmentation_mask", f"images/i{i}.tif", f"ann{i}"]
     if rnd.random() < 0.1:
