@@ -6,6 +6,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from bia_hooks.errors import UsageError
 
@@ -144,9 +145,11 @@ class Started:
     def __init__(self, root: Path, *args: str) -> None:
         import tempfile
 
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
-        try:
-            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+        self._file: IO[bytes] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        try:  # no temporary file, or no git: ``output`` says None
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+            self._process = subprocess.Popen(
                 ["git", "-c", "core.quotepath=off", *args],
                 cwd=root,
                 stdin=subprocess.DEVNULL,
@@ -154,15 +157,18 @@ class Started:
                 stderr=subprocess.DEVNULL,
             )
         except OSError:
-            self._process = None
+            pass
 
     def output(self) -> bytes | None:
         """What git wrote, or None when it failed (the caller then goes the long way, where
         ``git`` says why), as ``git_output``. Read once."""
-        if self._process is None or self._process.wait() != 0:
+        if self._file is None or self._process is None or self._process.wait() != 0:
             return None
-        self._file.seek(0)
-        return self._file.read()
+        try:
+            self._file.seek(0)
+            return self._file.read()
+        except OSError:
+            return None
 
     def __enter__(self) -> Started:
         return self
@@ -171,4 +177,5 @@ class Started:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
-        self._file.close()
+        if self._file is not None:
+            self._file.close()

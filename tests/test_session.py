@@ -77,3 +77,10 @@ def test_renames_looked_for_beside_the_reading_raise_what_they_raise(dataset: Pa
         pytest.raises(UsageError, match="no commit"),
     ):
         open_session(config)
+
+
+def test_no_temporary_file_for_the_listing_lists_the_long_way(dataset: Path) -> None:
+    config = load_config(dataset)
+    expected = _fields(open_session(config))
+    with mock.patch("tempfile.TemporaryFile", side_effect=OSError("no space left")):
+        assert _fields(open_session(config)) == expected
