@@ -6,6 +6,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from bia_hooks.errors import UsageError
 
@@ -138,3 +139,47 @@ def has_commit(root: Path, rev: str) -> bool:
     """Does ``rev`` name a commit (False in a repository without commits yet)?"""
     done = git(root, "rev-parse", "-q", "--verify", f"{rev}^{{commit}}", check=False)
     return done.returncode == 0
+
+
+class Started:
+    """A git call started now and read later (``output``): git works in its own process while
+    Python does something else. Its output goes to a temporary file, not a pipe, so that git never
+    waits for a reader. Use it as a context manager: the process is always waited for."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        import tempfile
+
+        self._file: IO[bytes] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        try:  # no temporary file, or no git: ``output`` says None
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+            self._process = subprocess.Popen(
+                ["git", "-c", "core.quotepath=off", *args],
+                cwd=root,
+                stdin=subprocess.DEVNULL,
+                stdout=self._file,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            pass
+
+    def output(self) -> bytes | None:
+        """What git wrote, or None when it failed (the caller then goes the long way, where
+        ``git`` says why), as ``git_output``. Read once."""
+        if self._file is None or self._process is None or self._process.wait() != 0:
+            return None
+        try:
+            self._file.seek(0)
+            return self._file.read()
+        except OSError:
+            return None
+
+    def __enter__(self) -> Started:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._file is not None:
+            self._file.close()

@@ -5,9 +5,11 @@ rather than wiring the steps by hand; what a plan does to one list is ``sync``'s
 from __future__ import annotations
 
 import posixpath
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar, cast
 
 from bia_hooks import advice, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
@@ -19,6 +21,8 @@ from bia_hooks.rowlog import RemovedRow
 FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
 # A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
 OTHER_HEADS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD")
+
+T = TypeVar("T")
 
 # Reads one file list: its Table (None when the archive cannot read one) and its findings.
 Reader = Callable[[Config, str], tuple[Table | None, list[Finding]]]
@@ -181,32 +185,86 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     ``keep_tables=False`` keeps only the paths each list names: a sync that writes then holds a
     million-row list once, in its editor, not twice (benches/run.py: peak memory).
     """
-    paths, data, findings = sync.dataset_files(config)
-    filelists, configured = filelists_of(config, data)
     from bia_hooks.gitcmd import is_git_work_tree
+    from bia_hooks.tree import listing_started
 
+    read = reader or _read
+    # git lists the files and looks for renames while the lists are read (they wait on git):
+    # at 1M files, 0.5 s of the run (`bia-hooks check` in benches/run.py).
+    if config.filelists:  # the lists are known before the files
+        with listing_started(config.root) as started:
+            try:
+                filelists, configured = filelists_of(config, ())
+                renames = _InThread(_renames_of, config, filelists)
+                lists = _read_lists(config, filelists, read, keep_tables)
+            except UsageError:
+                sync.dataset_files(config, started)  # the listing's error first, as ever
+                raise
+            paths, data, findings = sync.dataset_files(config, started)
+    else:
+        paths, data, findings = sync.dataset_files(config)
+        filelists, configured = filelists_of(config, data)
+        renames = _InThread(_renames_of, config, filelists)
+        lists = _read_lists(config, filelists, read, keep_tables)
     in_git = is_git_work_tree(config.root)
     session = Session(config, paths, data, findings, filelists, configured, in_git)
-    read = reader or _read
-    for filelist in progress.steps(filelists, "file lists read"):
-        table: Table | None = None
-        found: list[Finding] = []
-        if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
-            table, found = read(config, filelist.path)
-            session.listed[filelist.path] = table.targets if table is not None else None
-        else:
-            session.listed[filelist.path] = []  # configured, not written yet: it takes its files
-        session.tables[filelist.path] = table if keep_tables else None
-        session.read_findings[filelist.path] = found
-        del table
-    renames_of = sync.rename_finder(config)
-    session.renames = {fl.path: renames_of(fl) for fl in filelists}
+    session.listed, session.tables, session.read_findings = lists
+    session.renames = renames.result()
     session.owners = ownership.share_out(
         data, filelists, session.listed, session.renames, config.ignore
     )
     for name, pairs in session.owners.same_name.items():
         session.renames[name] = {**session.renames[name], **pairs}
     return session
+
+
+def _renames_of(config: Config, filelists: Sequence[FileListConfig]) -> dict[str, dict[str, str]]:
+    renames_of = sync.rename_finder(config)
+    return {fl.path: renames_of(fl) for fl in filelists}
+
+
+class _InThread(Generic[T]):
+    """``work(*args)`` run in a thread of its own, for work that waits on git; ``result`` waits
+    for it and raises what it raised."""
+
+    def __init__(self, work: Callable[..., T], *args: object) -> None:
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[..., T], *args: object) -> None:
+        try:
+            self._result = work(*args)
+        except BaseException as e:  # raised again by ``result``, in the caller's thread
+            self._error = e
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return cast("T", self._result)
+
+
+def _read_lists(
+    config: Config, filelists: Sequence[FileListConfig], read: Reader, keep_tables: bool
+) -> tuple[dict[str, list[str] | None], dict[str, Table | None], dict[str, list[Finding]]]:
+    """What each list names, its table (if kept) and its findings: ``Session``'s fields."""
+    listed: dict[str, list[str] | None] = {}
+    tables: dict[str, Table | None] = {}
+    read_findings: dict[str, list[Finding]] = {}
+    for filelist in progress.steps(filelists, "file lists read"):
+        table: Table | None = None
+        found: list[Finding] = []
+        if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
+            table, found = read(config, filelist.path)
+            listed[filelist.path] = table.targets if table is not None else None
+        else:
+            listed[filelist.path] = []  # configured, not written yet: it takes its files
+        tables[filelist.path] = table if keep_tables else None
+        read_findings[filelist.path] = found
+        del table
+    return listed, tables, read_findings
 
 
 def _read(config: Config, path: str) -> tuple[Table | None, list[Finding]]:

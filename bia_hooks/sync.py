@@ -16,6 +16,7 @@ from bia_hooks.filelist.columns import ANNOTATION_TYPE, FILES, SOURCE_IMAGE, sta
 from bia_hooks.filelist.edit import Editor, open_editor
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding
+from bia_hooks.gitcmd import Started
 from bia_hooks.syncplan import SyncPlan, new_row_values, place_values, plan_sync
 
 __all__ = ["Editor", "ListSync", "describe", "prepare_sync", "rows_moving_in"]
@@ -347,14 +348,16 @@ def _where(kind: str, ref: int | None) -> dict[str, Any]:
     return {"pointer": f"/{ref}/path"} if kind == "pointer" else {"line": ref}
 
 
-def dataset_files(config: Config) -> tuple[list[str], list[str], list[Finding]]:
+def dataset_files(
+    config: Config, started: Started | None = None
+) -> tuple[list[str], list[str], list[Finding]]:
     """Every path of the dataset; the data files among them (what file lists name, without the
     repository's own files); and what listing them found amiss.
 
     ``tree.dataset_files`` says what they are. Only paths: annex keys are read by the rename
-    detection, for the few paths a change touches.
+    detection, for the few paths a change touches. ``started``: ``tree.listing_started``.
     """
-    paths, data, findings = tree.dataset_files(config.root, config.objects)
+    paths, data, findings = tree.dataset_files(config.root, config.objects, started)
     return paths, data, config.apply_severity(findings)
 
 

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bia_hooks import tree
 from bia_hooks.dataset import DatasetFile
 from bia_hooks.errors import UsageError
 from bia_hooks.moves import renames_since, staged_renames
@@ -558,3 +561,16 @@ def test_the_fast_listing_and_the_full_one_agree(repo: Path) -> None:
     git(repo, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},vendor")
     git(repo, "add", ".gitmodules")
     assert [f.code for f in dataset_files(repo).findings] == ["BIA403"]  # the full listing
+
+
+_GIT_NAMES = ["a", "a.tif", ".gitattributes", ".bia-hooks.yaml", "x/.gitignore", "caf\u00e9",
+              "\U0001f600", "b\udce9", "\udcf0", "\ue000", "Z", "study.yaml"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.sampled_from(_GIT_NAMES)), st.data())
+def test_machinery_is_set_apart_as_path_by_path(names: set[str], data: st.DataObject) -> None:
+    # git's order: bytes, so a name that is not UTF-8 (kept by surrogateescape) sorts as a byte
+    paths = sorted(names, key=lambda p: p.encode("utf-8", "surrogateescape"))
+    few = data.draw(st.lists(st.sampled_from(paths), unique=True) if paths else st.just([]))
+    assert tree._without(paths, few) == [p for p in paths if p not in set(few)]

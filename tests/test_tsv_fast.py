@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bia_hooks import limits
 from bia_hooks.filelist import columnwise
 from bia_hooks.filelist.rowschemas import builtin_schema
-from bia_hooks.filelist.tsv import plain_table, read_tsv_bytes, read_tsv_exact
+from bia_hooks.filelist.tsv import _lines_within, plain_table, read_tsv_bytes, read_tsv_exact
 from bia_hooks.filelist.validate import validate_table
 from tests import test_archive_fidelity, test_filelist_tsv, test_filelist_validate
 
@@ -139,3 +139,32 @@ def test_column_tests_fail_the_rows_the_patterns_fail(column: list[str]) -> None
         assert found is None or found == failing, pattern
         if not failing:  # the speed: a column nothing fails is told at once
             assert found == []
+
+
+@st.composite
+def _long_plain_files(draw: st.DrawFn) -> bytes:
+    """Plain files long enough for a column of repeated values to be held once per value."""
+    many = ["x"] + [f"v{i}" for i in range(9)]
+    values = draw(st.sampled_from([["segmentation_mask"], ["tracks", "segmentation_mask"],
+                                   ["a", "b", "c", "d", "e"], many]))  # fmt: skip
+    rows = [
+        f"d/f{i}.tif\t{draw(st.sampled_from(values))}\t{draw(st.sampled_from(values))}"
+        for i in range(draw(st.integers(5, 80)))
+    ]
+    return "\n".join(["Files\tAnnotation type\tNote", *rows, ""]).encode()
+
+
+@settings(max_examples=50, deadline=None)
+@given(_long_plain_files())
+def test_long_plain_files_read_as_the_exact_reader(data: bytes) -> None:
+    assert _same(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 50), max_size=30), st.integers(2, 24))
+def test_lines_within_a_length_are_so(lengths: list[int], most: int) -> None:
+    data = b"\n".join(b"x" * n for n in lengths)
+    if _lines_within(data, most):
+        assert max(lengths, default=0) <= most
+    if max(lengths, default=0) * 2 + 2 <= most:  # short lines: the test sees it
+        assert _lines_within(data, most)

@@ -133,13 +133,21 @@ def _string_test(keyword: str, value: Any) -> _Test:
     if keyword == "minLength":
         return _Test(keyword, lambda s: len(s) >= value,
                      lambda c: [i for i, v in enumerate(c) if v is not None and len(v) < value],
-                     lambda c: [] if min(map(len, c), default=value) >= value else None)
+                     _at_least(value))
     if keyword == "maxLength":
         return _Test(keyword, lambda s: len(s) <= value,
                      lambda c: [i for i, v in enumerate(c) if v is not None and len(v) > value],
                      lambda c: [] if max(map(len, c), default=value) <= value else None)
     # fmt: on
     raise AssertionError(keyword)
+
+
+def _at_least(length: Any) -> _ColumnTest:
+    """minLength over a column without short rows. ``minLength: 1`` (a cell is needed) asks only
+    whether an empty cell is there: one C-speed scan, not a len() per cell (0.07 s per million)."""
+    if isinstance(length, int) and length <= 1:
+        return lambda c: [] if length <= 0 or "" not in c else None
+    return lambda c: [] if min(map(len, c), default=length) >= length else None
 
 
 # A column of a million distinct cells (paths) takes a second through a regex, cell by cell.
@@ -246,12 +254,16 @@ def _compile_column(column: str, sub: Any) -> _ColumnPlan:
     return plan
 
 
-def evaluate(plan: Plan, columns: Mapping[str, Column], n_rows: int) -> list[Violation]:
-    """Every failed keyword of ``plan`` over a table given as columns of equal length ``n_rows``."""
+def evaluate(
+    plan: Plan, columns: Mapping[str, Column], n_rows: int, full_width: bool = False
+) -> list[Violation]:
+    """Every failed keyword of ``plan`` over a table given as columns of equal length ``n_rows``.
+    ``full_width``: no cell is None (``Table.full_width``), so no column is scanned for one."""
     out: list[Violation] = []
     if plan.always_fails:
         out.append(Violation(None, None, plan.always_fails, plan.schema))
-    short = {name: None in column for name, column in columns.items()}  # once per column
+    # once per column
+    short = {name: not full_width and None in column for name, column in columns.items()}
     for name in plan.required:
         column = columns.get(name)
         if column is None:

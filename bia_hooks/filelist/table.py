@@ -42,6 +42,11 @@ class Table:
         return self._rows
 
     @property
+    def full_width(self) -> bool:
+        """Does every row hold a cell for every column? True of a table held as columns."""
+        return self._columns is not None
+
+    @property
     def n_rows(self) -> int:
         if self._columns is not None:
             return len(self._columns[0])
