@@ -429,8 +429,8 @@ def bench_repository(table: Table, base: Path, n: int, kind: str, repeat: int) -
     if ext == "tsv":
         # frictionless reads only paths below its working folder ("safe"), given relative.
         (base / "table-schema.json").write_text(json.dumps(table_schema()))
-        frictionless = [str(Path(PYTHON[0]).with_name("frictionless")), "validate", "--schema", "table-schema.json",
-                        str(tsv.relative_to(base))]  # fmt: skip
+        frictionless = [str(Path(PYTHON[0]).with_name("frictionless")), "validate",
+                        "--schema", "table-schema.json", str(tsv.relative_to(base))]  # fmt: skip
         other = measure([frictionless], base, repeat)
         speedup = other.wall / check.wall
         add("`frictionless validate`, equivalent Table Schema", other,
