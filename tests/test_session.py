@@ -8,8 +8,10 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bia_hooks import gitcmd, tree
+from bia_hooks import gitcmd, session, tree
 from bia_hooks.config import load_config
 from bia_hooks.errors import UsageError
 from bia_hooks.session import Session, open_session
@@ -84,3 +86,10 @@ def test_no_temporary_file_for_the_listing_lists_the_long_way(dataset: Path) -> 
     expected = _fields(open_session(config))
     with mock.patch("tempfile.TemporaryFile", side_effect=OSError("no space left")):
         assert _fields(open_session(config)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab.tsvxljon/\n", max_size=12), max_size=30))
+def test_the_lists_are_found_by_their_ending_as_each_path_would_say(paths: list[str]) -> None:
+    suffixes = session.FILELIST_SUFFIXES
+    assert session._ending_with(paths, suffixes) == [p for p in paths if p.endswith(suffixes)]
