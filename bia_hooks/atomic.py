@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import re
 import stat
@@ -86,6 +87,36 @@ def write_atomic(path: Path, data: bytes | str, expect: Fingerprint | None = Non
             raise WriteError(cannot_write(path, e)) from None
         return
     write_all([(Path(os.path.realpath(path)) if os.path.islink(path) else path, data, expect)])
+
+
+def read_if_regular(path: Path) -> bytes | None:
+    """The bytes of ``path``, or None when there is no regular file to read there (absent, a
+    folder, a pipe that would wait for a writer forever, a device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", closefd=False) as file:
+            return file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def load_remembered(path: Path) -> object:
+    """A JSON file bia-hooks kept for itself, or None when it cannot be read back as JSON (any
+    damage, however deep its nesting): the caller checks every field of what it gets."""
+    data = read_if_regular(path)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None
 
 
 def write_remembered(path: Path, data: bytes) -> None:

@@ -31,18 +31,16 @@ def recall(text: str) -> dict[str, Any] | None:
     memo = _memo(text)
     if memo is None:
         return None
-    try:
-        data = json.loads(memo.read_bytes())
-    except (OSError, ValueError):
-        return None
+    from bia_hooks.atomic import load_remembered
+
+    data = load_remembered(memo)
     return data if isinstance(data, dict) else None
 
 
 def remember(text: str, data: dict[str, Any]) -> None:
     """Remember that the configuration with this text is valid, and its settings ``data``;
     settings JSON would not give back the same (a YAML date) are not remembered."""
-    from bia_hooks.atomic import write_atomic
-    from bia_hooks.errors import UsageError
+    from bia_hooks.atomic import write_remembered
 
     memo = _memo(text)
     try:
@@ -50,8 +48,8 @@ def remember(text: str, data: dict[str, Any]) -> None:
         if memo is None or json.loads(dumped) != data:
             return
         memo.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(memo, dumped)
-    except (OSError, TypeError, ValueError, UsageError):
+        write_remembered(memo, dumped.encode())
+    except (OSError, TypeError, ValueError):
         return
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bia_hooks import dataset, junk, kept, ownership, rowlog, sync, tree, verified
+from bia_hooks.atomic import read_if_regular
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
@@ -152,17 +153,13 @@ def _names_the_same(root: Path, gitdir: Path, name: str, blob: str,
     it? Yes for the same bytes; for a few lines edited below the header (a value typed, rows
     moved), when the lines that came name the paths of those that went, and read as the full run
     reads them. Returns the list's blob id and bytes now, or None."""
-    try:
-        data = (root / name).read_bytes()
-    except OSError:
-        return None
+    data = read_if_regular(root / name)
+    if data is None:
+        return None  # the full run says what is wrong with it
     now = verified.blob_id(data, hash_name)
     if now == blob:
         return now, data
-    old = kept.read(root, gitdir, blob, hash_name)
-    if old is None:
-        return None
-    change = changed_lines(old, data)
+    change = kept.line_change(root, gitdir, blob, data, now, hash_name)
     if change is None or change.size() > MOST_LINES:
         return None
     added = change.added()
@@ -224,6 +221,12 @@ def record(config: Config, prior: Prior | None, session: Session,
         b: prior.seen.get(b, config.root / n) for n, b in lists.items() if n.endswith(".tsv")
     }
     versions.update((lists[n], data) for n, (data, _) in written.items() if n.endswith(".tsv"))
+    for name, (data, _) in written.items():  # the change validate will look for
+        before = prior.lists.get(name)
+        if before is not None and before in prior.seen and name.endswith(".tsv"):
+            change = changed_lines(prior.seen[before], data)
+            if change is not None and change.size() <= MOST_LINES:
+                kept.remember_change(prior.gitdir, before, lists[name], change)
     kept.keep(prior.gitdir, KEPT_FOR, versions)
 
 

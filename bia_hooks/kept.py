@@ -12,16 +12,21 @@ always safe: git is asked instead.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from bia_hooks.atomic import write_remembered
+from bia_hooks.atomic import load_remembered, read_if_regular, write_remembered
+from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines
 from bia_hooks.gitcmd import git_output
 from bia_hooks.verified import blob_id, is_object_id
 
 FOLDER = "kept"
 _NEEDS = ".needs"  # an owner's file: the blob ids it needs, one a line
+_CHANGES = "changes.json"  # the last few line changes found, by the blob ids of both versions
+_MOST_CHANGES = 8
 
 
 def keep(gitdir: Path, owner: str, versions: Mapping[str, bytes | Path]) -> None:
@@ -49,18 +54,63 @@ def keep(gitdir: Path, owner: str, versions: Mapping[str, bytes | Path]) -> None
 def read(root: Path, gitdir: Path, blob: str, hash_name: str) -> bytes | None:
     """The bytes whose blob id is ``blob`` (an object id: see ``verified.is_object_id``): the
     kept copy, or else git's; None when neither has them."""
-    with contextlib.suppress(OSError):
-        data = (gitdir / "bia-hooks" / FOLDER / blob).read_bytes()
-        if blob_id(data, hash_name) == blob:
-            return data
+    data = read_if_regular(gitdir / "bia-hooks" / FOLDER / blob)
+    if data is not None and blob_id(data, hash_name) == blob:
+        return data
     return git_output(root, "cat-file", "blob", blob)
+
+
+def line_change(root: Path, gitdir: Path, old_blob: str, new: bytes, new_blob: str,
+                hash_name: str) -> LineChange | None:  # fmt: skip
+    """``changed_lines`` from the version ``old_blob`` to ``new`` (whose blob id is ``new_blob``):
+    found before for these two versions (the sync finds it, then validate asks for it), or from
+    the kept copy, or from git's; None when the change is not a few whole lines, or the old
+    version is nowhere. Two blob ids name two contents: what was found for them holds."""
+    key = f"{old_blob} {new_blob}"
+    known = _changes(gitdir)
+    if key in known:
+        return known[key]
+    old = read(root, gitdir, old_blob, hash_name)
+    found = changed_lines(old, new) if old is not None else None
+    if found is not None and found.size() <= MOST_LINES:
+        remember_change(gitdir, old_blob, new_blob, found)
+    return found
+
+
+def remember_change(gitdir: Path, old_blob: str, new_blob: str, change: LineChange) -> None:
+    """Keep ``change`` (from ``old_blob`` to ``new_blob``) for the next hook that asks."""
+    known = _changes(gitdir)
+    known.pop(f"{old_blob} {new_blob}", None)
+    known[f"{old_blob} {new_blob}"] = change
+    body = {k: dataclasses.asdict(c) for k, c in list(known.items())[-_MOST_CHANGES:]}
+    with contextlib.suppress(OSError):
+        (gitdir / "bia-hooks" / FOLDER).mkdir(parents=True, exist_ok=True)
+        write_remembered(gitdir / "bia-hooks" / FOLDER / _CHANGES, json.dumps(body).encode())
+
+
+def _changes(gitdir: Path) -> dict[str, LineChange]:
+    raw = load_remembered(gitdir / "bia-hooks" / FOLDER / _CHANGES)
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        return {
+            key: LineChange(c["header"], list(c["old"]), list(c["new"]))
+            for key, c in raw.items()
+            if isinstance(key, str)
+            and isinstance(c["header"], str)
+            and all(isinstance(line, str) for line in [*c["old"], *c["new"]])
+        }
+    except (KeyError, TypeError, AttributeError):
+        return {}  # absent, or not as written
 
 
 def _needed(folder: Path) -> set[str]:
     needed: set[str] = set()
     for name in os.listdir(folder):
         if name.endswith(_NEEDS):
-            needed.update((folder / name).read_text("ascii", "replace").split())
+            needed.update(
+                (read_if_regular(folder / name) or b"").decode("ascii", "replace").split()
+            )
     return needed
 
 

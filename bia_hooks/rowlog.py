@@ -93,6 +93,8 @@ def read(root: Path) -> list[RemovedRow]:
     stay readable)."""
     file = log_file(root)
     try:
+        if not file.is_file() and file.exists():  # a pipe would be read forever
+            raise UsageError(f"cannot read {file}: not a regular file; move it away")
         text = file.read_text(encoding="utf-8", errors="surrogateescape")
     except (FileNotFoundError, NotADirectoryError):  # no log, or no folder to hold one
         return []
@@ -109,6 +111,6 @@ def read(root: Path) -> list[RemovedRow]:
             rows.append(RemovedRow(str(data["filelist"]), str(data["path"]),
                                    {str(k): str(v) for k, v in data["values"].items()},
                                    str(data.get("time", ""))))  # fmt: skip
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue
     return rows

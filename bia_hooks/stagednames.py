@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bia_hooks import dataset, junk, tree, verified
+from bia_hooks.atomic import load_remembered, write_remembered
 from bia_hooks.config import Config
 from bia_hooks.findings import Finding
 from bia_hooks.gitcmd import git_output
@@ -169,11 +170,10 @@ def _plain_tree(root: Path, gitdir: Path, base: str) -> bool:
     whole tree, then for each new tree from what changed since the last one proved."""
     file = gitdir / "bia-hooks" / PLAIN_TREE_NAME
     key = str(root)
+    raw = load_remembered(file)
     proved = None
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        raw = json.loads(file.read_bytes())
-        if raw.get("key") == key and verified.is_object_id(raw.get("tree")):
-            proved = raw["tree"]
+    if isinstance(raw, dict) and raw.get("key") == key and verified.is_object_id(raw.get("tree")):
+        proved = raw["tree"]
     if proved == base:
         return True
     if proved is not None:
@@ -187,8 +187,6 @@ def _plain_tree(root: Path, gitdir: Path, base: str) -> bool:
             listed.decode("utf-8", "surrogateescape"), ()
         )
     if plain:
-        from bia_hooks.atomic import write_remembered
-
         with contextlib.suppress(OSError):
             file.parent.mkdir(parents=True, exist_ok=True)
             write_remembered(file, json.dumps({"key": key, "tree": base}).encode())

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from bia_hooks import advice, kept, verified
+from bia_hooks.atomic import load_remembered
 from bia_hooks.config import Config
-from bia_hooks.filelist.linediff import MOST_LINES, LineChange, changed_lines, paths_of
+from bia_hooks.filelist.linediff import MOST_LINES, LineChange, paths_of
 from bia_hooks.findings import Finding, Level
 from bia_hooks.pathsets import ancestors
 
@@ -56,14 +57,16 @@ class Memo:
         self.changed = False
         self.hash_name = verified.object_format(config.root)
         try:
-            raw = json.loads((gitdir / "bia-hooks" / MEMO_NAME).read_bytes())
+            raw = load_remembered(gitdir / "bia-hooks" / MEMO_NAME)
+            if not isinstance(raw, dict):
+                raise ValueError("absent, or not as written")
             for path, entry in raw.items():
                 key, blob, rows = entry["key"], entry["blob"], entry["rows"]
                 if not (isinstance(key, str) and verified.is_object_id(blob)):
                     raise ValueError("not as written")  # git is given object ids only
                 findings = [_finding(f) for f in entry["findings"]]
                 self.known[path] = _Known(key, blob, Verdict(findings, int(rows)))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             self.known = {}  # absent, or not ours to trust: validated in full
 
     def key(self, path: str, schema: str | None) -> str | None:
@@ -91,10 +94,8 @@ class Memo:
             return known.verdict
         if known.verdict.findings or not path.endswith(".tsv"):
             return None
-        old = kept.read(self.config.root, self.gitdir, known.blob, self.hash_name)
-        if old is None:
-            return None
-        change = changed_lines(old, data)
+        root, gitdir = self.config.root, self.gitdir
+        change = kept.line_change(root, gitdir, known.blob, data, blob, self.hash_name)
         if change is None or change.size() > MOST_LINES:
             return None
         carried = self._carried(path, schema, change, data, known.verdict.rows)
@@ -134,8 +135,7 @@ class Memo:
     def save(self) -> None:
         if not self.changed:
             return
-        from bia_hooks.atomic import write_atomic
-        from bia_hooks.errors import WriteError
+        from bia_hooks.atomic import write_remembered
 
         body = {
             path: {
@@ -149,8 +149,8 @@ class Memo:
         file = self.gitdir / "bia-hooks" / MEMO_NAME
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(file, json.dumps(body, separators=(",", ":")).encode())
-        except (OSError, WriteError):
+            write_remembered(file, json.dumps(body, separators=(",", ":")).encode())
+        except OSError:
             return  # a memo that cannot be written: the next run validates in full
         kept.keep(self.gitdir, KEPT_FOR, self.versions())
 

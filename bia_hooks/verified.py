@@ -103,10 +103,9 @@ def state_file(gitdir: Path) -> Path:
 def load(gitdir: Path) -> State | None:
     """The recorded state; None when absent, or not as this version writes it (the full run then
     records it anew): every field is checked, since git is given some of them."""
-    try:
-        raw = json.loads(state_file(gitdir).read_bytes())
-    except (OSError, ValueError):
-        return None
+    from bia_hooks.atomic import load_remembered
+
+    raw = load_remembered(state_file(gitdir))
     if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT:
         return None
     key, base, delta, lists = raw.get("key"), raw.get("base"), raw.get("delta"), raw.get("lists")
@@ -145,8 +144,7 @@ def _is_entry(value: object) -> bool:
 
 def save(gitdir: Path, state: State) -> None:
     """Record ``state``; a state that cannot be written is no error (the next run is full)."""
-    from bia_hooks.atomic import write_atomic
-    from bia_hooks.errors import WriteError
+    from bia_hooks.atomic import write_remembered
 
     body = {
         "format": STATE_FORMAT,
@@ -160,8 +158,8 @@ def save(gitdir: Path, state: State) -> None:
     file = state_file(gitdir)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(file, json.dumps(body, separators=(",", ":")).encode())
-    except (OSError, WriteError):
+        write_remembered(file, json.dumps(body, separators=(",", ":")).encode())
+    except OSError:
         forget(gitdir)
 
 
@@ -232,10 +230,9 @@ def _seal(found: Repository | None) -> str | None:
 
 
 def _remembered_delta(gitdir: Path, key: str) -> dict[str, Entry] | None:
-    try:
-        raw = json.loads((gitdir / "bia-hooks" / STAGED_NAME).read_bytes())
-    except (OSError, ValueError):
-        return None
+    from bia_hooks.atomic import load_remembered
+
+    raw = load_remembered(gitdir / "bia-hooks" / STAGED_NAME)
     if not isinstance(raw, dict) or raw.get("key") != key:
         return None
     delta = raw.get("delta")

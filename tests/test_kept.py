@@ -4,6 +4,7 @@ whose bytes changed is never trusted."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from conftest import git
@@ -13,6 +14,7 @@ from test_validated import validate as validate_as_the_hook
 from test_validated import watched as watched_memo
 
 from bia_hooks import kept, verified
+from bia_hooks.cli import main
 
 
 def validate(repo: Path, *args: str) -> tuple[int, str]:
@@ -95,3 +97,26 @@ def test_a_copy_is_kept_while_an_owner_needs_it(tmp_path: Path) -> None:
     assert [f.name for f in kept_files(tmp_path)] == [b]
     assert kept.read(tmp_path, gitdir, b, "sha1") == b"b"
     assert kept.read(tmp_path, gitdir, a, "sha1") is None  # not kept, and no git here
+
+
+def test_validate_carries_over_the_rows_the_sync_wrote_without_the_old_copy(
+    dataset: Path,  # noqa: F811
+) -> None:
+    repo = dataset
+    here = os.getcwd()
+    os.chdir(repo)
+    try:
+        assert main(["validate", "--changed", "masks.tsv"]) == 0  # clean: remembered
+        before = (repo / "masks.tsv").read_bytes()
+        (repo / "masks/new.tif").write_text("a new mask\n")
+        git(repo, "add", "masks/new.tif")
+        assert sync(repo)[0] == 1  # writes the new file's row
+        # The version validate found clean is gone from the kept copies (and git never had it
+        # staged): the change the sync wrote is what validate carries its verdict over.
+        (repo / ".git/bia-hooks/kept" / verified.blob_id(before, "sha1")).unlink()
+        git(repo, "gc", "-q", "--prune=now")
+        with watched_memo() as seen:
+            assert main(["validate", "--changed", "masks.tsv"]) == 0
+        assert seen == ["carried"]
+    finally:
+        os.chdir(here)
