@@ -13,6 +13,9 @@ _CHUNK = 1 << 16
 # More lines come or gone than this and a list is read in full: the carried verdicts are for a
 # person's few edits, not for a list rewritten.
 MOST_LINES = 64
+# Lines between the first and the last that differ: a row moved far (a renamed file's row to its
+# sorted place in another folder) still spans few; more, and the list is read in full.
+MOST_SPAN = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ def changed_lines(old: bytes, new: bytes) -> LineChange | None:
     old_part, new_part = old[begin:end_old], new[begin:end_new]
     if b"\0" in new_part:
         return None
+    if old_part.count(b"\n") > MOST_SPAN or new_part.count(b"\n") > MOST_SPAN:
+        return None  # a list rewritten, not edited: its lines are not counted one by one
     try:
         return LineChange(old[:header_end].decode("utf-8"), _lines(old_part), _lines(new_part))
     except UnicodeDecodeError:
