@@ -8,7 +8,14 @@ from collections import Counter
 from typing import Any
 
 from bia_hooks import progress
-from bia_hooks.commands.common import add_common, config_of, counted, finish, tally
+from bia_hooks.commands.common import (
+    LEFT_FOR_EXIT,
+    add_common,
+    config_of,
+    counted,
+    finish,
+    tally,
+)
 from bia_hooks.config import Config
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding, Level
@@ -27,10 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = config_of(args)
     # The session (a million paths, every list's table) is gone before the upload plan lists the
-    # dataset again: one of the two in memory at a time.
-    findings, summaries = _checked(config)
+    # dataset again: one of the two in memory at a time. Without a plan, the exit drops it.
+    planned = args.report is not None or args.format == "json"  # the text shows no plan
+    findings, summaries = _checked(config, keep=not planned)
     extra: dict[str, Any] = {"filelists": summaries}
-    if args.report is not None or args.format == "json":  # the text shows no plan: not made
+    if planned:
         from bia_hooks.uploadfiles import dataset_plan
         from bia_hooks.uploadplan import to_json
 
@@ -38,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     return finish(args, findings, extra, _verdict(findings, summaries))
 
 
-def _checked(config: Config) -> tuple[list[Finding], list[dict[str, Any]]]:
-    """Every finding of the dataset, and what the report says of each file list."""
+def _checked(config: Config, keep: bool) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Every finding of the dataset, and what the report says of each file list. ``keep``: the
+    session is left for the process's exit to drop."""
     labels = ["listing the files, reading and validating the lists", "checking the names",
               "comparing the lists with the files"]  # fmt: skip
     with progress.Stages(labels, "check") as stage:
@@ -56,6 +65,8 @@ def _checked(config: Config) -> tuple[list[Finding], list[dict[str, Any]]]:
             findings += session.read_findings[filelist.path] + drift
             summaries.append(_summary(filelist.path, filelist.schema, table, outcome.plan))
         stage.done()
+    if keep:
+        LEFT_FOR_EXIT.append(session)
     return findings, summaries
 
 
