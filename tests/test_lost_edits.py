@@ -256,8 +256,9 @@ def test_an_edit_saved_at_any_moment_of_a_big_sync_survives(repo: Path) -> None:
         status, err, _ = sync_with_edit_after(took * k / 8)
         final = file.read_bytes()
         assert b"EDITED BY HAND" in final, (k, status, err)
-        if status == 2:
-            assert "changed while this command ran" in err and final == edited
+        if status == 2:  # nothing written; read half-saved (truncated, not yet written), or after
+            assert final == edited
+            assert "changed while this command ran" in err or "the file list is empty" in err
         else:
             assert status == 1, err
         outcomes.append(status)

@@ -270,7 +270,7 @@ def test_a_memo_not_as_written_is_ignored(tmp_path: Path) -> None:
 def test_a_list_rewritten_from_end_to_end_is_not_counted_line_by_line() -> None:
     rows = [f"masks/m{i}.tif\tsegmentation_mask\n" for i in range(20_001)]
     old = ("Files\tAnnotation type\n" + "".join(rows)).encode()
-    far = rows[1:-1] + [rows[0], rows[-1]]  # two rows moved far apart: every line between moved
+    far = [*rows[1:-1], rows[0], rows[-1]]  # two rows moved far: every line between moved
     assert changed_lines(old, ("Files\tAnnotation type\n" + "".join(far)).encode()) is None
     near = [rows[1], rows[0], *rows[2:]]  # a renamed file's row moved next door
     change = changed_lines(old, ("Files\tAnnotation type\n" + "".join(near)).encode())
