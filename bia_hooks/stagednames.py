@@ -24,10 +24,12 @@ from pathlib import Path
 from bia_hooks import dataset, junk, tree, verified
 from bia_hooks.atomic import load_remembered, write_remembered
 from bia_hooks.config import Config
+from bia_hooks.confine import plain_problem
 from bia_hooks.findings import Finding
 from bia_hooks.gitcmd import git_output
 from bia_hooks.namecheck import checked_paths, name_findings, set_apart_findings
 from bia_hooks.pathrule import fold
+from bia_hooks.pathsets import ancestors
 
 MOST_FOLDERS = 32  # folders on the way to the given paths, each listed from HEAD's tree
 MOST_PATHS = 500  # given paths (more: a big commit, which the full listing serves as well)
@@ -38,15 +40,11 @@ def staged_names_check(config: Config, given: Sequence[str]) -> tuple[list[Findi
     """What ``namescope.full_names_check`` says of ``given``, or None when this cannot tell."""
     object_of = dataset.object_root_finder(config.objects)
     roots = list(dict.fromkeys(given))
-    if (
-        not roots
-        or len(roots) > MOST_PATHS
-        or any(not _plain_root(p) or junk.is_set_apart(p) for p in roots)
-    ):
+    if not roots or len(roots) > MOST_PATHS:
         return None
-    if any(object_of(p) is not None for p in roots):
-        return None
-    folders = {folder for p in roots for folder in _above(p.rpartition("/")[0])}
+    if any(plain_problem(p) or junk.is_set_apart(p) or object_of(p) is not None for p in roots):
+        return None  # not written as git writes paths, junk, in an object folder
+    folders = {"", *(folder for p in roots for folder in ancestors(p))}
     if len(folders) > MOST_FOLDERS or tree.needs_detail("\0".join(roots), ()):
         return None
     repo = verified.git_dir(config.root)
@@ -80,20 +78,6 @@ def staged_names_check(config: Config, given: Sequence[str]) -> tuple[list[Findi
     if asked:
         return None  # a new name was suggested: the names of its folder are needed
     return findings, len(checked)
-
-
-def _plain_root(path: str) -> bool:
-    """A path from the dataset's root, as git writes one (no empty, '.' or '..' name)."""
-    return bool(path) and all(part not in ("", ".", "..") for part in path.split("/"))
-
-
-def _above(folder: str) -> list[str]:
-    """``folder`` and the folders above it, the root ('') last."""
-    out = [folder]
-    while folder:
-        folder = folder.rpartition("/")[0]
-        out.append(folder)
-    return out
 
 
 def _children(root: Path, base: str, folder: str) -> dict[str, bool] | None:
