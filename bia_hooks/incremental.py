@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bia_hooks import dataset, junk, kept, ownership, rowlog, sync, tree, verified
-from bia_hooks.atomic import read_if_regular
+from bia_hooks import dataset, fileids, junk, kept, ownership, rowlog, sync, tree, verified
 from bia_hooks.config import Config
 from bia_hooks.filelist.edit import open_editor
 from bia_hooks.filelist.linediff import MOST_LINES, changed_lines, paths_of
@@ -92,19 +91,23 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     names = [fl.path for fl in filelists]
     if set(names) != set(state.lists) or not all(n.endswith(".tsv") for n in names):
         return None
+    change = verified.change_since(state.delta, now)
+    same_files = not (change.added or change.deleted)  # the lists' bytes are not needed then
     for name in names:
-        found = _names_the_same(config.root, gitdir, name, state.lists[name], hash_name)
+        found = _names_the_same(config.root, gitdir, name, state.lists[name], hash_name,
+                                same_files)  # fmt: skip
         if found is None:
             return None  # a list whose rows name other paths now: read in full
         blob, data = found
-        prior.lists[name], prior.seen[blob] = blob, data
-    change = verified.change_since(state.delta, now)
+        prior.lists[name] = blob
+        if data is not None:
+            prior.seen[blob] = data
     # A list's staged copy is no matter (its bytes on disk are, and they are the state's).
     touched = [*change.added, *change.deleted, *(p for p in change.modified if p not in names)]
     if not _plain_data(config, touched, now, set(names)):
         return None
     session = Session(config, [], [], [], filelists, True, True)
-    if not (change.added or change.deleted):  # the same files: every list stays in step
+    if same_files:  # every list stays in step
         session.listed = {name: [] for name in names}  # not read: nothing to plan
         members: dict[str, list[str]] = {name: [] for name in names}
         session.owners = ownership.Ownership(members=members, unclaimed=list(state.unclaimed))
@@ -147,16 +150,19 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     return session, prior
 
 
-def _names_the_same(root: Path, gitdir: Path, name: str, blob: str,
-                    hash_name: str) -> tuple[str, bytes] | None:  # fmt: skip
+def _names_the_same(root: Path, gitdir: Path, name: str, blob: str, hash_name: str,
+                    by_stat: bool) -> tuple[str, bytes | None] | None:  # fmt: skip
     """Does the list still name the paths it named in the state, and can the archive still read
     it? Yes for the same bytes; for a few lines edited below the header (a value typed, rows
     moved), when the lines that came name the paths of those that went, and read as the full run
-    reads them. Returns the list's blob id and bytes now, or None."""
-    data = read_if_regular(root / name)
-    if data is None:
+    reads them. Returns the list's blob id and bytes now (None when ``by_stat`` and its stat
+    shows the same bytes: ``fileids``), or None."""
+    if by_stat and fileids.known(gitdir, root / name, hash_name) == blob:
+        return blob, None
+    found = fileids.read(gitdir, root / name, hash_name)
+    if found is None:
         return None  # the full run says what is wrong with it
-    now = verified.blob_id(data, hash_name)
+    data, now = found
     if now == blob:
         return now, data
     change = kept.line_change(root, gitdir, blob, data, now, hash_name)
@@ -209,7 +215,10 @@ def record(config: Config, prior: Prior | None, session: Session,
     names = [fl.path for fl in session.filelists]
     unread = [n for n in names if n not in written and n not in prior.lists]
     lists = {n: b for n, b in prior.lists.items() if n not in written}
-    lists.update(verified.blob_ids(config.root, unread, prior.hash_name) or {})
+    for name in unread:
+        found = fileids.read(prior.gitdir, config.root / name, prior.hash_name)
+        if found is not None:
+            lists[name] = found[1]
     lists.update((n, verified.blob_id(data, prior.hash_name)) for n, (data, _) in written.items())
     exact = len(lists) == len(names) and (
         prior.replay or all(_exact(session, n, written) for n in names)
@@ -228,6 +237,8 @@ def record(config: Config, prior: Prior | None, session: Session,
             if change is not None and change.size() <= MOST_LINES:
                 kept.remember_change(prior.gitdir, before, lists[name], change)
     kept.keep(prior.gitdir, KEPT_FOR, versions)
+    for name, (data, _) in written.items():  # last: its change is then likely past the grain
+        fileids.note_written(prior.gitdir, config.root / name, data, lists[name])
 
 
 def _exact(session: Session, name: str, written: dict[str, tuple[bytes, list[str]]]) -> bool:

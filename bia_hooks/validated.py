@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bia_hooks import advice, kept, verified
+from bia_hooks import advice, fileids, kept, verified
 from bia_hooks.atomic import load_remembered
 from bia_hooks.config import Config
 from bia_hooks.filelist.linediff import MOST_LINES, LineChange, paths_of
@@ -83,12 +83,24 @@ class Memo:
             digest.update(extra.encode())
         return digest.hexdigest()
 
-    def recall(self, path: str, schema: str | None, key: str, data: bytes) -> Verdict | None:
-        """The verdict on ``data``, known or carried from the clean version it was edited from."""
-        known = self.known.get(path)
-        if known is None or known.key != key or not self.hash_name:
+    def content(self, path: str, key: str, file: Path) -> Verdict | tuple[bytes, str] | None:
+        """The verdict found before, when the file's stat shows the bytes it was found on
+        (``fileids``); else the list's bytes and their blob id; None when it cannot be read."""
+        if not self.hash_name:
             return None
-        blob = verified.blob_id(data, self.hash_name)
+        known = self.known.get(path)
+        noted = fileids.known(self.gitdir, file, self.hash_name) if known is not None else None
+        if known is not None and known.key == key and noted == known.blob:
+            return known.verdict
+        return fileids.read(self.gitdir, file, self.hash_name)
+
+    def recall(self, path: str, schema: str | None, key: str, data: bytes,
+               blob: str) -> Verdict | None:  # fmt: skip
+        """The verdict on ``data`` (whose blob id is ``blob``), known or carried from the clean
+        version it was edited from."""
+        known = self.known.get(path)
+        if known is None or known.key != key:
+            return None
         self.seen[blob] = data
         if known.blob == blob:
             return known.verdict
@@ -121,13 +133,12 @@ class Memo:
                 return None
         return Verdict([], rows)
 
-    def remember(self, path: str, key: str, data: bytes, verdict: Verdict) -> None:
+    def remember(self, path: str, key: str, data: bytes, blob: str, verdict: Verdict) -> None:
         # Words said as the setting asks (a hook, a plain folder) are said anew each time.
         findings = verdict.findings
-        if len(findings) > MOST_FINDINGS or not self.hash_name or advice.needs_setting(findings):
+        if len(findings) > MOST_FINDINGS or advice.needs_setting(findings):
             self.known.pop(path, None)
         else:
-            blob = verified.blob_id(data, self.hash_name)
             self.seen[blob] = data
             self.known[path] = _Known(key, blob, verdict)
         self.changed = True

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,14 +71,6 @@ def blob_id(data: bytes, hash_name: str) -> str:
     digest = hashlib.new(hash_name, b"blob %d\0" % len(data))
     digest.update(data)
     return digest.hexdigest()
-
-
-def file_blob_id(path: Path, hash_name: str) -> str | None:
-    """``blob_id`` of a file's bytes; None when it cannot be read."""
-    try:
-        return blob_id(path.read_bytes(), hash_name)
-    except OSError:
-        return None
 
 
 def file_digest(path: Path) -> str | None:
@@ -302,14 +294,3 @@ def rebased(root: Path, state: State) -> State:
     if committed is None or committed != state.delta:
         return state
     return State(state.key, head, {}, state.lists, state.exact, state.unclaimed)
-
-
-def blob_ids(root: Path, filelists: Iterable[str], hash_name: str) -> dict[str, str] | None:
-    """Each file list's ``blob_id`` on disk; None when one cannot be read."""
-    out = {}
-    for name in filelists:
-        found = file_blob_id(root / name, hash_name)
-        if found is None:
-            return None
-        out[name] = found
-    return out

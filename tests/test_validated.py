@@ -40,12 +40,20 @@ def validate(repo: Path, *args: str) -> tuple[int, str, str]:
 
 @contextlib.contextmanager
 def watched() -> Iterator[list[str]]:
-    """How each verdict was found: 'same bytes', 'carried' or 'full'."""
+    """How each verdict was found: 'same bytes' (by the file's stat: 'same stat'), 'carried' or
+    'full'."""
     seen: list[str] = []
-    recall, carried = validated.Memo.recall, validated.Memo._carried
+    memo = validated.Memo
+    content, recall, carried = memo.content, memo.recall, memo._carried
 
-    def spy_recall(self, path, schema, key, data):  # type: ignore[no-untyped-def]
-        found = recall(self, path, schema, key, data)
+    def spy_content(self, *args):  # type: ignore[no-untyped-def]
+        found = content(self, *args)
+        if isinstance(found, validated.Verdict):
+            seen.append("same stat")
+        return found
+
+    def spy_recall(self, *args):  # type: ignore[no-untyped-def]
+        found = recall(self, *args)
         if found is not None and seen[-1:] != ["carried"]:
             seen.append("same bytes")
         elif found is None:
@@ -58,11 +66,13 @@ def watched() -> Iterator[list[str]]:
             seen.append("carried")
         return found
 
+    validated.Memo.content = spy_content  # type: ignore[method-assign]
     validated.Memo.recall = spy_recall  # type: ignore[method-assign]
     validated.Memo._carried = spy_carried  # type: ignore[method-assign]
     try:
         yield seen
     finally:
+        validated.Memo.content = content  # type: ignore[method-assign]
         validated.Memo.recall = recall  # type: ignore[method-assign]
         validated.Memo._carried = carried  # type: ignore[method-assign]
 

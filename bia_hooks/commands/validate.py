@@ -7,6 +7,7 @@ arguments are the files a commit changes, and the command validates the file lis
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bia_hooks import progress, validated
 from bia_hooks.commands.common import (
@@ -71,30 +72,34 @@ def _validate(
 ) -> validated.Verdict:
     """One list's verdict: remembered for these bytes, carried over a few edited lines, or
     found by validating every row (and remembered)."""
-    data = _content(config, path) if memo is not None else None
-    key = memo.key(path, schema) if memo is not None and data is not None else None
-    if memo is not None and data is not None and key is not None:
-        known = memo.recall(path, schema, key, data)
+    file = _dataset_file(config, path) if memo is not None else None
+    key = memo.key(path, schema) if memo is not None and file is not None else None
+    if memo is None or file is None or key is None:
+        table, found = validate_filelist(config, path, schema)
+        return validated.Verdict(found, table.n_rows if table is not None else 0)
+    content = memo.content(path, key, file)
+    if isinstance(content, validated.Verdict):
+        return content  # the same bytes as found before, shown by the file's stat
+    data, blob = content if content is not None else (None, None)
+    if data is not None and blob is not None:
+        known = memo.recall(path, schema, key, data, blob)
         if known is not None:
             return known
     table, found = validate_filelist(config, path, schema, data=data)
     verdict = validated.Verdict(found, table.n_rows if table is not None else 0)
-    if memo is not None and data is not None and key is not None:
-        memo.remember(path, key, data, verdict)
+    if data is not None and blob is not None:
+        memo.remember(path, key, data, blob, verdict)
     return verdict
 
 
-def _content(config: Config, path: str) -> bytes | None:
-    """The list's bytes, when it is a file of the dataset that can be read."""
+def _dataset_file(config: Config, path: str) -> Path | None:
+    """The list's file, when it is a file of the dataset."""
     from bia_hooks.confine import leads_outside, path_problem
 
     file = config.root / path
     if path_problem(path) is not None or leads_outside(config.root, path) or not file.is_file():
         return None
-    try:
-        return file.read_bytes()
-    except OSError:
-        return None
+    return file
 
 
 def run(args: argparse.Namespace) -> int:
