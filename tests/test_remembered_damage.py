@@ -47,7 +47,7 @@ def repo(tmp_path: Path) -> Path:
 
 KEPT = verified.blob_id(LIST, "sha1")
 PLACES = ["staged.json", "sync-state.json", "validated.json", "plain-tree.json",
-          "kept/sync.needs", "kept/changes.json", f"kept/{KEPT}"]  # fmt: skip
+          "kept/sync.needs", "kept/changes.json", f"kept/{KEPT}", "fileids.json"]  # fmt: skip
 
 
 @pytest.mark.parametrize("damage", ["deep", "pipe"])

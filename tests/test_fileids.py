@@ -1,0 +1,142 @@
+"""A file list's blob id known by its stat (``fileids``): the hooks of a commit read a list that
+stays as it was no more, an edit that keeps the list's size is seen, and a list changed just
+before it was read is not vouched for."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+from bia_hooks import fileids, verified
+from bia_hooks.cli import main
+
+HEADER = "Files\tAnnotation type\tSource image\n"
+ROWS = [f"masks/m{i}.tif\tsegmentation_mask\timages/m{i}.tif\n" for i in range(20)]
+CLEAN = "1 file list, 20 rows checked: no errors\n"
+CLEAN21 = CLEAN.replace("20 rows", "21 rows")
+
+
+def settle() -> None:
+    """Let the last change to the files fall further back than a timestamp's grain."""
+    time.sleep(fileids._GRAIN_NS / 1e9 + 0.05)
+
+
+def bia(repo: Path, *args: str) -> tuple[int, str]:
+    """A command as a hook runs it, in this process (its reads can be watched)."""
+    out = io.StringIO()
+    here = os.getcwd()
+    os.chdir(repo)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            status = main(list(args))
+    finally:
+        os.chdir(here)
+    return status, out.getvalue()
+
+
+@contextlib.contextmanager
+def reads_of(name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Each time a command reads the file ``name`` whole."""
+    seen: list[str] = []
+    real = fileids.read_if_regular
+
+    def spy(path: Path) -> bytes | None:
+        if Path(path).name == name:
+            seen.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(fileids, "read_if_regular", spy)
+    yield seen
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".bia-hooks.yaml").write_text(
+        "version: 1\nfilelists:\n  - path: list.tsv\n    include: ['masks/**']\n"
+        "    defaults:\n      - match: 'masks/**'\n"
+        "        values: {annotation type: segmentation_mask}\n"
+        "    source_image:\n      format: 'images/{stem}.tif'\n"
+    )
+    (tmp_path / "masks").mkdir()
+    for i in range(20):
+        (tmp_path / "masks" / f"m{i}.tif").write_text("mask")
+    (tmp_path / "list.tsv").write_text(HEADER + "".join(ROWS))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    return tmp_path
+
+
+def test_the_hooks_read_a_list_that_stayed_as_it_was_no_more(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle()
+    assert bia(repo, "sync") == (0, "file lists in step: nothing to change\n")
+    assert bia(repo, "validate", "--changed", "list.tsv") == (0, CLEAN)
+    (repo / "masks" / "m20.tif").write_text("mask")  # a commit that adds a file, not the list
+    git(repo, "add", "masks/m20.tif")
+    with reads_of("list.tsv", monkeypatch) as seen:
+        status, said = bia(repo, "sync")
+    assert status == 1 and "1 row(s) added" in said
+    assert len(seen) == 1  # the sync read the list to write its new row
+    settle()
+    git(repo, "add", "list.tsv")
+    with reads_of("list.tsv", monkeypatch) as seen:
+        said_by = [bia(repo, "sync"), bia(repo, "validate", "--changed", "list.tsv")]
+        read_by = [seen.pop() for _ in list(seen)]
+        said_by += [bia(repo, "sync"), bia(repo, "validate", "--changed", "list.tsv")]
+    assert said_by == [(0, "file lists in step: nothing to change\n"), (0, CLEAN21)] * 2
+    # Once by the sync, as it wrote the list just before (no stat vouches for it yet), and by
+    # validate, to carry its verdict over the new row; then by neither: their stat says it.
+    assert len(read_by) == 2
+    assert seen == []
+    assert "masks/m20.tif\tsegmentation_mask" in (repo / "list.tsv").read_text()
+
+
+def test_an_edit_that_keeps_the_size_is_seen(repo: Path) -> None:
+    settle()
+    assert bia(repo, "validate", "--changed", "list.tsv") == (0, CLEAN)
+    gitdir = repo / ".git"
+    data = (repo / "list.tsv").read_bytes()
+    assert fileids.known(gitdir, repo / "list.tsv", "sha1") == verified.blob_id(data, "sha1")
+    edited = data.replace(b"masks/m3.tif", b"masks/m3?tif")  # a character the archive refuses
+    assert len(edited) == len(data)
+    (repo / "list.tsv").write_bytes(edited)  # in place: the same file, the same size
+    assert fileids.known(gitdir, repo / "list.tsv", "sha1") is None
+    status, said = bia(repo, "validate", "--changed", "list.tsv")
+    assert status == 1 and "masks/m3?tif" in said and "BIA3" in said
+
+
+def test_a_list_changed_just_before_it_is_read_is_not_vouched_for(tmp_path: Path) -> None:
+    gitdir, file = tmp_path / "git", tmp_path / "list.tsv"
+    file.write_bytes(b"Files\nx.tif\n")
+    found = fileids.read(gitdir, file, "sha1")
+    assert found == (b"Files\nx.tif\n", verified.blob_id(b"Files\nx.tif\n", "sha1"))
+    assert fileids.known(gitdir, file, "sha1") is None  # a change in the same grain could hide
+    settle()
+    assert fileids.read(gitdir, file, "sha1") == found
+    assert fileids.known(gitdir, file, "sha1") == found[1]
+    assert fileids.known(gitdir, file, "sha256") is None  # another object format: not this id
+    os.utime(file, ns=(0, 0))  # a time set back by a tool: the change time still moves
+    assert fileids.known(gitdir, file, "sha1") is None
+
+
+def test_a_file_the_sync_wrote_is_vouched_for_once_read_back_past_the_grain(tmp_path: Path) -> None:
+    gitdir, file = tmp_path / "git", tmp_path / "list.tsv"
+    data = b"Files\nx.tif\n"
+    blob = verified.blob_id(data, "sha1")
+    file.write_bytes(data)
+    fileids.note_written(gitdir, file, data, blob)
+    assert fileids.known(gitdir, file, "sha1") is None  # written just now
+    settle()
+    fileids.note_written(gitdir, file, b"Files\ny.tif\n", blob)  # not what the file holds
+    assert fileids.known(gitdir, file, "sha1") is None
+    fileids.note_written(gitdir, file, data, blob)
+    assert fileids.known(gitdir, file, "sha1") == blob
