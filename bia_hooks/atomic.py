@@ -18,7 +18,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +173,8 @@ def write_all(files: Iterable[tuple[Path, bytes | str, Fingerprint | None]]) -> 
 def _stage(path: Path, data: bytes | str) -> str:
     """The new content in a temporary file next to ``path``, flushed to disk, with the old file's
     mode (or the usual one)."""
+    import tempfile  # here: a hook that writes nothing does not import it
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name _LEFTOVER recognises: ".NAME." + 8 random characters + TEMP_SUFFIX.

@@ -27,8 +27,8 @@ def dataset(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     return repo
 
 
-def _imported(repo: Path, *args: str) -> set[str]:
-    """The top-level modules ``bia-hooks ARGS`` imports (``python3 -X importtime``)."""
+def _imported_modules(repo: Path, *args: str) -> set[str]:
+    """The modules ``bia-hooks ARGS`` imports (``python3 -X importtime``)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "bia_hooks", *args],
         cwd=repo,
@@ -37,7 +37,12 @@ def _imported(repo: Path, *args: str) -> set[str]:
         env=dict(os.environ, PYTHONPATH=str(PROJECT)),
     )
     lines = [line.rpartition("|")[2] for line in done.stderr.splitlines() if "|" in line]
-    return {line.strip().partition(".")[0] for line in lines}
+    return {line.strip() for line in lines}
+
+
+def _imported(repo: Path, *args: str) -> set[str]:
+    """The top-level modules ``bia-hooks ARGS`` imports."""
+    return {module.partition(".")[0] for module in _imported_modules(repo, *args)}
 
 
 def test_the_second_call_imports_no_yaml_or_jsonschema(dataset: Path) -> None:
@@ -49,6 +54,19 @@ def test_the_second_call_imports_no_yaml_or_jsonschema(dataset: Path) -> None:
     # The remembered settings are the configuration's: spaces are errors.
     result = run_cli("check-names", "data/b c.tif", cwd=dataset)
     assert result.returncode == 1 and "BIA103" in result.stdout, result.stdout
+
+
+def test_the_hooks_on_a_tsv_list_import_no_workbook_reader(dataset: Path) -> None:
+    (dataset / "list.tsv").write_text("Files\tAnnotation type\ndata/a.tif\tpoints\n")
+    git(dataset, "add", "list.tsv")
+    hooks = [["sync"], ["validate", "--changed", "list.tsv"]]
+    for hook in hooks:  # the first calls remember the configuration
+        run_cli(*hook, cwd=dataset)
+    for hook in hooks:
+        modules = _imported_modules(dataset, *hook)
+        assert "bia_hooks.fileids" in modules  # the list was looked at
+        xlsx = {"bia_hooks.filelist.xlsx", "bia_hooks.filelist.xlsx_patch", "openpyxl"}
+        assert modules.isdisjoint(xlsx), (hook, modules & xlsx)
 
 
 def test_a_changed_configuration_is_validated_again(

@@ -19,7 +19,6 @@ from bia_hooks.atomic import Fingerprint, read_bytes, write_atomic
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.jsonlist import looked_up, parse, repeated_keys
 from bia_hooks.filelist.tsv import is_blank, looks_utf16, may_hold_blank_line, split_lines
-from bia_hooks.filelist.xlsx import decode_escapes, encode_escapes
 from bia_hooks.junk import ensure_closed
 from bia_hooks.pathsets import is_sorted
 from bia_hooks.safe_text import set_text_cell
@@ -390,6 +389,8 @@ class XlsxEditor(Editor):
             return value.date().isoformat() if midnight else value.isoformat(sep=" ")
         if isinstance(value, (datetime.date, datetime.time)):
             return value.isoformat()
+        from bia_hooks.filelist.xlsx import decode_escapes  # XLSX only: not on a TSV hook's path
+
         return decode_escapes(str(value))  # what the archive reads, as the file list's reader
 
     def _snapshot(self, row: int) -> dict[str, Any]:
@@ -408,6 +409,8 @@ class XlsxEditor(Editor):
         return self._text(row["cells"][0][0]) if row["cells"] else ""
 
     def with_path(self, row: dict[str, Any], path: str) -> dict[str, Any]:
+        from bia_hooks.filelist.xlsx import encode_escapes
+
         _, style, comment, link = row["cells"][0]
         cells = [(encode_escapes(path), style, comment, link), *row["cells"][1:]]
         return {**row, "cells": cells, "origin": None}
@@ -417,6 +420,8 @@ class XlsxEditor(Editor):
         return self._by_column(row, ((h, self._text(cell[0])) for h, cell in named))
 
     def new_row(self, values: Mapping[str, str]) -> dict[str, Any]:
+        from bia_hooks.filelist.xlsx import encode_escapes
+
         # A new row looks like the last data row (fonts, fills, borders), with no comments.
         model = self.rows[-1]["cells"] if self.rows else None
         cells = []
@@ -428,6 +433,8 @@ class XlsxEditor(Editor):
         return {"cells": cells, "height": None, "origin": None}
 
     def add_column(self, name: str) -> None:
+        from bia_hooks.filelist.xlsx import encode_escapes
+
         # As in a TSV: the new column must not take over values right of the last header (the
         # archive drops them, and a person may have put notes there).
         width = len(self.header)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from pathlib import Path
 
 from bia_hooks import confine, pathrule
@@ -183,9 +182,14 @@ def looks_like_filelist(root: Path, path: str) -> bool:
         if confine.leads_outside(root, path) is not None:
             return False
         if ext == "xlsx":
+            import zipfile
+
             from bia_hooks.filelist.xlsx import first_row
 
-            return _has_files_cell(first_row(file))
+            try:
+                return _has_files_cell(first_row(file))
+            except zipfile.BadZipFile:
+                return False
         with file.open("rb") as f:
             head = f.read(_HEAD_BYTES)
         if ext == "json":
@@ -195,7 +199,7 @@ def looks_like_filelist(root: Path, path: str) -> bool:
         # The first line as the archive reads it: it ends at CR or LF only, not at U+2028.
         first_line = LINE_END.split(head.decode("utf-8", "replace").lstrip("\ufeff"), 1)[0]
         return bool(first_line) and _has_files_cell(re.split(r"[\t,;]", first_line))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, UnicodeError):
+    except (OSError, KeyError, ValueError, UnicodeError):
         return False
 
 
