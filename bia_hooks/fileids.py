@@ -36,14 +36,16 @@ def known(gitdir: Path, file: Path, hash_name: str) -> str | None:
     return blob if len(blob) == _HEX_DIGITS.get(hash_name) else None
 
 
-def read(gitdir: Path, file: Path, hash_name: str) -> tuple[bytes, str] | None:
-    """The bytes of ``file`` (a regular file) and their blob id: noted, when the file's stat after
-    reading is the one noted, else hashed (and noted). None when it cannot be read."""
+def read(gitdir: Path, file: Path, hash_name: str,
+         by_stat: bool = True) -> tuple[bytes, str] | None:  # fmt: skip
+    """The bytes of ``file`` (a regular file) and their blob id: noted, when ``by_stat`` and the
+    file's stat after reading is the one noted, else hashed (and noted). None when it cannot be
+    read."""
     began = time.time_ns()
     data = read_if_regular(file)
     if data is None:
         return None
-    blob = known(gitdir, file, hash_name)
+    blob = known(gitdir, file, hash_name) if by_stat else None
     if blob is None:
         blob = blob_id(data, hash_name)
         note(gitdir, file, blob, began)
@@ -79,6 +81,17 @@ def note(gitdir: Path, file: Path, blob: str, read_at: int) -> None:
     with contextlib.suppress(OSError):
         (gitdir / "bia-hooks").mkdir(parents=True, exist_ok=True)
         write_remembered(gitdir / "bia-hooks" / NAME, json.dumps(body).encode())
+
+
+def forget(gitdir: Path, files: list[Path]) -> None:
+    """Forget what was noted of ``files`` (a run that trusts nothing remembered: ``--full``)."""
+    notes = _notes(gitdir)
+    if not notes.keys() & {os.fsdecode(f) for f in files}:
+        return
+    for file in files:
+        notes.pop(os.fsdecode(file), None)
+    with contextlib.suppress(OSError):
+        write_remembered(gitdir / "bia-hooks" / NAME, json.dumps(notes).encode())
 
 
 def _grain(stamp: list[int]) -> int:

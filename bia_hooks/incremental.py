@@ -215,8 +215,8 @@ def record(config: Config, prior: Prior | None, session: Session,
     names = [fl.path for fl in session.filelists]
     unread = [n for n in names if n not in written and n not in prior.lists]
     lists = {n: b for n, b in prior.lists.items() if n not in written}
-    for name in unread:
-        found = fileids.read(prior.gitdir, config.root / name, prior.hash_name)
+    for name in unread:  # a full run: its id found anew, whatever was noted (``fileids``)
+        found = fileids.read(prior.gitdir, config.root / name, prior.hash_name, by_stat=False)
         if found is not None:
             lists[name] = found[1]
     lists.update((n, verified.blob_id(data, prior.hash_name)) for n, (data, _) in written.items())

@@ -189,6 +189,13 @@ def open_memo(config: Config) -> Memo | None:
     return None if gitdir is None else Memo(config, gitdir)
 
 
+def forget_noted(config: Config, paths: Sequence[str]) -> None:
+    """Forget the blob ids noted of these lists' files (``fileids``): the next run hashes them."""
+    gitdir = verified.git_dir(config.root)
+    if gitdir is not None:
+        fileids.forget(gitdir, [config.root / path for path in paths])
+
+
 def _alone(data: bytes, paths: Sequence[str], added: Sequence[str]) -> bool:
     """Does no other row of the list name one of ``paths``, a folder above one, or a path inside
     one (BIA307, BIA308)? ``paths`` are those of the ``added`` lines, which the list (``data``)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import mmap
 import os
 import time
 from collections.abc import Iterator
@@ -140,3 +141,25 @@ def test_a_file_the_sync_wrote_is_vouched_for_once_read_back_past_the_grain(tmp_
     assert fileids.known(gitdir, file, "sha1") is None
     fileids.note_written(gitdir, file, data, blob)
     assert fileids.known(gitdir, file, "sha1") == blob
+
+
+def test_full_runs_trust_no_note_for_what_a_stat_cannot_show(repo: Path) -> None:
+    """An edit written through a shared memory map may leave the stat as it was (git's index
+    misses it too): ``--full`` trusts nothing noted, and the hooks see the edit after it."""
+    file = repo / "list.tsv"
+    with file.open("r+b") as opened, mmap.mmap(opened.fileno(), 0) as mapped:
+        at = mapped.find(b"masks/m12.tif")
+        mapped[at] = mapped[at]  # the page is written now: the stat moves now, not later
+        settle()
+        assert bia(repo, "validate", "--changed", "list.tsv") == (0, CLEAN)  # noted
+        before = os.stat(file)
+        mapped[at + 7 : at + 9] = b"11"  # masks/m11.tif twice, masks/m12.tif gone
+    after = os.stat(file)
+    if (after.st_mtime_ns, after.st_ctime_ns) != (before.st_mtime_ns, before.st_ctime_ns):
+        pytest.skip("this system's stat shows an edit through a memory map")
+    assert bia(repo, "validate", "--changed", "list.tsv") == (0, CLEAN)  # the blind spot
+    status, said = bia(repo, "validate", "--full", "list.tsv")
+    assert status == 1 and "BIA307" in said
+    assert bia(repo, "validate", "--changed", "list.tsv") == (status, said)
+    assert bia(repo, "sync", "--full")[0] == 1
+    assert "masks/m12.tif\tsegmentation_mask" in file.read_text()

@@ -123,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
     summaries: list[dict[str, object]] = []  # as check reports them, so that summary reads both
     rows = 0
     memo = None if args.full else validated.open_memo(config)
+    if args.full:  # nothing remembered is trusted, nor what was noted of these lists' bytes
+        validated.forget_noted(config, selected)
     for path in progress.steps(dict.fromkeys(selected), "file lists validated"):
         verdict = _validate(config, path, args.schema, memo)
         findings.extend(verdict.findings)
