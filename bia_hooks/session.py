@@ -4,14 +4,17 @@ rather than wiring the steps by hand; what a plan does to one list is ``sync``'s
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import posixpath
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
-from bia_hooks import advice, moves, ownership, progress, rowlog, sync
+from bia_hooks import advice, forked, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
@@ -21,6 +24,15 @@ from bia_hooks.rowlog import RemovedRow
 FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
 # A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
 OTHER_HEADS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD")
+# A child process lists the dataset and checks its names while the lists are read (``forked``)
+# when the lists hold this much (about 15,000 TSV rows, a few hundredths of a second to read) and,
+# without a configuration, the dataset this many entries: below, a fork saves less than it costs
+# (benches/run.py at 10k files).
+FORK_FROM_BYTES = 1_000_000
+FORK_FROM_PATHS = 20_000
+# Findings a child sends at most: more come back slower than this process finds them again
+# (a pickled finding takes microseconds to read back; a million bad names take seconds).
+SENT_FINDINGS = 20_000
 
 T = TypeVar("T")
 
@@ -47,10 +59,17 @@ class Session:
     # Lists already open for editing (the incremental run reads them to share the change out).
     editors: dict[str, sync.Editor] = field(default_factory=dict)
     _saved: list[RemovedRow] = field(default_factory=list)  # rows saved by earlier syncs
+    _names: list[Finding] | None = None  # ``name_findings``, when a child found them already
 
     @property
     def setting(self) -> advice.Setting:
         return advice.Setting(in_git=self.in_git, in_hook=advice.in_hook())
+
+    def name_findings(self) -> list[Finding]:
+        """The names of every entry of the dataset, checked (``namecheck.name_findings``)."""
+        if self._names is None:
+            self._names = _name_findings(self.config, self.paths)
+        return self._names
 
     def members(self, filelist: FileListConfig) -> list[str]:
         return self.owners.members.get(filelist.path, [])
@@ -178,37 +197,48 @@ class Session:
         }
 
 
-def open_session(config: Config, reader: Reader | None = None, keep_tables: bool = True) -> Session:
+def open_session(config: Config, reader: Reader | None = None, keep_tables: bool = True,
+                 check_names: bool = False) -> Session:  # fmt: skip
     """The dataset at ``config.root``, listed once, with every file list read by ``reader``
     (default: as the archive reads it) and the files shared out among the lists.
 
     ``keep_tables=False`` keeps only the paths each list names: a sync that writes then holds a
     million-row list once, in its editor, not twice (benches/run.py: peak memory).
+    ``check_names``: the caller asks ``Session.name_findings``; on a big dataset, a child
+    process checks the names while the lists are read.
     """
     from bia_hooks.gitcmd import is_git_work_tree
-    from bia_hooks.tree import listing_started
 
     read = reader or _read
     # git lists the files and looks for renames while the lists are read (they wait on git):
-    # at 1M files, 0.5 s of the run (`bia-hooks check` in benches/run.py).
+    # at 1M files, 0.5 s of the run (`bia-hooks check` in benches/run.py). On a big dataset, a
+    # child lists the files and checks their names meanwhile: 0.6 s more.
+    names: list[Finding] | None = None
     if config.filelists:  # the lists are known before the files
-        with listing_started(config.root) as started:
+        apart = _worth_a_child(config, config.filelists)
+        with _Listing(config, check_names, apart) as listing:
             try:
                 filelists, configured = filelists_of(config, ())
                 renames = _InThread(_renames_of, config, filelists)
                 lists = _read_lists(config, filelists, read, keep_tables)
             except UsageError:
-                sync.dataset_files(config, started)  # the listing's error first, as ever
+                listing.files()  # the listing's error first, as ever
                 raise
-            paths, data, findings = sync.dataset_files(config, started)
+            (paths, data, findings), names = listing.files(), listing.names
     else:
         paths, data, findings = sync.dataset_files(config)
         filelists, configured = filelists_of(config, data)
-        renames = _InThread(_renames_of, config, filelists)
-        lists = _read_lists(config, filelists, read, keep_tables)
+        apart = check_names and len(paths) >= FORK_FROM_PATHS
+        apart = apart and _worth_a_child(config, filelists)
+        with forked.Child(lambda: (_name_findings(config, paths), b""), apart) as child:
+            renames = _InThread(_renames_of, config, filelists)
+            lists = _read_lists(config, filelists, read, keep_tables)
+            sent = child.result()
+            names = sent[0] if sent is not None else None
     in_git = is_git_work_tree(config.root)
     session = Session(config, paths, data, findings, filelists, configured, in_git)
     session.listed, session.tables, session.read_findings = lists
+    session._names = names
     session.renames = renames.result()
     session.owners = ownership.share_out(
         data, filelists, session.listed, session.renames, config.ignore
@@ -216,6 +246,154 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     for name, pairs in session.owners.same_name.items():
         session.renames[name] = {**session.renames[name], **pairs}
     return session
+
+
+def _worth_a_child(config: Config, filelists: Sequence[FileListConfig]) -> bool:
+    """Is a child process worth its fork: a second core, and lists big enough (FORK_FROM_BYTES)?"""
+    if not forked.may_fork():
+        return False
+    size = 0
+    for filelist in filelists:
+        with contextlib.suppress(OSError, ValueError):  # not written yet: nothing to read
+            size += os.stat(config.root / filelist.path).st_size
+    return size >= FORK_FROM_BYTES
+
+
+class _Listing:
+    """The dataset's files, listed while the caller reads the lists: by a child process, which
+    also checks their names when asked (``names``), or else by git in its own process
+    (``tree.listing_started``) and by this one when ``files`` is first called. A child that
+    fails leaves the work to this process: the same files, or the same error."""
+
+    def __init__(self, config: Config, check_names: bool, apart: bool) -> None:
+        from bia_hooks.tree import listing_started
+
+        self.config = config
+        self.names: list[Finding] | None = None
+        self._child = forked.Child(lambda: _listed_apart(config, check_names), apart)
+        self._started = None if self._child.started else listing_started(config.root)
+        self._files: tuple[list[str], list[str], list[Finding]] | None = None
+
+    def files(self) -> tuple[list[str], list[str], list[Finding]]:
+        """``sync.dataset_files``: every path, the data files, the findings."""
+        if self._files is None:
+            sent = self._child.result()
+            if sent is not None:
+                (gaps, findings, self.names), blob = sent
+                text = str(blob, "utf-8", "surrogatepass")
+                paths = text.split("\0") if text else []
+                self._files = paths, _without_at(paths, gaps), findings
+            else:
+                self._files = sync.dataset_files(self.config, self._started)
+        return self._files
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._child.__exit__(None, None, None)
+        if self._started is not None:
+            self._started.__exit__()
+
+
+_Sent = tuple[list[int], list[Finding], list[Finding] | None]
+
+
+def _listed_apart(config: Config, check_names: bool) -> tuple[_Sent, bytes]:
+    """The child's work: the dataset's files, with the positions of the data files' gaps (the
+    repository's own files), the findings and the names' findings; the paths as one blob, which
+    the parent splits at C speed (a pickled million strings take longer to read back)."""
+    paths, data, findings = sync.dataset_files(config)
+    names = _name_findings(config, paths) if check_names else None
+    if names is not None and len(findings) + len(names) > SENT_FINDINGS:
+        names = None  # the parent checks the names itself
+    if len(findings) > SENT_FINDINGS:
+        raise ValueError("too many findings to send")  # the parent lists the files itself
+    joined = "\0".join(paths)
+    if joined.count("\0") != max(len(paths) - 1, 0):
+        raise ValueError("a path holds a NUL")  # no path can: the parent lists them itself
+    sent = _sendable(findings), _sendable(names) if names is not None else None
+    return (_gaps(paths, data), *sent), joined.encode("utf-8", "surrogatepass")
+
+
+def _sendable(findings: list[Finding]) -> list[Finding]:
+    """The findings, each ``Advice`` in them (words that depend on the setting, said by a
+    closure that pickle cannot send) replaced by one that holds its words in every setting."""
+    sendable: dict[int, _SentAdvice] = {}  # a million findings share a handful of texts
+
+    def words(text: str) -> str:
+        if not isinstance(text, advice.Advice):
+            return text
+        if id(text) not in sendable:
+            sendable[id(text)] = _SentAdvice(_Words(text))
+        return sendable[id(text)]
+
+    return [
+        replace(f, message=words(f.message), fix=None if f.fix is None else words(f.fix))
+        if isinstance(f.message, advice.Advice) or isinstance(f.fix, advice.Advice)
+        else f
+        for f in findings
+    ]
+
+
+class _Words:
+    """What an ``Advice`` says in each setting (every combination of ``Setting``'s flags)."""
+
+    def __init__(self, text: advice.Advice) -> None:
+        flags = itertools.product((False, True), repeat=len(fields(advice.Setting)))
+        settings = [advice.Setting(*f) for f in flags]
+        self.said = {setting: text.say(setting) for setting in settings}
+
+    def __call__(self, setting: advice.Setting) -> str:
+        return self.said[setting]
+
+
+class _SentAdvice(advice.Advice):
+    """An ``Advice`` saying its ``_Words``, read back as one (pickle's ``__reduce__``)."""
+
+    def __reduce__(self) -> tuple[type[advice.Advice], tuple[_Words]]:
+        assert isinstance(self.say, _Words)
+        return advice.Advice, (self.say,)
+
+
+_BLOCK = 4096  # paths compared at once by ``_gaps``
+
+
+def _gaps(paths: list[str], data: list[str]) -> list[int]:
+    """The positions in ``paths`` of the entries ``data`` leaves out (``data`` is ``paths``
+    without a few, in their order), compared a block at a time at C speed, and one by one only
+    in a block where one is left out: a million paths in a few milliseconds."""
+    gaps: list[int] = []
+    i = 0
+    while i < len(paths):
+        j = i - len(gaps)
+        end = min(i + _BLOCK, len(paths))
+        if paths[i:end] != data[j : j + end - i]:
+            for k in range(i, end):
+                if j < len(data) and paths[k] == data[j]:
+                    j += 1
+                else:
+                    gaps.append(k)
+        i = end
+    if len(paths) - len(gaps) != len(data):
+        raise ValueError("the data files are not the paths without a few")
+    return gaps
+
+
+def _without_at(paths: list[str], gaps: list[int]) -> list[str]:
+    """``paths`` without the entries at ``gaps`` (ascending)."""
+    if not gaps:
+        return paths  # as ``tree.dataset_files`` gives it when nothing is left out
+    data: list[str] = []
+    for after, before in zip([-1, *gaps], [*gaps, len(paths)], strict=True):
+        data += paths[after + 1 : before]  # a block copied at C speed
+    return data
+
+
+def _name_findings(config: Config, paths: list[str]) -> list[Finding]:
+    from bia_hooks.namecheck import name_findings
+
+    return name_findings(config, paths, paths)
 
 
 def _renames_of(config: Config, filelists: Sequence[FileListConfig]) -> dict[str, dict[str, str]]:

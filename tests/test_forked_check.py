@@ -1,0 +1,219 @@
+"""``check`` on two cores: a child process lists the dataset and checks its names while the lists
+are read. What the user sees is what the run on one core shows, whatever the dataset, and
+whatever happens to the child."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bia_hooks import forked, session
+from bia_hooks.cli import main
+from tests.conftest import PROJECT, git, write
+
+POOL = ("masks/a.tif", "masks/A.tif", "masks/b c.tif", "masks/d#1.tif", "masks/sub/e.tif",
+        "images/x.tif", "images/y.tif", "images/ü.tif", "notes/readme.txt", ".gitattributes",
+        ".DS_Store", "masks/.DS_Store")  # fmt: skip
+ROWS = (*POOL[:8], "masks/gone.tif", "images/gone.tif")
+TYPES = ("segmentation_mask", "Segmentation masks", "")
+CONFIG = """\
+version: 1
+filelists:
+  - path: masks.tsv
+    include: ["masks/**"]
+  - path: images.tsv
+    include: ["images/**"]
+"""
+
+
+def _check(repo: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["check", "--root", str(repo), *args])
+    return status, out.getvalue(), err.getvalue()
+
+
+@contextlib.contextmanager
+def _children(on: bool) -> Iterator[list[bool]]:
+    """A child for every dataset (``on``) or none; yields, per child, whether its result came."""
+    came: list[bool] = []
+    real = forked.Child.result
+
+    def result(self: forked.Child[object]) -> object:
+        sent = real(self)
+        came.append(sent is not None)
+        return sent
+
+    big = 0 if on else 10**12
+    with (
+        mock.patch.object(session, "FORK_FROM_BYTES", big),
+        mock.patch.object(session, "FORK_FROM_PATHS", big),
+        mock.patch.object(forked.Child, "result", result),
+    ):
+        yield came
+
+
+def _both_ways(repo: Path, *args: str) -> tuple[tuple[int, str, str], list[bool]]:
+    """The run on one core and on two, which must say the same; and what the children sent."""
+    with _children(on=False):
+        alone = _check(repo, *args)
+    with _children(on=True) as came:
+        beside = _check(repo, *args)
+    assert beside == alone
+    return alone, came
+
+
+def _dataset(root: Path, files: list[str], lists: dict[str, list[tuple[str, str]]],
+             configured: bool) -> None:  # fmt: skip
+    git(root, "init", "-q")
+    write(root, *files)
+    for name, rows in lists.items():
+        body = "".join(f"{path}\t{kind}\n" for path, kind in rows)
+        (root / name).write_text(f"Files\tAnnotation type\n{body}", encoding="utf-8")
+    if configured:
+        (root / ".bia-hooks.yaml").write_text(CONFIG)
+    git(root, "add", "-A")
+
+
+rows = st.lists(st.tuples(st.sampled_from(ROWS), st.sampled_from(TYPES)), max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    files=st.lists(st.sampled_from(POOL), max_size=10, unique=True),
+    lists=st.dictionaries(st.sampled_from(["masks.tsv", "images.tsv"]), rows, max_size=2),
+    configured=st.booleans(),
+    committed=st.booleans(),
+    broken=st.sampled_from([None, "index", "twice"]),
+    sent=st.sampled_from([1, session.SENT_FINDINGS]),
+)
+def test_two_cores_say_what_one_says(files: list[str], lists: dict[str, list[tuple[str, str]]],
+                                     configured: bool, committed: bool, broken: str | None,
+                                     sent: int) -> None:  # fmt: skip
+    """``sent``: more findings than a child sends (1) leave the work to the parent."""
+    with tempfile.TemporaryDirectory() as folder, mock.patch.object(session, "SENT_FINDINGS", sent):
+        root = Path(folder)
+        _dataset(root, files, lists, configured)
+        if committed:
+            git(root, "commit", "-qm", "dataset", "--allow-empty")
+            if "masks/a.tif" in files:
+                git(root, "mv", "masks/a.tif", "masks/moved.tif")
+        if broken == "index":  # git cannot list the files: exit 2, git's error
+            (root / ".git" / "index").write_bytes(b"not an index")
+        elif broken == "twice" and configured:  # the lists' error, unless the listing's first
+            (root / ".bia-hooks.yaml").write_text(CONFIG + CONFIG.split("filelists:\n")[1])
+        (status, out, err), came = _both_ways(root)
+        _both_ways(root, "--format", "json")
+        assert status in (0, 1, 2)
+        assert (status == 2) == (broken == "index" or (broken == "twice" and configured))
+        if broken == "index":
+            assert "ls-files" in err
+        assert "Traceback" not in out + err
+        if broken == "index":  # no child's result: a configured run's child met the error
+            assert came == ([False] if configured else [])
+        elif sent > 1:
+            assert came == [True]
+
+
+@pytest.mark.parametrize("block", [3, 4096])
+def test_the_paths_and_data_files_come_back_as_listed(repo: Path, block: int) -> None:
+    """The paths, and the data files among them (without the repository's own files), as the
+    listing in this process gives them, however the child compares them."""
+    names = [f"masks/{i:03}.tif" for i in range(40)]
+    write(repo, *names, ".gitattributes", "masks/.gitignore", "masks/x/.gitattributes", "zz.dvc")
+    (repo / "masks.tsv").write_text("Files\n" + "".join(f"{n}\n" for n in names[::3]))
+    (repo / ".bia-hooks.yaml").write_text(CONFIG)
+    git(repo, "add", "-A")
+    with _children(on=False):
+        alone = session.open_session(_config(repo), check_names=True)
+    with _children(on=True) as came, mock.patch.object(session, "_BLOCK", block):
+        beside = session.open_session(_config(repo), check_names=True)
+    assert came == [True]
+    assert (beside.paths, beside.data, beside.findings) == (alone.paths, alone.data, alone.findings)
+    assert beside.name_findings() == alone.name_findings()
+
+
+def _config(repo: Path) -> object:
+    from bia_hooks.config import load_config
+
+    return load_config(repo)
+
+
+@pytest.mark.parametrize(
+    "trouble",
+    [
+        pytest.param(RuntimeError("a bug"), id="raised"),
+        pytest.param(SystemExit(0), id="exited-without-a-result"),
+        pytest.param(lambda *a: os._exit(0), id="died-silently"),
+        pytest.param(lambda *a: os.kill(os.getpid(), 9), id="killed"),
+    ],
+)
+def test_a_child_in_trouble_leaves_the_work_to_the_parent(repo: Path, trouble: object) -> None:
+    write(repo, "masks/a#1.tif", "masks/b.tif")
+    (repo / "masks.tsv").write_text("Files\nmasks/a#1.tif\nmasks/gone.tif\n")
+    (repo / ".bia-hooks.yaml").write_text(CONFIG)
+    git(repo, "add", "-A")
+    with _children(on=False):
+        alone = _check(repo)
+    with (
+        _children(on=True) as came,
+        mock.patch.object(session, "_listed_apart", side_effect=trouble),
+    ):
+        assert _check(repo) == alone
+    assert came == [False]
+    assert alone[0] == 1 and "BIA101" in alone[1] and "BIA421" in alone[1]
+
+
+def test_no_child_beside_a_thread_on_one_core_or_without_fork(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert forked.may_fork() == (forked.cores() > 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not forked.may_fork()
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not forked.may_fork()
+    monkeypatch.undo()
+    monkeypatch.delattr(os, "fork")
+    assert not forked.may_fork()
+    with forked.Child(lambda: (1, b""), start=forked.may_fork()) as child:
+        assert child.result() is None
+
+
+CHILD = """\
+import atexit, sys
+from bia_hooks import forked
+atexit.register(lambda: print("the parent's exit"))
+sys.stdout.write("written before, not flushed; ")
+def work():
+    print("the child prints"); print("to stderr", file=sys.stderr)
+    return {"found": 1}, b"paths\\0"
+with forked.Child(work) as child:
+    header, blob = child.result()
+print(header, bytes(blob))
+"""
+
+
+def test_the_child_prints_nothing_and_runs_no_exit_handler() -> None:
+    done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(PROJECT)))  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    said = "written before, not flushed; {'found': 1} b'paths\\x00'\nthe parent's exit\n"
+    assert done.stdout == said
