@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from bia_hooks import advice, forked, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
@@ -20,6 +20,9 @@ from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
 from bia_hooks.rowlog import RemovedRow
+
+if TYPE_CHECKING:
+    from bia_hooks.gitcmd import Started
 
 FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
 # A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
@@ -208,6 +211,7 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     process checks the names while the lists are read.
     """
     from bia_hooks.gitcmd import is_git_work_tree
+    from bia_hooks.tree import listing_started
 
     read = reader or _read
     # git lists the files and looks for renames while the lists are read (they wait on git):
@@ -225,16 +229,28 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
                 listing.files()  # the listing's error first, as ever
                 raise
             (paths, data, findings), names = listing.files(), listing.names
-    else:
-        paths, data, findings = sync.dataset_files(config)
-        filelists, configured = filelists_of(config, data)
-        apart = check_names and len(paths) >= FORK_FROM_PATHS
-        apart = apart and _worth_a_child(config, filelists)
-        with forked.Child(lambda: (_name_findings(config, paths), b""), apart) as child:
+    else:  # the lists are found among the files: git's listing first
+        with listing_started(config.root) as started:
+            guess = _guessed_lists(config, started)
+            with _Listing(config, check_names, guess is not None, started) as listing:
+                early = _read_early(config, guess, read, keep_tables) if guess is not None else None
+                (paths, data, findings), names = listing.files(), listing.names
+            if listing.found is not None:
+                filelists, configured = listing.found, False
+            else:
+                filelists, configured = filelists_of(config, data)
+        if early is not None and guess == filelists:
+            renames, early_lists = early
+            if isinstance(early_lists, UsageError):
+                raise early_lists
+            lists = early_lists
+        else:
+            if early is not None:  # the guess was wrong: what was read for it is dropped
+                with contextlib.suppress(Exception):
+                    early[0].result()
+                early = None
             renames = _InThread(_renames_of, config, filelists)
             lists = _read_lists(config, filelists, read, keep_tables)
-            sent = child.result()
-            names = sent[0] if sent is not None else None
     in_git = is_git_work_tree(config.root)
     session = Session(config, paths, data, findings, filelists, configured, in_git)
     session.listed, session.tables, session.read_findings = lists
@@ -246,6 +262,45 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     for name, pairs in session.owners.same_name.items():
         session.renames[name] = {**session.renames[name], **pairs}
     return session
+
+
+def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | None:
+    """The lists ``find_filelists`` will find in the data files, guessed from git's listing
+    (waited for here) before the files are known, when a child process is worth it: the child
+    lists the files while this process reads them, and says the lists it found. A guess that
+    does not hold (a list DVC tracks, ...) is read again; None: no child."""
+    from bia_hooks import dataset, junk
+    from bia_hooks.filelist.read import looks_like_filelist
+
+    if not forked.may_fork():
+        return None
+    out = started.output()
+    if out is None or out.count(b"\0") < FORK_FROM_PATHS:
+        return None
+    text = out.decode("utf-8", "surrogateescape")
+    ending = _ending_with_in(text, "\0", FILELIST_SUFFIXES)
+    del out, text
+    found = [FileListConfig(path=p) for p in ending
+             if not dataset.is_machinery(p) and not junk.is_set_apart(p)
+             and looks_like_filelist(config.root, p)]  # fmt: skip
+    try:
+        for filelist in found:
+            ensure_inside(config.root, filelist)
+    except UsageError:  # said when the files are listed, as ever
+        return None
+    return found if _worth_a_child(config, found) else None
+
+
+def _read_early(
+    config: Config, guess: Sequence[FileListConfig], read: Reader, keep_tables: bool
+) -> tuple[_InThread[dict[str, dict[str, str]]], _Lists | UsageError]:
+    """The guessed lists read, and their renames looked for, while the files are listed. The
+    error of a list is raised if the guess holds, after the listing's own."""
+    renames = _InThread(_renames_of, config, guess)
+    try:
+        return renames, _read_lists(config, guess, read, keep_tables)
+    except UsageError as e:
+        return renames, e
 
 
 def _worth_a_child(config: Config, filelists: Sequence[FileListConfig]) -> bool:
@@ -262,16 +317,23 @@ def _worth_a_child(config: Config, filelists: Sequence[FileListConfig]) -> bool:
 class _Listing:
     """The dataset's files, listed while the caller reads the lists: by a child process, which
     also checks their names when asked (``names``), or else by git in its own process
-    (``tree.listing_started``) and by this one when ``files`` is first called. A child that
-    fails leaves the work to this process: the same files, or the same error."""
+    (``tree.listing_started``; ``started``: begun, and waited for, by the caller) and by this one
+    when ``files`` is first called. A child that fails leaves the work to this process: the same
+    files, or the same error."""
 
-    def __init__(self, config: Config, check_names: bool, apart: bool) -> None:
+    def __init__(self, config: Config, check_names: bool, apart: bool,
+                 started: Started | None = None) -> None:  # fmt: skip
         from bia_hooks.tree import listing_started
 
         self.config = config
         self.names: list[Finding] | None = None
-        self._child = forked.Child(lambda: _listed_apart(config, check_names), apart)
-        self._started = None if self._child.started else listing_started(config.root)
+        # Without a configuration, the lists the child found among the data files.
+        self.found: list[FileListConfig] | None = None
+        self._child = forked.Child(lambda: _listed_apart(config, check_names, started), apart)
+        self._own = (
+            None if self._child.started or started is not None else listing_started(config.root)
+        )
+        self._started = started if started is not None else self._own
         self._files: tuple[list[str], list[str], list[Finding]] | None = None
 
     def files(self) -> tuple[list[str], list[str], list[Finding]]:
@@ -279,7 +341,9 @@ class _Listing:
         if self._files is None:
             sent = self._child.result()
             if sent is not None:
-                (gaps, findings, self.names), blob = sent
+                (gaps, findings, self.names, found), blob = sent
+                if found is not None:
+                    self.found = [FileListConfig(path=p) for p in found]
                 text = str(blob, "utf-8", "surrogatepass")
                 paths = text.split("\0") if text else []
                 self._files = paths, _without_at(paths, gaps), findings
@@ -292,18 +356,22 @@ class _Listing:
 
     def __exit__(self, *exc: object) -> None:
         self._child.__exit__(None, None, None)
-        if self._started is not None:
-            self._started.__exit__()
+        if self._own is not None:
+            self._own.__exit__()
 
 
-_Sent = tuple[list[int], list[Finding], list[Finding] | None]
+_Sent = tuple[list[int], list[Finding], list[Finding] | None, list[str] | None]
 
 
-def _listed_apart(config: Config, check_names: bool) -> tuple[_Sent, bytes]:
+def _listed_apart(config: Config, check_names: bool,
+                  started: Started | None) -> tuple[_Sent, bytes]:  # fmt: skip
     """The child's work: the dataset's files, with the positions of the data files' gaps (the
-    repository's own files), the findings and the names' findings; the paths as one blob, which
-    the parent splits at C speed (a pickled million strings take longer to read back)."""
-    paths, data, findings = sync.dataset_files(config)
+    repository's own files), the findings, the names' findings and, without a configuration,
+    the lists found; the paths as one blob, which the parent splits at C speed (a million
+    pickled strings take longer to read back). ``started``: git's listing, which the parent
+    waited for (its output is in a file the child reads again); else the child runs git."""
+    paths, data, findings = sync.dataset_files(config, started)
+    found = None if config.filelists else [f.path for f in filelists_of(config, data)[0]]
     names = _name_findings(config, paths) if check_names else None
     if names is not None and len(findings) + len(names) > SENT_FINDINGS:
         names = None  # the parent checks the names itself
@@ -313,7 +381,7 @@ def _listed_apart(config: Config, check_names: bool) -> tuple[_Sent, bytes]:
     if joined.count("\0") != max(len(paths) - 1, 0):
         raise ValueError("a path holds a NUL")  # no path can: the parent lists them itself
     sent = _sendable(findings), _sendable(names) if names is not None else None
-    return (_gaps(paths, data), *sent), joined.encode("utf-8", "surrogatepass")
+    return (_gaps(paths, data), *sent, found), joined.encode("utf-8", "surrogatepass")
 
 
 def _sendable(findings: list[Finding]) -> list[Finding]:
@@ -424,9 +492,12 @@ class _InThread(Generic[T]):
         return cast("T", self._result)
 
 
+_Lists = tuple[dict[str, list[str] | None], dict[str, Table | None], dict[str, list[Finding]]]
+
+
 def _read_lists(
     config: Config, filelists: Sequence[FileListConfig], read: Reader, keep_tables: bool
-) -> tuple[dict[str, list[str] | None], dict[str, Table | None], dict[str, list[Finding]]]:
+) -> _Lists:
     """What each list names, its table (if kept) and its findings: ``Session``'s fields."""
     listed: dict[str, list[str] | None] = {}
     tables: dict[str, Table | None] = {}
@@ -513,13 +584,18 @@ def _ending_with(paths: Sequence[str], suffixes: tuple[str, ...]) -> list[str]:
     text = "\n".join(paths) + "\n"
     if text.count("\n") != len(paths):  # a line feed inside a path: each is looked at
         return [p for p in paths if p.endswith(suffixes)]
+    return _ending_with_in(text, "\n", suffixes)
+
+
+def _ending_with_in(text: str, end: str, suffixes: tuple[str, ...]) -> list[str]:
+    """``_ending_with`` of the entries of ``text``, each followed by ``end`` (which none holds)."""
     starts: set[int] = set()
     for suffix in suffixes:
-        at = text.find(suffix + "\n")
+        at = text.find(suffix + end)
         while at >= 0:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            at = text.find(suffix + "\n", at + 1)
-    return [text[s : text.index("\n", s)] for s in sorted(starts)]
+            starts.add(text.rfind(end, 0, at) + 1)
+            at = text.find(suffix + end, at + 1)
+    return [text[s : text.index(end, s)] for s in sorted(starts)]
 
 
 def ensure_inside(root: Path, filelist: FileListConfig) -> None:

@@ -121,8 +121,8 @@ def test_two_cores_say_what_one_says(files: list[str], lists: dict[str, list[tup
         if broken == "index":
             assert "ls-files" in err
         assert "Traceback" not in out + err
-        if broken == "index":  # no child's result: a configured run's child met the error
-            assert came == ([False] if configured else [])
+        if broken == "index":  # no child's result: git's error is met again, as on one core
+            assert came == [False]
         elif sent > 1:
             assert came == [True]
 
@@ -217,3 +217,41 @@ def test_the_child_prints_nothing_and_runs_no_exit_handler() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     said = "written before, not flushed; {'found': 1} b'paths\\x00'\nthe parent's exit\n"
     assert done.stdout == said
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        pytest.param(lambda found: found, id="right"),
+        pytest.param(lambda found: [], id="none-found"),
+        pytest.param(lambda found: found[:1], id="one-missed"),
+        pytest.param(lambda found: [*found, session.FileListConfig("notes/x.tsv")], id="one-more"),
+        pytest.param(lambda found: found[::-1], id="out-of-order"),
+    ],
+)
+def test_lists_guessed_wrong_from_git_are_read_again(repo: Path, wrong: object) -> None:
+    """Without a configuration, the lists are guessed from git's listing, read while the child
+    lists the files, and read again when the lists found among the data files differ."""
+    write(repo, "masks/a#1.tif", "images/b.tif", "notes/x.tsv")
+    (repo / "masks.tsv").write_text("Files\nmasks/a#1.tif\nmasks/gone.tif\n")
+    (repo / "images.tsv").write_text("Files\tAnnotation type\nimages/b.tif\tnot a type\n")
+    git(repo, "add", "-A")
+    with _children(on=False):
+        alone = _check(repo), _check(repo, "--format", "json")
+    guessed = session._guessed_lists
+
+    def guess(*args: object) -> object:
+        found = guessed(*args)  # type: ignore[arg-type]
+        return None if found is None else wrong(found)  # type: ignore[operator]
+
+    reads = mock.Mock(side_effect=session._read_lists)
+    with (
+        _children(on=True) as came,
+        mock.patch.object(session, "_guessed_lists", guess),
+        mock.patch.object(session, "_read_lists", reads),
+    ):
+        assert (_check(repo), _check(repo, "--format", "json")) == alone
+    assert came == [True, True]
+    right = wrong(["a", "b"]) == ["a", "b"]  # type: ignore[operator]
+    assert reads.call_count == (2 if right else 4)  # two runs: the lists read once, or twice
+    assert alone[0][0] == 1 and "BIA304" in alone[0][1] and "BIA421" in alone[0][1]
