@@ -33,9 +33,17 @@ def cores() -> int:
 
 def may_fork() -> bool:
     """Can a child share the work: ``os.fork`` exists (not on Windows), a second core is free to
-    run it, and no other thread runs (a fork copies a lock another thread holds; Python 3.12 warns
-    of it)."""
-    return hasattr(os, "fork") and cores() > 1 and threading.active_count() == 1
+    run it, and no other thread runs, Python's or a library's (a fork copies a lock another
+    thread holds; Python 3.12 warns of it)."""
+    return hasattr(os, "fork") and cores() > 1 and _threads() == 1
+
+
+def _threads() -> int:
+    """The threads of this process: the system's count where it tells (Linux), else Python's."""
+    try:
+        return max(len(os.listdir("/proc/self/task")), threading.active_count())
+    except OSError:
+        return threading.active_count()
 
 
 class Child(Generic[T]):

@@ -4,6 +4,7 @@ whatever happens to the child."""
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import io
 import os
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -188,6 +190,18 @@ def test_no_child_beside_a_thread_on_one_core_or_without_fork(
     finally:
         stop.set()
         other.join()
+    if os.path.isdir("/proc/self/task"):  # a library's thread, which Python does not count
+        held, done = _thread.allocate_lock(), _thread.allocate_lock()
+        held.acquire()
+        done.acquire()
+        _thread.start_new_thread(lambda: (held.acquire(), done.release()), ())
+        try:
+            assert threading.active_count() == 1 and not forked.may_fork()
+        finally:
+            held.release()
+            done.acquire()
+            while forked._threads() > 1:  # the thread's own end, for the tests that follow
+                time.sleep(0.001)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert not forked.may_fork()
     monkeypatch.undo()
