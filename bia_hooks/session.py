@@ -28,11 +28,13 @@ FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archiv
 # A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
 OTHER_HEADS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD")
 # A child process lists the dataset and checks its names while the lists are read (``forked``)
-# when the lists hold this much (about 15,000 TSV rows, a few hundredths of a second to read) and,
-# without a configuration, the dataset this many entries: below, a fork saves less than it costs
-# (benches/run.py at 10k files).
-FORK_FROM_BYTES = 1_000_000
-FORK_FROM_PATHS = 20_000
+# when each side has work worth more than the fork: a dataset of this many entries (listed and
+# named in 0.03 s; in git, guessed from the size of its index) and lists of this many bytes
+# (28,000 TSV rows, 110,000 XLSX rows: 0.04 s or more to read). Below, the fork and a second
+# process on a busy machine cost as much (a check of 10,000 and 30,000 files: 0.02-0.04 s more).
+FORK_FROM_ENTRIES = 50_000
+FORK_FROM_BYTES = 2_000_000
+INDEX_BYTES_PER_ENTRY = 100  # git's index: 62 bytes, the path, padding (88 at the bench's paths)
 # Findings a child sends at most: more come back slower than this process finds them again
 # (a pickled finding takes microseconds to read back; a million bad names take seconds).
 SENT_FINDINGS = 20_000
@@ -219,7 +221,7 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     # child lists the files and checks their names meanwhile: 0.6 s more.
     names: list[Finding] | None = None
     if config.filelists:  # the lists are known before the files
-        apart = _worth_a_child(config, config.filelists)
+        apart = _worth_a_child(config, config.filelists, _entries_guessed(config.root))
         with _Listing(config, check_names, apart) as listing:
             try:
                 filelists, configured = filelists_of(config, ())
@@ -275,7 +277,7 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
     if not forked.may_fork():
         return None
     out = started.output()
-    if out is None or out.count(b"\0") < FORK_FROM_PATHS:
+    if out is None or out.count(b"\0") < FORK_FROM_ENTRIES:
         return None
     text = out.decode("utf-8", "surrogateescape")
     ending = _ending_with_in(text, "\0", FILELIST_SUFFIXES)
@@ -288,7 +290,7 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
             ensure_inside(config.root, filelist)
     except UsageError:  # said when the files are listed, as ever
         return None
-    return found if _worth_a_child(config, found) else None
+    return found if _worth_a_child(config, found, FORK_FROM_ENTRIES) else None
 
 
 def _read_early(
@@ -303,15 +305,31 @@ def _read_early(
         return renames, e
 
 
-def _worth_a_child(config: Config, filelists: Sequence[FileListConfig]) -> bool:
-    """Is a child process worth its fork: a second core, and lists big enough (FORK_FROM_BYTES)?"""
-    if not forked.may_fork():
+def _worth_a_child(
+    config: Config, filelists: Sequence[FileListConfig], entries: int | None
+) -> bool:
+    """Is a child process worth its fork: a second core, the dataset's ``entries`` (None: not
+    known) and its lists' size big enough (FORK_FROM_ENTRIES, FORK_FROM_BYTES)?"""
+    if not forked.may_fork() or (entries is not None and entries < FORK_FROM_ENTRIES):
         return False
     size = 0
     for filelist in filelists:
         with contextlib.suppress(OSError, ValueError):  # not written yet: nothing to read
             size += os.stat(config.root / filelist.path).st_size
     return size >= FORK_FROM_BYTES
+
+
+def _entries_guessed(root: Path) -> int | None:
+    """The entries of git's index, guessed from its size; None outside git."""
+    from bia_hooks.gitcmd import repository
+
+    found = repository(root)
+    if found is None:
+        return None
+    try:
+        return os.stat(found.index_file).st_size // INDEX_BYTES_PER_ENTRY
+    except OSError:  # no index yet: nothing staged
+        return 0
 
 
 class _Listing:

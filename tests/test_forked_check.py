@@ -61,7 +61,7 @@ def _children(on: bool) -> Iterator[list[bool]]:
     big = 0 if on else 10**12
     with (
         mock.patch.object(session, "FORK_FROM_BYTES", big),
-        mock.patch.object(session, "FORK_FROM_PATHS", big),
+        mock.patch.object(session, "FORK_FROM_ENTRIES", big),
         mock.patch.object(forked.Child, "result", result),
     ):
         yield came
@@ -269,3 +269,16 @@ def test_lists_guessed_wrong_from_git_are_read_again(repo: Path, wrong: object) 
     right = wrong(["a", "b"]) == ["a", "b"]  # type: ignore[operator]
     assert reads.call_count == (2 if right else 4)  # two runs: the lists read once, or twice
     assert alone[0][0] == 1 and "BIA304" in alone[0][1] and "BIA421" in alone[0][1]
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_a_small_dataset_is_checked_without_a_child(repo: Path, configured: bool) -> None:
+    """Below FORK_FROM_ENTRIES entries and FORK_FROM_BYTES of lists, a fork costs what it saves."""
+    write(repo, "masks/a.tif")
+    (repo / "masks.tsv").write_text("Files\tAnnotation type\nmasks/a.tif\tsegmentation_mask\n")
+    if configured:
+        (repo / ".bia-hooks.yaml").write_text(CONFIG)
+    git(repo, "add", "-A")
+    with mock.patch.object(os, "fork", side_effect=AssertionError("forked")):
+        status, out, err = _check(repo)
+    assert (status, err) == (1, "") and "BIA302" in out  # no source image: checked all the same
