@@ -22,7 +22,7 @@ from typing import IO, Generic, TypeVar
 __all__ = ["Child", "cores", "may_fork"]
 
 T = TypeVar("T")
-_LENGTH_BYTES = 8  # the pickled header's length, before it in the pipe
+_LENGTH_BYTES = 8  # the pickled header's length, first in the file
 
 
 def cores() -> int:
@@ -32,8 +32,8 @@ def cores() -> int:
 
 
 def may_fork() -> bool:
-    """Can a child share the work: ``os.fork`` exists (not on Windows), a second core is free to
-    run it, and no other thread runs, Python's or a library's (a fork copies a lock another
+    """Can a child share the work: ``os.fork`` exists (not on Windows), a second core may run it,
+    and no other thread runs, Python's or a library's (a fork copies a lock another
     thread holds; Python 3.12 warns of it)."""
     return hasattr(os, "fork") and cores() > 1 and _threads() == 1
 

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, AnyStr, Generic, TypeVar, cast
 
 from bia_hooks import advice, forked, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
@@ -279,9 +279,9 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
     out = started.output()
     if out is None or out.count(b"\0") < FORK_FROM_ENTRIES:
         return None
-    text = out.decode("utf-8", "surrogateescape")
-    ending = _ending_with_in(text, "\0", FILELIST_SUFFIXES)
-    del out, text
+    suffixes = tuple(s.encode() for s in FILELIST_SUFFIXES)
+    ending = [p.decode("utf-8", "surrogateescape") for p in _ending_with_in(out, b"\0", suffixes)]
+    del out
     found = [FileListConfig(path=p) for p in ending
              if not dataset.is_machinery(p) and not junk.is_set_apart(p)
              and looks_like_filelist(config.root, p)]  # fmt: skip
@@ -605,7 +605,7 @@ def _ending_with(paths: Sequence[str], suffixes: tuple[str, ...]) -> list[str]:
     return _ending_with_in(text, "\n", suffixes)
 
 
-def _ending_with_in(text: str, end: str, suffixes: tuple[str, ...]) -> list[str]:
+def _ending_with_in(text: AnyStr, end: AnyStr, suffixes: tuple[AnyStr, ...]) -> list[AnyStr]:
     """``_ending_with`` of the entries of ``text``, each followed by ``end`` (which none holds)."""
     starts: set[int] = set()
     for suffix in suffixes:
