@@ -35,9 +35,6 @@ OTHER_HEADS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD")
 FORK_FROM_ENTRIES = 50_000
 FORK_FROM_BYTES = 2_000_000
 INDEX_BYTES_PER_ENTRY = 100  # git's index: 62 bytes, the path, padding (88 at the bench's paths)
-# Findings a child sends at most: more come back slower than this process finds them again
-# (a pickled finding takes microseconds to read back; a million bad names take seconds).
-SENT_FINDINGS = 20_000
 
 T = TypeVar("T")
 
@@ -390,11 +387,9 @@ def _listed_apart(config: Config, check_names: bool,
     waited for (its output is in a file the child reads again); else the child runs git."""
     paths, data, findings = sync.dataset_files(config, started)
     found = None if config.filelists else [f.path for f in filelists_of(config, data)[0]]
+    # Findings come back far faster than they are found: 30,000 bad names of 130,000 paths took
+    # 1.8 s to find, 0.09 s to read back.
     names = _name_findings(config, paths) if check_names else None
-    if names is not None and len(findings) + len(names) > SENT_FINDINGS:
-        names = None  # the parent checks the names itself
-    if len(findings) > SENT_FINDINGS:
-        raise ValueError("too many findings to send")  # the parent lists the files itself
     joined = "\0".join(paths)
     if joined.count("\0") != max(len(paths) - 1, 0):
         raise ValueError("a path holds a NUL")  # no path can: the parent lists them itself

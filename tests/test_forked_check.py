@@ -99,13 +99,11 @@ rows = st.lists(st.tuples(st.sampled_from(ROWS), st.sampled_from(TYPES)), max_si
     configured=st.booleans(),
     committed=st.booleans(),
     broken=st.sampled_from([None, "index", "twice"]),
-    sent=st.sampled_from([1, session.SENT_FINDINGS]),
 )
 def test_two_cores_say_what_one_says(files: list[str], lists: dict[str, list[tuple[str, str]]],
-                                     configured: bool, committed: bool, broken: str | None,
-                                     sent: int) -> None:  # fmt: skip
-    """``sent``: more findings than a child sends (1) leave the work to the parent."""
-    with tempfile.TemporaryDirectory() as folder, mock.patch.object(session, "SENT_FINDINGS", sent):
+                                     configured: bool, committed: bool,
+                                     broken: str | None) -> None:  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         _dataset(root, files, lists, configured)
         if committed:
@@ -125,7 +123,7 @@ def test_two_cores_say_what_one_says(files: list[str], lists: dict[str, list[tup
         assert "Traceback" not in out + err
         if broken == "index":  # no child's result: git's error is met again, as on one core
             assert came == [False]
-        elif sent > 1:
+        else:
             assert came == [True]
 
 
