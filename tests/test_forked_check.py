@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import fcntl
 import io
 import os
+import pty
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from collections.abc import Iterator
@@ -280,3 +284,55 @@ def test_a_small_dataset_is_checked_without_a_child(repo: Path, configured: bool
     with mock.patch.object(os, "fork", side_effect=AssertionError("forked")):
         status, out, err = _check(repo)
     assert (status, err) == (1, "") and "BIA302" in out  # no source image: checked all the same
+
+
+TERMINAL_RUN = """\
+import os, sys
+from bia_hooks import cli, forked, progress, session
+progress.DELAY = 0.0
+session.FORK_FROM_BYTES = session.FORK_FROM_ENTRIES = 0
+real = forked.Child.result
+came = []
+def result(self):
+    sent = real(self)
+    came.append(sent is not None)
+    return sent
+forked.Child.result = result
+status = cli.main(["check"])
+with open(os.environ["CAME"], "w") as out:
+    out.write(repr(came))
+sys.exit(status)
+"""
+
+
+def test_on_a_terminal_the_bar_stays_with_the_parent_and_a_child_still_helps(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The bar (tqdm, without a thread of its own: a fork beside a thread is refused) shows as on
+    one core, while a child lists the files."""
+    write(repo, "masks/a.tif")
+    (repo / "masks.tsv").write_text("Files\tAnnotation type\nmasks/a.tif\tsegmentation_mask\n")
+    (repo / ".bia-hooks.yaml").write_text(CONFIG)
+    git(repo, "add", "-A")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    came = tmp_path / "came"
+    environ = {k: v for k, v in os.environ.items() if k != "PRE_COMMIT"}
+    environ.update(PYTHONPATH=str(PROJECT), CAME=str(came))
+    proc = subprocess.Popen([sys.executable, "-c", TERMINAL_RUN], cwd=repo, env=environ,
+                            stdout=subprocess.DEVNULL, stderr=follower)  # fmt: skip
+    os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    assert proc.wait() == 1  # masks.tsv lacks its source images (BIA302)
+    assert came.read_text() == "[True]"
+    assert err.count(b"check: listing the files, reading and validating the lists") >= 1
+    assert b"Traceback" not in err
