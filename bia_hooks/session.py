@@ -5,16 +5,15 @@ rather than wiring the steps by hand; what a plan does to one list is ``sync``'s
 from __future__ import annotations
 
 import contextlib
-import itertools
-import os
+import functools
 import posixpath
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, AnyStr, Generic, TypeVar, cast
 
-from bia_hooks import advice, forked, moves, ownership, progress, rowlog, sync
+from bia_hooks import advice, childlisting, forked, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
@@ -27,14 +26,6 @@ if TYPE_CHECKING:
 FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
 # A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
 OTHER_HEADS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "REBASE_HEAD")
-# A child process lists the dataset and checks its names while the lists are read (``forked``)
-# when each side has work worth more than the fork: a dataset of this many entries (listed and
-# named in 0.03 s; in git, guessed from the size of its index) and lists of this many bytes
-# (28,000 TSV rows, 110,000 XLSX rows: 0.04 s or more to read). Below, the fork and a second
-# process on a busy machine cost as much (a check of 10,000 and 30,000 files: 0.02-0.04 s more).
-FORK_FROM_ENTRIES = 50_000
-FORK_FROM_BYTES = 2_000_000
-INDEX_BYTES_PER_ENTRY = 100  # git's index: 62 bytes, the path, padding (88 at the bench's paths)
 
 T = TypeVar("T")
 
@@ -70,7 +61,7 @@ class Session:
     def name_findings(self) -> list[Finding]:
         """The names of every entry of the dataset, checked (``namecheck.name_findings``)."""
         if self._names is None:
-            self._names = _name_findings(self.config, self.paths)
+            self._names = childlisting.name_findings(self.config, self.paths)
         return self._names
 
     def members(self, filelist: FileListConfig) -> list[str]:
@@ -219,8 +210,9 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     # CPU time went from 2.0-2.3 s to 1.5-1.7 s (the child's 0.85 s and git's beside it).
     names: list[Finding] | None = None
     if config.filelists:  # the lists are known before the files
-        apart = _worth_a_child(config, config.filelists, _entries_guessed(config.root))
-        with _Listing(config, check_names, apart) as listing:
+        entries = childlisting.entries_guessed(config.root)
+        apart = childlisting.worth_a_child(config, config.filelists, entries)
+        with childlisting.Listing(config, check_names, apart) as listing:
             try:
                 filelists, configured = filelists_of(config, ())
                 renames = _InThread(_renames_of, config, filelists)
@@ -232,7 +224,9 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     else:  # the lists are found among the files: git's listing first
         with listing_started(config.root) as started:
             guess = _guessed_lists(config, started)
-            with _Listing(config, check_names, guess is not None, started) as listing:
+            find = functools.partial(_found_lists, config)
+            apart = guess is not None
+            with childlisting.Listing(config, check_names, apart, started, find) as listing:
                 early = _read_early(config, guess, read, keep_tables) if guess is not None else None
                 (paths, data, findings), names = listing.files(), listing.names
             if listing.found is not None:
@@ -275,7 +269,8 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
     if not forked.may_fork():
         return None
     out = started.output()
-    if out is None or out.count(b"\0") < FORK_FROM_ENTRIES:
+    entries = out.count(b"\0") if out is not None else 0
+    if out is None or entries < childlisting.FORK_FROM_ENTRIES:  # before any list is looked at
         return None
     suffixes = tuple(s.encode() for s in FILELIST_SUFFIXES)
     ending = [p.decode("utf-8", "surrogateescape") for p in _ending_with_in(out, b"\0", suffixes)]
@@ -288,7 +283,7 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
             ensure_inside(config.root, filelist)
     except UsageError:  # said when the files are listed, as ever
         return None
-    return found if _worth_a_child(config, found, FORK_FROM_ENTRIES) else None
+    return found if childlisting.worth_a_child(config, found, entries) else None
 
 
 def _read_early(
@@ -303,179 +298,8 @@ def _read_early(
         return renames, e
 
 
-def _worth_a_child(
-    config: Config, filelists: Sequence[FileListConfig], entries: int | None
-) -> bool:
-    """Is a child process worth its fork: a second core, the dataset's ``entries`` (None: not
-    known) and its lists' size big enough (FORK_FROM_ENTRIES, FORK_FROM_BYTES)?"""
-    if not forked.may_fork() or (entries is not None and entries < FORK_FROM_ENTRIES):
-        return False
-    size = 0
-    for filelist in filelists:
-        with contextlib.suppress(OSError, ValueError):  # not written yet: nothing to read
-            size += os.stat(config.root / filelist.path).st_size
-    return size >= FORK_FROM_BYTES
-
-
-def _entries_guessed(root: Path) -> int | None:
-    """The entries of git's index, guessed from its size; None outside git."""
-    from bia_hooks.gitcmd import repository
-
-    found = repository(root)
-    if found is None:
-        return None
-    try:
-        return os.stat(found.index_file).st_size // INDEX_BYTES_PER_ENTRY
-    except OSError:  # no index yet: nothing staged
-        return 0
-
-
-class _Listing:
-    """The dataset's files, listed while the caller reads the lists: by a child process, which
-    also checks their names when asked (``names``), or else by git in its own process
-    (``tree.listing_started``; ``started``: begun, and waited for, by the caller) and by this one
-    when ``files`` is first called. A child that fails leaves the work to this process: the same
-    files, or the same error."""
-
-    def __init__(self, config: Config, check_names: bool, apart: bool,
-                 started: Started | None = None) -> None:  # fmt: skip
-        from bia_hooks.tree import listing_started
-
-        self.config = config
-        self.names: list[Finding] | None = None
-        # Without a configuration, the lists the child found among the data files.
-        self.found: list[FileListConfig] | None = None
-        self._child = forked.Child(lambda: _listed_apart(config, check_names, started), apart)
-        self._own = (
-            None if self._child.started or started is not None else listing_started(config.root)
-        )
-        self._started = started if started is not None else self._own
-        self._files: tuple[list[str], list[str], list[Finding]] | None = None
-
-    def files(self) -> tuple[list[str], list[str], list[Finding]]:
-        """``sync.dataset_files``: every path, the data files, the findings."""
-        if self._files is None:
-            sent = self._child.result()
-            if sent is not None:
-                (gaps, findings, self.names, found), blob = sent
-                if found is not None:
-                    self.found = [FileListConfig(path=p) for p in found]
-                text = str(blob, "utf-8", "surrogatepass")
-                paths = text.split("\0") if text else []
-                self._files = paths, _without_at(paths, gaps), findings
-            else:
-                self._files = sync.dataset_files(self.config, self._started)
-        return self._files
-
-    def __enter__(self) -> _Listing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._child.__exit__(None, None, None)
-        if self._own is not None:
-            self._own.__exit__()
-
-
-_Sent = tuple[list[int], list[Finding], list[Finding] | None, list[str] | None]
-
-
-def _listed_apart(config: Config, check_names: bool,
-                  started: Started | None) -> tuple[_Sent, bytes]:  # fmt: skip
-    """The child's work: the dataset's files, with the positions of the data files' gaps (the
-    repository's own files), the findings, the names' findings and, without a configuration,
-    the lists found; the paths as one blob, which the parent splits at C speed (a million
-    pickled strings take longer to read back). ``started``: git's listing, which the parent
-    waited for (its output is in a file the child reads again); else the child runs git."""
-    paths, data, findings = sync.dataset_files(config, started)
-    found = None if config.filelists else [f.path for f in filelists_of(config, data)[0]]
-    # Findings come back far faster than they are found: 30,000 bad names of 130,000 paths took
-    # 1.8 s to find, 0.09 s to read back.
-    names = _name_findings(config, paths) if check_names else None
-    joined = "\0".join(paths)
-    if joined.count("\0") != max(len(paths) - 1, 0):
-        raise ValueError("a path holds a NUL")  # no path can: the parent lists them itself
-    sent = _sendable(findings), _sendable(names) if names is not None else None
-    return (_gaps(paths, data), *sent, found), joined.encode("utf-8", "surrogatepass")
-
-
-def _sendable(findings: list[Finding]) -> list[Finding]:
-    """The findings, each ``Advice`` in them (words that depend on the setting, said by a
-    closure that pickle cannot send) replaced by one that holds its words in every setting."""
-    sendable: dict[int, _SentAdvice] = {}  # a million findings share a handful of texts
-
-    def words(text: str) -> str:
-        if not isinstance(text, advice.Advice):
-            return text
-        if id(text) not in sendable:
-            sendable[id(text)] = _SentAdvice(_Words(text))
-        return sendable[id(text)]
-
-    return [
-        replace(f, message=words(f.message), fix=None if f.fix is None else words(f.fix))
-        if isinstance(f.message, advice.Advice) or isinstance(f.fix, advice.Advice)
-        else f
-        for f in findings
-    ]
-
-
-class _Words:
-    """What an ``Advice`` says in each setting (every combination of ``Setting``'s flags)."""
-
-    def __init__(self, text: advice.Advice) -> None:
-        flags = itertools.product((False, True), repeat=len(fields(advice.Setting)))
-        settings = [advice.Setting(*f) for f in flags]
-        self.said = {setting: text.say(setting) for setting in settings}
-
-    def __call__(self, setting: advice.Setting) -> str:
-        return self.said[setting]
-
-
-class _SentAdvice(advice.Advice):
-    """An ``Advice`` saying its ``_Words``, read back as one (pickle's ``__reduce__``)."""
-
-    def __reduce__(self) -> tuple[type[advice.Advice], tuple[_Words]]:
-        assert isinstance(self.say, _Words)
-        return advice.Advice, (self.say,)
-
-
-_BLOCK = 4096  # paths compared at once by ``_gaps``
-
-
-def _gaps(paths: list[str], data: list[str]) -> list[int]:
-    """The positions in ``paths`` of the entries ``data`` leaves out (``data`` is ``paths``
-    without a few, in their order), compared a block at a time at C speed, and one by one only
-    in a block where one is left out: a million paths in a few milliseconds."""
-    gaps: list[int] = []
-    i = 0
-    while i < len(paths):
-        j = i - len(gaps)
-        end = min(i + _BLOCK, len(paths))
-        if paths[i:end] != data[j : j + end - i]:
-            for k in range(i, end):
-                if j < len(data) and paths[k] == data[j]:
-                    j += 1
-                else:
-                    gaps.append(k)
-        i = end
-    if len(paths) - len(gaps) != len(data):
-        raise ValueError("the data files are not the paths without a few")
-    return gaps
-
-
-def _without_at(paths: list[str], gaps: list[int]) -> list[str]:
-    """``paths`` without the entries at ``gaps`` (ascending)."""
-    if not gaps:
-        return paths  # as ``tree.dataset_files`` gives it when nothing is left out
-    data: list[str] = []
-    for after, before in zip([-1, *gaps], [*gaps, len(paths)], strict=True):
-        data += paths[after + 1 : before]  # a block copied at C speed
-    return data
-
-
-def _name_findings(config: Config, paths: list[str]) -> list[Finding]:
-    from bia_hooks.namecheck import name_findings
-
-    return name_findings(config, paths, paths)
+def _found_lists(config: Config, data: list[str]) -> list[FileListConfig]:
+    return filelists_of(config, data)[0]
 
 
 def _renames_of(config: Config, filelists: Sequence[FileListConfig]) -> dict[str, dict[str, str]]:

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bia_hooks import forked, session
+from bia_hooks import childlisting, forked, session
 from bia_hooks.cli import main
 from tests.conftest import PROJECT, git, write
 
@@ -64,8 +64,8 @@ def _children(on: bool) -> Iterator[list[bool]]:
 
     big = 0 if on else 10**12
     with (
-        mock.patch.object(session, "FORK_FROM_BYTES", big),
-        mock.patch.object(session, "FORK_FROM_ENTRIES", big),
+        mock.patch.object(childlisting, "FORK_FROM_BYTES", big),
+        mock.patch.object(childlisting, "FORK_FROM_ENTRIES", big),
         mock.patch.object(forked.Child, "result", result),
     ):
         yield came
@@ -142,7 +142,7 @@ def test_the_paths_and_data_files_come_back_as_listed(repo: Path, block: int) ->
     git(repo, "add", "-A")
     with _children(on=False):
         alone = session.open_session(_config(repo), check_names=True)
-    with _children(on=True) as came, mock.patch.object(session, "_BLOCK", block):
+    with _children(on=True) as came, mock.patch.object(childlisting, "_BLOCK", block):
         beside = session.open_session(_config(repo), check_names=True)
     assert came == [True]
     assert (beside.paths, beside.data, beside.findings) == (alone.paths, alone.data, alone.findings)
@@ -173,7 +173,7 @@ def test_a_child_in_trouble_leaves_the_work_to_the_parent(repo: Path, trouble: o
         alone = _check(repo)
     with (
         _children(on=True) as came,
-        mock.patch.object(session, "_listed_apart", side_effect=trouble),
+        mock.patch.object(childlisting, "listed_apart", side_effect=trouble),
     ):
         assert _check(repo) == alone
     assert came == [False]
@@ -288,9 +288,9 @@ def test_a_small_dataset_is_checked_without_a_child(repo: Path, configured: bool
 
 TERMINAL_RUN = """\
 import os, sys
-from bia_hooks import cli, forked, progress, session
+from bia_hooks import childlisting, cli, forked, progress
 progress.DELAY = 0.0
-session.FORK_FROM_BYTES = session.FORK_FROM_ENTRIES = 0
+childlisting.FORK_FROM_BYTES = childlisting.FORK_FROM_ENTRIES = 0
 real = forked.Child.result
 came = []
 def result(self):
