@@ -33,10 +33,18 @@ def steps(items: Iterable[T], what: str, total: int | None = None) -> Iterable[T
     """``items``, with a bar saying how many of ``what`` are done when the run is long."""
     if not _enabled or not sys.stderr.isatty():  # no bar: tqdm not even imported
         return items
-    from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
-
+    tqdm = _bar_class()
     bar: Iterable[T] = tqdm(items, desc=what, total=total, delay=DELAY, disable=None, leave=False)
     return bar
+
+
+def _bar_class() -> Any:
+    from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
+
+    # No monitor thread: ``check`` forks a child while its bar shows, and forks only when no
+    # other thread runs (``forked.may_fork``). The bars are moved by hand; none needs it.
+    tqdm.monitor_interval = 0
+    return tqdm
 
 
 class Stages:
@@ -52,8 +60,7 @@ class Stages:
         self.what = what
         self.bar: Any = None
         if _enabled and sys.stderr.isatty():
-            from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
-
+            tqdm = _bar_class()
             self.bar = tqdm(total=len(self.labels), desc=self._desc(0), delay=DELAY,
                             disable=None, leave=False)  # fmt: skip
 

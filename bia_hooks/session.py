@@ -4,19 +4,24 @@ rather than wiring the steps by hand; what a plan does to one list is ``sync``'s
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import posixpath
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, AnyStr, Generic, TypeVar, cast
 
-from bia_hooks import advice, moves, ownership, progress, rowlog, sync
+from bia_hooks import advice, childlisting, forked, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
 from bia_hooks.findings import Finding
 from bia_hooks.rowlog import RemovedRow
+
+if TYPE_CHECKING:
+    from bia_hooks.gitcmd import Started
 
 FILELIST_SUFFIXES = tuple(f".{f}" for f in FORMATS)  # the extensions the archive reads
 # A merge, cherry-pick, revert or rebase in progress: the other side's version is at this ref.
@@ -47,10 +52,17 @@ class Session:
     # Lists already open for editing (the incremental run reads them to share the change out).
     editors: dict[str, sync.Editor] = field(default_factory=dict)
     _saved: list[RemovedRow] = field(default_factory=list)  # rows saved by earlier syncs
+    _names: list[Finding] | None = None  # ``name_findings``, when a child found them already
 
     @property
     def setting(self) -> advice.Setting:
         return advice.Setting(in_git=self.in_git, in_hook=advice.in_hook())
+
+    def name_findings(self) -> list[Finding]:
+        """The names of every entry of the dataset, checked (``namecheck.name_findings``)."""
+        if self._names is None:
+            self._names = childlisting.name_findings(self.config, self.paths)
+        return self._names
 
     def members(self, filelist: FileListConfig) -> list[str]:
         return self.owners.members.get(filelist.path, [])
@@ -178,37 +190,65 @@ class Session:
         }
 
 
-def open_session(config: Config, reader: Reader | None = None, keep_tables: bool = True) -> Session:
+def open_session(config: Config, reader: Reader | None = None, keep_tables: bool = True,
+                 check_names: bool = False) -> Session:  # fmt: skip
     """The dataset at ``config.root``, listed once, with every file list read by ``reader``
     (default: as the archive reads it) and the files shared out among the lists.
 
     ``keep_tables=False`` keeps only the paths each list names: a sync that writes then holds a
     million-row list once, in its editor, not twice (benches/run.py: peak memory).
+    ``check_names``: the caller asks ``Session.name_findings``; on a big dataset, a child
+    process checks the names while the lists are read.
     """
     from bia_hooks.gitcmd import is_git_work_tree
     from bia_hooks.tree import listing_started
 
     read = reader or _read
     # git lists the files and looks for renames while the lists are read (they wait on git):
-    # at 1M files, 0.5 s of the run (`bia-hooks check` in benches/run.py).
+    # at 1M files, 0.5 s of the run (`bia-hooks check` in benches/run.py). On a big dataset, a
+    # child lists the files and checks their names meanwhile: at 1M files, the main process's
+    # CPU time went from 2.0-2.3 s to 1.5-1.7 s (the child's 0.85 s and git's beside it).
+    names: list[Finding] | None = None
     if config.filelists:  # the lists are known before the files
-        with listing_started(config.root) as started:
+        entries = childlisting.entries_guessed(config.root)
+        apart = childlisting.worth_a_child(config, config.filelists, entries)
+        with childlisting.Listing(config, check_names, apart) as listing:
             try:
                 filelists, configured = filelists_of(config, ())
                 renames = _InThread(_renames_of, config, filelists)
                 lists = _read_lists(config, filelists, read, keep_tables)
             except UsageError:
-                sync.dataset_files(config, started)  # the listing's error first, as ever
+                listing.files()  # the listing's error first, as ever
                 raise
-            paths, data, findings = sync.dataset_files(config, started)
-    else:
-        paths, data, findings = sync.dataset_files(config)
-        filelists, configured = filelists_of(config, data)
-        renames = _InThread(_renames_of, config, filelists)
-        lists = _read_lists(config, filelists, read, keep_tables)
+            (paths, data, findings), names = listing.files(), listing.names
+    else:  # the lists are found among the files: git's listing first
+        with listing_started(config.root) as started:
+            guess = _guessed_lists(config, started)
+            find = functools.partial(_found_lists, config)
+            apart = guess is not None
+            with childlisting.Listing(config, check_names, apart, started, find) as listing:
+                early = _read_early(config, guess, read, keep_tables) if guess is not None else None
+                (paths, data, findings), names = listing.files(), listing.names
+            if listing.found is not None:
+                filelists, configured = listing.found, False
+            else:
+                filelists, configured = filelists_of(config, data)
+        if early is not None and guess == filelists:
+            renames, early_lists = early
+            if isinstance(early_lists, UsageError):
+                raise early_lists
+            lists = early_lists
+        else:
+            if early is not None:  # the guess was wrong: what was read for it is dropped
+                with contextlib.suppress(Exception):
+                    early[0].result()
+                early = None
+            renames = _InThread(_renames_of, config, filelists)
+            lists = _read_lists(config, filelists, read, keep_tables)
     in_git = is_git_work_tree(config.root)
     session = Session(config, paths, data, findings, filelists, configured, in_git)
     session.listed, session.tables, session.read_findings = lists
+    session._names = names
     session.renames = renames.result()
     session.owners = ownership.share_out(
         data, filelists, session.listed, session.renames, config.ignore
@@ -216,6 +256,50 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     for name, pairs in session.owners.same_name.items():
         session.renames[name] = {**session.renames[name], **pairs}
     return session
+
+
+def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | None:
+    """The lists ``find_filelists`` will find in the data files, guessed from git's listing
+    (waited for here) before the files are known, when a child process is worth it: the child
+    lists the files while this process reads them, and says the lists it found. A guess that
+    does not hold (a list DVC tracks, ...) is read again; None: no child."""
+    from bia_hooks import dataset, junk
+    from bia_hooks.filelist.read import looks_like_filelist
+
+    if not forked.may_fork():
+        return None
+    out = started.output()
+    entries = out.count(b"\0") if out is not None else 0
+    if out is None or entries < childlisting.FORK_FROM_ENTRIES:  # before any list is looked at
+        return None
+    suffixes = tuple(s.encode() for s in FILELIST_SUFFIXES)
+    ending = [p.decode("utf-8", "surrogateescape") for p in _ending_with_in(out, b"\0", suffixes)]
+    del out
+    found = [FileListConfig(path=p) for p in ending
+             if not dataset.is_machinery(p) and not junk.is_set_apart(p)
+             and looks_like_filelist(config.root, p)]  # fmt: skip
+    try:
+        for filelist in found:
+            ensure_inside(config.root, filelist)
+    except UsageError:  # said when the files are listed, as ever
+        return None
+    return found if childlisting.worth_a_child(config, found, entries) else None
+
+
+def _read_early(
+    config: Config, guess: Sequence[FileListConfig], read: Reader, keep_tables: bool
+) -> tuple[_InThread[dict[str, dict[str, str]]], _Lists | UsageError]:
+    """The guessed lists read, and their renames looked for, while the files are listed. The
+    error of a list is raised if the guess holds, after the listing's own."""
+    renames = _InThread(_renames_of, config, guess)
+    try:
+        return renames, _read_lists(config, guess, read, keep_tables)
+    except UsageError as e:
+        return renames, e
+
+
+def _found_lists(config: Config, data: list[str]) -> list[FileListConfig]:
+    return filelists_of(config, data)[0]
 
 
 def _renames_of(config: Config, filelists: Sequence[FileListConfig]) -> dict[str, dict[str, str]]:
@@ -246,9 +330,12 @@ class _InThread(Generic[T]):
         return cast("T", self._result)
 
 
+_Lists = tuple[dict[str, list[str] | None], dict[str, Table | None], dict[str, list[Finding]]]
+
+
 def _read_lists(
     config: Config, filelists: Sequence[FileListConfig], read: Reader, keep_tables: bool
-) -> tuple[dict[str, list[str] | None], dict[str, Table | None], dict[str, list[Finding]]]:
+) -> _Lists:
     """What each list names, its table (if kept) and its findings: ``Session``'s fields."""
     listed: dict[str, list[str] | None] = {}
     tables: dict[str, Table | None] = {}
@@ -335,13 +422,18 @@ def _ending_with(paths: Sequence[str], suffixes: tuple[str, ...]) -> list[str]:
     text = "\n".join(paths) + "\n"
     if text.count("\n") != len(paths):  # a line feed inside a path: each is looked at
         return [p for p in paths if p.endswith(suffixes)]
+    return _ending_with_in(text, "\n", suffixes)
+
+
+def _ending_with_in(text: AnyStr, end: AnyStr, suffixes: tuple[AnyStr, ...]) -> list[AnyStr]:
+    """``_ending_with`` of the entries of ``text``, each followed by ``end`` (which none holds)."""
     starts: set[int] = set()
     for suffix in suffixes:
-        at = text.find(suffix + "\n")
+        at = text.find(suffix + end)
         while at >= 0:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            at = text.find(suffix + "\n", at + 1)
-    return [text[s : text.index("\n", s)] for s in sorted(starts)]
+            starts.add(text.rfind(end, 0, at) + 1)
+            at = text.find(suffix + end, at + 1)
+    return [text[s : text.index(end, s)] for s in sorted(starts)]
 
 
 def ensure_inside(root: Path, filelist: FileListConfig) -> None:

@@ -19,7 +19,6 @@ from bia_hooks.commands.common import (
 from bia_hooks.config import Config
 from bia_hooks.filelist.table import Table
 from bia_hooks.findings import Finding, Level
-from bia_hooks.namecheck import name_findings
 from bia_hooks.session import Session, open_session
 from bia_hooks.syncplan import SyncPlan
 from bia_hooks.validation import validate_filelist
@@ -52,9 +51,9 @@ def _checked(config: Config, keep: bool) -> tuple[list[Finding], list[dict[str, 
     labels = ["listing the files, reading and validating the lists", "checking the names",
               "comparing the lists with the files"]  # fmt: skip
     with progress.Stages(labels, "check") as stage:
-        session = open_session(config, reader=validate_filelist)
+        session = open_session(config, reader=validate_filelist, check_names=True)
         stage.done()
-        findings = session.findings + name_findings(config, session.paths, session.paths)
+        findings = session.findings + session.name_findings()
         stage.done()
         findings += session.coverage_findings()
         findings += _study_findings(session)
