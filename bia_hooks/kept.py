@@ -66,15 +66,19 @@ def line_change(root: Path, gitdir: Path, old_blob: str, new: bytes, new_blob: s
     found before for these two versions (the sync finds it, then validate asks for it), or from
     the kept copy, or from git's; None when the change is not a few whole lines, or the old
     version is nowhere. Two blob ids name two contents: what was found for them holds."""
-    key = f"{old_blob} {new_blob}"
-    known = _changes(gitdir)
-    if key in known:
-        return known[key]
+    known = remembered_change(gitdir, old_blob, new_blob)
+    if known is not None:
+        return known
     old = read(root, gitdir, old_blob, hash_name)
     found = changed_lines(old, new) if old is not None else None
     if found is not None and found.size() <= MOST_LINES:
         remember_change(gitdir, old_blob, new_blob, found)
     return found
+
+
+def remembered_change(gitdir: Path, old_blob: str, new_blob: str) -> LineChange | None:
+    """The line change from ``old_blob`` to ``new_blob`` found before, if it is remembered."""
+    return _changes(gitdir).get(f"{old_blob} {new_blob}")
 
 
 def remember_change(gitdir: Path, old_blob: str, new_blob: str, change: LineChange) -> None:

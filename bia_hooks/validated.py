@@ -83,16 +83,43 @@ class Memo:
             digest.update(extra.encode())
         return digest.hexdigest()
 
-    def content(self, path: str, key: str, file: Path) -> Verdict | tuple[bytes, str] | None:
+    def content(self, path: str, schema: str | None, key: str,
+                file: Path) -> Verdict | tuple[bytes, str] | None:  # fmt: skip
         """The verdict found before, when the file's stat shows the bytes it was found on
         (``fileids``); else the list's bytes and their blob id; None when it cannot be read."""
         if not self.hash_name:
             return None
         known = self.known.get(path)
         noted = fileids.known(self.gitdir, file, self.hash_name) if known is not None else None
-        if known is not None and known.key == key and noted == known.blob:
-            return known.verdict
+        if known is not None and known.key == key and noted is not None:
+            if noted == known.blob:
+                return known.verdict
+            carried = self._carried_unread(path, schema, known, noted)
+            if carried is not None:
+                return carried
         return fileids.read(self.gitdir, file, self.hash_name)
+
+    def _carried_unread(self, path: str, schema: str | None, known: _Known,
+                        blob: str) -> Verdict | None:  # fmt: skip
+        """The clean verdict carried to the version ``blob`` without reading it, when the sync
+        found that version in step with each list naming exactly its files (so no row names a
+        path another row names, holds or is inside: what ``_alone`` looks for) and the line
+        change to it is remembered."""
+        if known.verdict.findings or not path.endswith(".tsv"):
+            return None
+        state = verified.load(self.gitdir)
+        if state is None or not state.exact or state.lists.get(path) != blob:
+            return None
+        if state.key != verified.state_key(self.config):
+            return None
+        change = kept.remembered_change(self.gitdir, known.blob, blob)
+        if change is None or change.size() > MOST_LINES:
+            return None
+        carried = self._carried(path, schema, change, None, known.verdict.rows)
+        if carried is not None:  # the next edit is carried from this version
+            self.known[path] = _Known(known.key, blob, carried)
+            self.changed = True
+        return carried
 
     def recall(self, path: str, schema: str | None, key: str, data: bytes,
                blob: str) -> Verdict | None:  # fmt: skip
@@ -116,9 +143,10 @@ class Memo:
             self.changed = True
         return carried
 
-    def _carried(self, path: str, schema: str | None, change: LineChange, data: bytes,
+    def _carried(self, path: str, schema: str | None, change: LineChange, data: bytes | None,
                  rows: int) -> Verdict | None:  # fmt: skip
-        """The clean verdict carried over ``change``, when the changed lines are clean too."""
+        """The clean verdict carried over ``change``, when the changed lines are clean too and,
+        in ``data`` (the new version; None: known to name each path once, no folder), alone."""
         from bia_hooks.validation import validate_filelist
 
         rows += change.rows_delta()
@@ -129,7 +157,7 @@ class Memo:
         if new_paths:
             lines = "\n".join([change.header, *added]) + "\n"
             _, found = validate_filelist(self.config, path, schema, data=lines.encode())
-            if found or not _alone(data, new_paths, added):
+            if found or (data is not None and not _alone(data, new_paths, added)):
                 return None
         return Verdict([], rows)
 

@@ -94,9 +94,11 @@ def test_the_hooks_read_a_list_that_stayed_as_it_was_no_more(
         read_by = [seen.pop() for _ in list(seen)]
         said_by += [bia(repo, "sync"), bia(repo, "validate", "--changed", "list.tsv")]
     assert said_by == [(0, "file lists in step: nothing to change\n"), (0, CLEAN21)] * 2
-    # Once by the sync, as it wrote the list just before (no stat vouches for it yet), and by
-    # validate, to carry its verdict over the new row; then by neither: their stat says it.
-    assert len(read_by) == 2
+    # Once, by the sync, as it wrote the list just before (no stat vouched for it yet). Not by
+    # validate: the list's stat shows the version the sync found in step, each row a file of its
+    # own, and the new row is validated from the line change the sync remembered. Then by
+    # neither: their stat says it.
+    assert len(read_by) == 1
     assert seen == []
     assert "masks/m20.tif\tsegmentation_mask" in (repo / "list.tsv").read_text()
 
@@ -163,3 +165,56 @@ def test_full_runs_trust_no_note_for_what_a_stat_cannot_show(repo: Path) -> None
     assert bia(repo, "validate", "--changed", "list.tsv") == (status, said)
     assert bia(repo, "sync", "--full")[0] == 1
     assert "masks/m12.tif\tsegmentation_mask" in file.read_text()
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        ((b"masks/m5.tif\tsegmentation_mask", b"masks/m5.tif\tsegmentation_masx"), "BIA304"),
+        ((b"masks/m6.tif\tsegmentation_mask\timages/m6.tif\n", b""), "+ masks/m6.tif"),
+        ((b"masks/m7.tif\t", b"masks/m7.tif\tsegmentation_mask\timages/m7.tif\nmasks/m7.tif\t"),
+         "BIA307"),
+    ],
+)  # fmt: skip
+def test_validate_carries_no_verdict_the_edited_lines_do_not_earn(
+    repo: Path, edit: tuple[bytes, bytes], code: str
+) -> None:
+    """A value typed wrong, a row deleted, a row typed twice: what validate says of the list
+    after the hooks of that commit, by the stat and the sync's state, is what ``--full`` says."""
+    settle()
+    assert bia(repo, "validate", "--changed", "list.tsv") == (0, CLEAN)
+    file = repo / "list.tsv"
+    file.write_bytes(file.read_bytes().replace(*edit))
+    git(repo, "add", "list.tsv")
+    settle()
+    synced = bia(repo, "sync")
+    said = bia(repo, "validate", "--changed", "list.tsv")
+    full = bia(repo, "validate", "--full", "list.tsv")
+    assert said == full
+    assert code in said[1] + synced[1], (synced, said)
+
+
+def test_a_row_inside_a_listed_folder_is_seen_though_the_sync_is_in_step(tmp_path: Path) -> None:
+    """The sync finds a list with a folder row in step, and says nothing when a file inside the
+    folder gets a row too; that list does not name each file once, so validate reads it (the
+    archive refuses the two rows, BIA308)."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".bia-hooks.yaml").write_text(
+        "version: 1\nfilelists:\n  - path: list.tsv\n    include: ['masks/**']\n"
+    )
+    (tmp_path / "masks").mkdir()
+    for i in range(3):
+        (tmp_path / "masks" / f"m{i}.tif").write_text("mask")
+    (tmp_path / "list.tsv").write_text(HEADER + "masks\tsegmentation_mask\timages/all.tif\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    settle()
+    assert bia(tmp_path, "sync")[0] == 0
+    assert bia(tmp_path, "validate", "--changed", "list.tsv")[0] == 0
+    with (tmp_path / "list.tsv").open("a") as listed:
+        listed.write("masks/m1.tif\tsegmentation_mask\timages/m1.tif\n")
+    git(tmp_path, "add", "list.tsv")
+    settle()
+    assert bia(tmp_path, "sync") == (0, "file lists in step: nothing to change\n")
+    status, said = bia(tmp_path, "validate", "--changed", "list.tsv")
+    assert status == 1 and "BIA308" in said

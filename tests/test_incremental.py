@@ -18,7 +18,7 @@ from conftest import git
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bia_hooks import incremental, rowlog, verified
+from bia_hooks import fileids, incremental, rowlog, verified
 from bia_hooks.cli import main
 
 CONFIG = """\
@@ -335,3 +335,61 @@ def test_a_file_where_the_state_folder_goes_is_no_error(dataset: Path) -> None:
     assert sync(repo) == (0, "", "file lists in step: nothing to change\n")
     assert sync(repo, "--full") == (0, "", "file lists in step: nothing to change\n")
     assert (repo / ".git" / "bia-hooks").read_text() == "not a folder"
+
+
+def validate(repo: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["validate", *args, "--root", str(repo), "masks.tsv", "points.tsv"])
+    return (
+        status,
+        out.getvalue().replace(str(repo), "ROOT"),
+        err.getvalue().replace(str(repo), "ROOT"),
+    )
+
+
+STAMPS = iter(range(10**18, 2 * 10**18, 10**9))  # a time each version of a list is given
+
+
+def restamp(repo: Path) -> None:
+    """Each version of a list a step leaves gets a time of its own (the stat shows every edit,
+    whenever made), so that the notes can be taken at once (``fileids``: no grain to wait)."""
+    for name in ("masks.tsv", "points.tsv"):
+        if (repo / name).exists():
+            stamp = next(STAMPS)
+            os.utime(repo / name, ns=(stamp, stamp))
+
+
+@settings(
+    max_examples=int(os.environ.get("BIA_EXAMPLES", 15)),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(seed=st.integers(0, 10**6), steps=st.lists(st.sampled_from(OPS), min_size=1, max_size=6))
+def test_the_hooks_by_stat_equal_the_full_runs(seed: int, steps: list[str]) -> None:
+    """The sync and validate hooks, with every list's blob id known by its stat as soon as read,
+    say and write what the full runs say and write."""
+    rnd = random.Random(seed)
+    repo = start(rnd)
+    twin = Path(tempfile.mkdtemp(prefix="incr-full-"))
+    grain, coarse = fileids._GRAIN_NS, fileids._COARSE_GRAIN_NS
+    fileids._GRAIN_NS = fileids._COARSE_GRAIN_NS = 0
+    try:
+        restamp(repo)
+        validate(repo, "--changed")  # remembered
+        for op in steps:
+            change(repo, rnd, op)
+            restamp(repo)
+            shutil.rmtree(twin)
+            shutil.copytree(repo, twin, symlinks=True)
+            with watched() as taken:
+                fast = outcome(repo, sync(repo))
+            checked = validate(repo, "--changed")
+            event(f"{op}: {'incremental' if taken[0] else 'full'}")
+            full = outcome(twin, sync(twin, "--full"))
+            assert fast == full, op
+            assert checked == validate(twin, "--full"), op
+    finally:
+        fileids._GRAIN_NS, fileids._COARSE_GRAIN_NS = grain, coarse
+        shutil.rmtree(repo, ignore_errors=True)
+        shutil.rmtree(twin, ignore_errors=True)

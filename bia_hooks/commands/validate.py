@@ -77,7 +77,7 @@ def _validate(
     if memo is None or file is None or key is None:
         table, found = validate_filelist(config, path, schema)
         return validated.Verdict(found, table.n_rows if table is not None else 0)
-    content = memo.content(path, key, file)
+    content = memo.content(path, schema, key, file)
     if isinstance(content, validated.Verdict):
         return content  # the same bytes as found before, shown by the file's stat
     data, blob = content if content is not None else (None, None)
