@@ -13,6 +13,12 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 
+# openpyxl imports numpy where it is installed, and numpy's OpenBLAS starts a thread per core:
+# a process with a thread beside it makes no child (bia_hooks.forked), and the tests of the
+# two-core check run in this process after others imported openpyxl.
+for _pool in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_pool, "1")
+
 
 def git(repo: Path, *args: str) -> str:
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
