@@ -51,6 +51,7 @@ class Prior:
     replay: bool = False  # the same files and lists as the state: nothing was read
     lists: dict[str, str] = field(default_factory=dict)  # each list's blob id, as read
     seen: dict[str, bytes] = field(default_factory=dict)  # blob id -> the bytes read
+    recorded: dict[str, str] = field(default_factory=dict)  # a full run: the last state's lists
 
 
 def prior_of(config: Config) -> Prior | None:
@@ -66,7 +67,9 @@ def prior_of(config: Config) -> Prior | None:
     hash_name = verified.object_format(config.root)
     if delta is None or not hash_name:
         return None
-    return Prior(gitdir, verified.state_key(config), base, delta, hash_name)
+    last = verified.load(gitdir)
+    recorded = dict(last.lists) if last is not None else {}
+    return Prior(gitdir, verified.state_key(config), base, delta, hash_name, recorded=recorded)
 
 
 def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
@@ -231,11 +234,15 @@ def record(config: Config, prior: Prior | None, session: Session,
     }
     versions.update((lists[n], data) for n, (data, _) in written.items() if n.endswith(".tsv"))
     for name, (data, _) in written.items():  # the change validate will look for
-        before = prior.lists.get(name)
-        if before is not None and before in prior.seen and name.endswith(".tsv"):
+        before = prior.lists.get(name) or prior.recorded.get(name)
+        if before is None or before == lists[name] or not name.endswith(".tsv"):
+            continue
+        if before in prior.seen:
             change = changed_lines(prior.seen[before], data)
             if change is not None and change.size() <= MOST_LINES:
                 kept.remember_change(prior.gitdir, before, lists[name], change)
+        else:  # a full run: from the version the last state named (its kept copy, or git's)
+            kept.line_change(config.root, prior.gitdir, before, data, lists[name], prior.hash_name)
     kept.keep(prior.gitdir, KEPT_FOR, versions)
     for name, (data, _) in written.items():  # last: its change is then likely past the grain
         fileids.note_written(prior.gitdir, config.root / name, data, lists[name])

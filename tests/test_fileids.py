@@ -75,8 +75,9 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.parametrize("full", [False, True])  # the row written by a full sync, or not
 def test_the_hooks_read_a_list_that_stayed_as_it_was_no_more(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    repo: Path, monkeypatch: pytest.MonkeyPatch, full: bool
 ) -> None:
     settle()
     assert bia(repo, "sync") == (0, "file lists in step: nothing to change\n")
@@ -84,9 +85,9 @@ def test_the_hooks_read_a_list_that_stayed_as_it_was_no_more(
     (repo / "masks" / "m20.tif").write_text("mask")  # a commit that adds a file, not the list
     git(repo, "add", "masks/m20.tif")
     with reads_of("list.tsv", monkeypatch) as seen:
-        status, said = bia(repo, "sync")
+        status, said = bia(repo, "sync", *(["--full"] if full else []))
     assert status == 1 and "1 row(s) added" in said
-    assert len(seen) == 1  # the sync read the list to write its new row
+    assert len(seen) == (0 if full else 1)  # the sync read the list to write its new row
     settle()
     git(repo, "add", "list.tsv")
     with reads_of("list.tsv", monkeypatch) as seen:
