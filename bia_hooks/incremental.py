@@ -12,7 +12,8 @@ same code to plan and write. Used only where that gives the full run's result, b
   git-annex link, object folder, junk, lock or leftover file, nor below a folder a list names;
 - no merge, cherry-pick, revert or rebase is under way;
 - sharing out the new files finds nothing to say but files no list covers (no file claimed
-  twice, nor paired by name alone): those findings weigh the whole dataset.
+  twice, nor paired by name alone): those findings weigh the whole dataset;
+- no row goes while a file no list covers is there (the full run may pair the two by name).
 
 Anything else returns None, and the caller runs in full. ``tests/test_incremental.py`` checks the
 two runs agree over random changes.
@@ -124,6 +125,8 @@ def open_delta_session(config: Config) -> tuple[Session, Prior] | None:
     # Renames matter to a list's rows that go, and to its rows saved when they went (their values
     # come back on a new file's row): git's rename detection is asked for those lists only.
     gone = set(change.deleted)
+    if state.unclaimed and any(not gone.isdisjoint(paths) for paths in listed.values()):
+        return None  # a row that goes may pair by name with a file no list covers: all weighed
     saved = {row.filelist for row in rowlog.read(config.root)} if change.added else set()
     renames_of = sync.rename_finder(config)
     renames = {
