@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,3 +155,23 @@ def dvc_repo(repo: Path) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "dvc")
     return repo
+
+
+def run_on_terminal(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:
+    """(exit status, what it wrote) of ``command`` with its stderr an 80-column terminal (a new
+    pseudo-terminal has no width: tqdm would draw an empty bar); stdout goes nowhere."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    return proc.wait(), err

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import _thread
 import contextlib
-import fcntl
 import io
 import os
-import pty
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +23,7 @@ from hypothesis import strategies as st
 
 from bia_hooks import childlisting, forked, session
 from bia_hooks.cli import main
-from tests.conftest import PROJECT, git, write
+from tests.conftest import PROJECT, git, run_on_terminal, write
 
 POOL = ("masks/a.tif", "masks/A.tif", "masks/b c.tif", "masks/d#1.tif", "masks/sub/e.tif",
         "images/x.tif", "images/y.tif", "images/ü.tif", "notes/readme.txt", ".gitattributes",
@@ -314,25 +310,11 @@ def test_on_a_terminal_the_bar_stays_with_the_parent_and_a_child_still_helps(
     (repo / "masks.tsv").write_text("Files\tAnnotation type\nmasks/a.tif\tsegmentation_mask\n")
     (repo / ".bia-hooks.yaml").write_text(CONFIG)
     git(repo, "add", "-A")
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     came = tmp_path / "came"
     environ = {k: v for k, v in os.environ.items() if k != "PRE_COMMIT"}
     environ.update(PYTHONPATH=str(PROJECT), CAME=str(came))
-    proc = subprocess.Popen([sys.executable, "-c", TERMINAL_RUN], cwd=repo, env=environ,
-                            stdout=subprocess.DEVNULL, stderr=follower)  # fmt: skip
-    os.close(follower)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the terminal closed: the process is done
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(leader)
-    assert proc.wait() == 1  # masks.tsv lacks its source images (BIA302)
+    status, err = run_on_terminal([sys.executable, "-c", TERMINAL_RUN], repo, environ)
+    assert status == 1  # masks.tsv lacks its source images (BIA302)
     assert came.read_text() == "[True]"
     assert err.count(b"check: listing the files, reading and validating the lists") >= 1
     assert b"Traceback" not in err

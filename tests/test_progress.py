@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, git, write
+from conftest import PROJECT, git, run_on_terminal, write
 
 GOOD = "Files\tAnnotation type\tSource image\nmasks/a.tif\tsegmentation_mask\timages/a.tif\n"
 # A run is long when it passes progress.DELAY: the test makes every run long.
@@ -31,23 +27,7 @@ def _run(repo: Path, *args: str, tty: bool, delay: float = 0.0,
     if not tty:
         done = subprocess.run(command, cwd=repo, capture_output=True, env=environ)
         return done.returncode, done.stderr
-    leader, follower = pty.openpty()
-    # A terminal of 80 columns (a new pseudo-terminal has none: tqdm would draw an empty bar).
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen(command, cwd=repo, stdout=subprocess.DEVNULL, stderr=follower,
-                            env=environ)  # fmt: skip
-    os.close(follower)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the terminal closed: the process is done
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(leader)
-    return proc.wait(), err
+    return run_on_terminal(command, repo, environ)
 
 
 @pytest.fixture
