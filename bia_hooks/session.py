@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, AnyStr, Generic, TypeVar, cast
 
-from bia_hooks import advice, childlisting, forked, moves, ownership, progress, rowlog, sync
+from bia_hooks import advice, moves, ownership, progress, rowlog, sync
 from bia_hooks.config import Config, FileListConfig
 from bia_hooks.errors import UsageError
 from bia_hooks.filelist.table import FORMATS, Table
@@ -61,7 +61,9 @@ class Session:
     def name_findings(self) -> list[Finding]:
         """The names of every entry of the dataset, checked (``namecheck.name_findings``)."""
         if self._names is None:
-            self._names = childlisting.name_findings(self.config, self.paths)
+            from bia_hooks.childlisting import name_findings
+
+            self._names = name_findings(self.config, self.paths)
         return self._names
 
     def members(self, filelist: FileListConfig) -> list[str]:
@@ -200,6 +202,8 @@ def open_session(config: Config, reader: Reader | None = None, keep_tables: bool
     ``check_names``: the caller asks ``Session.name_findings``; on a big dataset, a child
     process checks the names while the lists are read.
     """
+    # Here, not at the top: the incremental sync (a hook) builds a session without a listing.
+    from bia_hooks import childlisting
     from bia_hooks.gitcmd import is_git_work_tree
     from bia_hooks.tree import listing_started
 
@@ -263,8 +267,7 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
     (waited for here) before the files are known, when a child process is worth it: the child
     lists the files while this process reads them, and says the lists it found. A guess that
     does not hold (a list DVC tracks, ...) is read again; None: no child."""
-    from bia_hooks import dataset, junk
-    from bia_hooks.filelist.read import looks_like_filelist
+    from bia_hooks import childlisting, dataset, forked, junk
 
     if not forked.may_fork():
         return None
@@ -275,12 +278,9 @@ def _guessed_lists(config: Config, started: Started) -> list[FileListConfig] | N
     suffixes = tuple(s.encode() for s in FILELIST_SUFFIXES)
     ending = [p.decode("utf-8", "surrogateescape") for p in _ending_with_in(out, b"\0", suffixes)]
     del out
-    found = [FileListConfig(path=p) for p in ending
-             if not dataset.is_machinery(p) and not junk.is_set_apart(p)
-             and looks_like_filelist(config.root, p)]  # fmt: skip
+    data = [p for p in ending if not dataset.is_machinery(p) and not junk.is_set_apart(p)]
     try:
-        for filelist in found:
-            ensure_inside(config.root, filelist)
+        found, _ = filelists_of(config, data)
     except UsageError:  # said when the files are listed, as ever
         return None
     return found if childlisting.worth_a_child(config, found, entries) else None
