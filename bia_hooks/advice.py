@@ -20,16 +20,14 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from bia_hooks.findings import Finding
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     in_git: bool = True  # the dataset is in a git repository (else a plain folder)
     in_hook: bool = False  # run by pre-commit as a hook
 
@@ -132,7 +130,7 @@ def for_setting(setting: Setting, findings: Sequence[Finding]) -> list[Finding]:
     for f in findings:
         message, fix = say(f.message), None if f.fix is None else say(f.fix)
         out.append(
-            f if message == f.message and fix == f.fix else replace(f, message=message, fix=fix)
+            f if message == f.message and fix == f.fix else f.replace(message=message, fix=fix)
         )
     return out
 

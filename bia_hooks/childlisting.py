@@ -9,7 +9,6 @@ import functools
 import itertools
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,7 +141,7 @@ def _sendable(findings: list[Finding]) -> list[Finding]:
         return sendable[id(text)]
 
     return [
-        replace(f, message=words(f.message), fix=None if f.fix is None else words(f.fix))
+        f.replace(message=words(f.message), fix=None if f.fix is None else words(f.fix))
         if isinstance(f.message, advice.Advice) or isinstance(f.fix, advice.Advice)
         else f
         for f in findings
@@ -153,7 +152,7 @@ class _Words:
     """What an ``Advice`` says in each setting (every combination of ``Setting``'s flags)."""
 
     def __init__(self, text: advice.Advice) -> None:
-        flags = itertools.product((False, True), repeat=len(fields(advice.Setting)))
+        flags = itertools.product((False, True), repeat=len(advice.Setting._fields))
         settings = [advice.Setting(*f) for f in flags]
         self.said = {setting: text.say(setting) for setting in settings}
 

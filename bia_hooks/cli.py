@@ -60,9 +60,32 @@ HELP = {
 }
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, given the terminal's width: to find it itself, argparse imports
+    shutil (and with it zlib, bz2 and lzma), 5-10 ms of every hook for a help no hook prints."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_columns() - 2)  # argparse's margin
+
+
+def _terminal_columns() -> int:
+    """As ``shutil.get_terminal_size().columns``: $COLUMNS, else stdout's terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bia-hooks",
+        formatter_class=_Formatter,
         description="Commit-time checks for BioImage Archive annotation submissions.",
         epilog="Exit status: 0 clean, 1 findings (or files fixed), 2 usage or configuration error "
         "(or output that could not be written), 3 internal error (a bug of bia-hooks: the message "
@@ -71,7 +94,9 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bia-hooks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in SUBCOMMANDS.items():
-        command = sub.add_parser(name, help=HELP[name], description=HELP[name])
+        command = sub.add_parser(
+            name, help=HELP[name], description=HELP[name], formatter_class=_Formatter
+        )
         if name == selected:
             _module(module_name).add_arguments(command)
     return parser

@@ -14,7 +14,7 @@ its encoding), which nobody notices until the data is public.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Level(str, enum.Enum):
@@ -45,8 +45,7 @@ KIND_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     level: Level
     kind: Kind

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from bia_hooks import configmemo, limits
 from bia_hooks.codes import CODES, Level
@@ -22,14 +22,12 @@ DEFAULT_OBJECTS = ("*.zarr", "*.ome.zarr")
 SCHEMA_NAME = "config.v1.schema.json"
 
 
-@dataclass(frozen=True)
-class Default:
+class Default(NamedTuple):
     match: str
     values: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class SourceImageRule:
+class SourceImageRule(NamedTuple):
     format: str
     pattern: re.Pattern[str] | None = None
 
@@ -39,14 +37,12 @@ class SourceImageRule:
 PATH_FIELDS = ("path", "folder", "filename", "stem")
 
 
-@dataclass(frozen=True)
-class ImageDataset:
+class ImageDataset(NamedTuple):
     filelist: str
     accession: str | None = None
 
 
-@dataclass(frozen=True)
-class FileListConfig:
+class FileListConfig(NamedTuple):
     path: str
     schema: str = "annotations"
     extra_schema: str | None = None
@@ -57,13 +53,12 @@ class FileListConfig:
     image_dataset: ImageDataset | None = None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path
     file: Path | None = None  # None when the dataset has no configuration file
-    names: NameSettings = field(default_factory=NameSettings)
+    names: NameSettings = NameSettings()
     name_ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Level | None] = field(default_factory=dict)  # None: off
+    severity: Mapping[str, Level | None] = MappingProxyType({})  # None: off
     ignore: tuple[str, ...] = ()
     objects: tuple[str, ...] = DEFAULT_OBJECTS
     filelists: tuple[FileListConfig, ...] = ()
@@ -383,7 +378,7 @@ def _build(data: dict[str, Any], root: Path, file: Path) -> Config:
         filelists=tuple(_filelist(fl) for fl in data.get("filelists", ())),
     )
     if "objects" in data:
-        config = replace(config, objects=tuple(data["objects"]))
+        config = config._replace(objects=tuple(data["objects"]))
     return config
 
 

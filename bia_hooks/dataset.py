@@ -12,7 +12,6 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bia_hooks import advice, globs
@@ -130,8 +129,7 @@ def annex_key_size(key: str) -> int | None:
 DVC_MD5 = re.compile(r"[0-9a-fA-F]{32}(?:\.dir)?")
 
 
-@dataclass(frozen=True)
-class DvcOut:
+class DvcOut(NamedTuple):
     """One output a ``.dvc`` file (or ``dvc.lock``) tracks; ``path`` from the dataset root."""
 
     path: str

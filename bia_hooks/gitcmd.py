@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from bia_hooks.errors import UsageError
 
@@ -46,8 +45,7 @@ def git_output(root: Path, *args: str) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-@dataclass(frozen=True)
-class Repository:
+class Repository(NamedTuple):
     """What git says of the work tree holding a folder."""
 
     top: Path  # its top folder, resolved

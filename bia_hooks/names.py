@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bia_hooks import pathrule
 from bia_hooks.findings import Finding, Level
@@ -36,8 +36,7 @@ _CHUNK = 100_000
 _PIECE = 1000  # paths of a chunk that is not plainly clean looked at together
 
 
-@dataclass(frozen=True)
-class NameSettings:
+class NameSettings(NamedTuple):
     spaces: str = "warn"  # allow | warn | error
 
     @property

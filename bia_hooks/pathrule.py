@@ -10,9 +10,9 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import itemgetter
+from typing import NamedTuple
 
 # The server's whole-path rule, verbatim.
 SERVER_RULE = re.compile(r"(?!\./)(?!.*/$)(?!.*\.\./)[0-9A-Za-z!\-_*'(). /]+")
@@ -90,8 +90,7 @@ def without_quotes(path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class BadCharacter:
+class BadCharacter(NamedTuple):
     char: str
     position: int  # 1-based, as a person counts
 

@@ -18,7 +18,6 @@ import contextlib
 import json
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from bia_hooks import dataset, junk, tree, verified
@@ -106,14 +105,14 @@ def _touched(changed: list[str], folder: str) -> set[str]:
     return names
 
 
-@dataclass
 class _Folder:
     """A folder on the way to a given path: its names in HEAD's tree, and the names the staged
     change touches in it."""
 
-    names: dict[str, bool]  # name -> is a folder
-    touched: set[str]
-    joined: str = ""  # every name, each between its own two NULs (made when first asked)
+    def __init__(self, names: dict[str, bool], touched: set[str]) -> None:
+        self.names = names  # name -> is a folder
+        self.touched = touched
+        self.joined = ""  # every name, each between its own two NULs (made when first asked)
 
     def may_have_twin(self, name: str) -> bool:
         """Does a name here other than ``name`` fold like it? Told over the joined names at C

@@ -11,7 +11,6 @@ only checks that look across rows. Anything else is validated in full, and remem
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -278,7 +277,7 @@ def _first_cells(data: bytes, cell: bytes) -> int:
 
 
 def _plain(finding: Finding) -> dict[str, Any]:
-    out = dataclasses.asdict(finding)
+    out = finding.as_dict()
     out["level"] = finding.level.value
     return out
 

@@ -16,8 +16,8 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from bia_hooks import __version__
 from bia_hooks.config import Config
@@ -33,8 +33,7 @@ EMPTY = ("", "", "")  # an entry absent from the index
 Entry = tuple[str, str, str]
 
 
-@dataclass
-class State:
+class State(NamedTuple):
     """The staged state the sync last found in step, with no finding but files no list covers."""
 
     key: str  # the tool, the configuration and the dataset's place: see ``state_key``
@@ -43,7 +42,7 @@ class State:
     lists: dict[str, str]  # file list -> the blob id of its bytes on disk
     exact: bool  # every list named exactly its members: no folder row, no blank, no duplicate
     # Files no list covers (BIA423, the only finding a state may hold: said again from the list).
-    unclaimed: list[str] = field(default_factory=list)
+    unclaimed: list[str]
 
 
 def state_key(config: Config) -> str:
@@ -252,20 +251,19 @@ def tree_delta(root: Path, old: str, new: str) -> dict[str, Entry] | None:
     return parse_raw(done.stdout) if done.returncode == 0 else None
 
 
-@dataclass
-class Change:
+class Change(NamedTuple):
     """What changed in the index since a state, for the sync: paths that appeared, that went,
     and whose entry changed while they stayed (content, mode)."""
 
-    added: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    modified: dict[str, Entry] = field(default_factory=dict)  # path -> its entry now
+    added: list[str]
+    deleted: list[str]
+    modified: dict[str, Entry]  # path -> its entry now
 
 
 def change_since(state_delta: Mapping[str, Entry], now: Mapping[str, Entry]) -> Change:
     """The change from the state's staged state to the index now, both given as entries that
     differ from one base tree. A path in neither is as in the base, in both."""
-    change = Change()
+    change = Change([], [], {})
     for path in sorted(set(state_delta).union(now)):
         before = state_delta.get(path)
         after = now.get(path)

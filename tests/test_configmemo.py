@@ -27,10 +27,18 @@ def dataset(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     return repo
 
 
-def _imported_modules(repo: Path, *args: str) -> set[str]:
-    """The modules ``bia-hooks ARGS`` imports (``python3 -X importtime``)."""
+def _imported_modules(repo: Path, *args: str, module: bool = True, site: bool = True) -> set[str]:
+    """The modules ``bia-hooks ARGS`` imports (``python3 -X importtime``); ``module=False``: those
+    ``python3 ARGS`` imports; ``site=False``: without the site-packages' start-up files (``-S``),
+    which may import anything."""
+    flags = [
+        "-X",
+        "importtime",
+        *([] if site else ["-S"]),
+        *(["-m", "bia_hooks"] if module else []),
+    ]
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "bia_hooks", *args],
+        [sys.executable, *flags, *args],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -67,6 +75,17 @@ def test_the_hooks_on_a_tsv_list_import_no_workbook_reader(dataset: Path) -> Non
         assert "bia_hooks.fileids" in modules  # the list was looked at
         xlsx = {"bia_hooks.filelist.xlsx", "bia_hooks.filelist.xlsx_patch", "openpyxl"}
         assert modules.isdisjoint(xlsx), (hook, modules & xlsx)
+
+
+def test_the_check_names_hook_imports_no_dataclasses_nor_shutil(dataset: Path) -> None:
+    """Importing ``dataclasses`` (with ``inspect``) and building its classes cost each hook 20-30
+    ms; argparse imports ``shutil`` (zlib, bz2, lzma) unless told the terminal's width."""
+    run_cli("check-names", "data/a.tif", cwd=dataset)  # the configuration remembered
+    modules = _imported_modules(dataset, "check-names", "data/a.tif", site=False)
+    assert "bia_hooks.stagednames" in modules  # the hook's own way, a few paths
+    python_alone = _imported_modules(dataset, "-c", "pass", module=False, site=False)
+    heavy = {"dataclasses", "inspect", "shutil"}
+    assert (modules - python_alone).isdisjoint(heavy), modules & heavy
 
 
 def test_a_changed_configuration_is_validated_again(
