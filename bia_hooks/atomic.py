@@ -19,8 +19,8 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bia_hooks.errors import UsageError, WriteError
 
@@ -43,8 +43,7 @@ def leftover_of(path: str) -> str | None:
     return found["folder"] + found["name"] if found else None
 
 
-@dataclass(frozen=True)
-class Fingerprint:
+class Fingerprint(NamedTuple):
     """A file as it was read: the SHA-256 of its bytes; None (``ABSENT``): there was no file (a
     file list the command creates)."""
 
@@ -91,19 +90,51 @@ def write_atomic(path: Path, data: bytes | str, expect: Fingerprint | None = Non
 def read_if_regular(path: Path) -> bytes | None:
     """The bytes of ``path``, or None when there is no regular file to read there (absent, a
     folder, a pipe that would wait for a writer forever, a device)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    fd = _open_regular(path)
+    if fd is None:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
         with open(fd, "rb", closefd=False) as file:
             return file.read()
     except OSError:
         return None
     finally:
         os.close(fd)
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Does ``path`` hold exactly ``data`` (a regular file, as ``read_if_regular`` reads)? Read a
+    megabyte at a time: a million-row list just written is not held twice to be checked."""
+    fd = _open_regular(path)
+    if fd is None:
+        return False
+    step = 1 << 20
+    view = memoryview(data)
+    try:
+        with open(fd, "rb", closefd=False) as file:
+            for at in range(0, len(data), step):
+                if file.read(step) != view[at : at + step]:
+                    return False
+            return file.read(1) == b""
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path) -> int | None:
+    """A descriptor to read ``path`` with, or None when it is not a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
 
 
 def load_remembered(path: Path) -> object:

@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from bia_hooks.atomic import load_remembered, read_if_regular, write_remembered
+from bia_hooks.atomic import holds, load_remembered, read_if_regular, write_remembered
 from bia_hooks.verified import blob_id, is_object_id
 
 NAME = "fileids.json"
@@ -59,7 +59,7 @@ def note_written(gitdir: Path, file: Path, data: bytes, blob: str) -> None:
     if stamp is None or max(stamp[3], stamp[4]) >= time.time_ns() - _grain(stamp):
         return
     began = time.time_ns()
-    if read_if_regular(file) == data:
+    if holds(file, data):
         note(gitdir, file, blob, began)
 
 

@@ -22,7 +22,7 @@ two runs agree over random changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,10 +204,11 @@ def _plain_data(config: Config, touched: Sequence[str], now: dict[str, verified.
 
 
 def record(config: Config, prior: Prior | None, session: Session,
-           written: dict[str, tuple[bytes, list[str]]],
+           written: dict[str, tuple[bytes, list[str]]], changed: Mapping[str, int],
            findings: Sequence[Finding]) -> None:  # fmt: skip
     """Record the state this run leaves, or forget the old one. ``written``: the bytes and the
-    row paths of the lists the run wrote; ``findings``: what the run said."""
+    row paths of the lists the run wrote; ``changed``: how many rows the run changed in each;
+    ``findings``: what the run said."""
     if prior is None:
         return
     # The only finding a state carries: files no list covers, said again from the list of them.
@@ -244,7 +245,9 @@ def record(config: Config, prior: Prior | None, session: Session,
             change = changed_lines(prior.seen[before], data)
             if change is not None and change.size() <= MOST_LINES:
                 kept.remember_change(prior.gitdir, before, lists[name], change)
-        else:  # a full run: from the version the last state named (its kept copy, or git's)
+        elif changed.get(name, 0) <= MOST_LINES:  # (each row changed is a line changed, or two)
+            # A full run: from the version the last state named (its kept copy, or git's). A
+            # bigger change is not remembered, and that version is not read (72 MB at 1M rows).
             kept.line_change(config.root, prior.gitdir, before, data, lists[name], prior.hash_name)
     kept.keep(prior.gitdir, KEPT_FOR, versions)
     for name, (data, _) in written.items():  # last: its change is then likely past the grain

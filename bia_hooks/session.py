@@ -345,13 +345,29 @@ def _read_lists(
         found: list[Finding] = []
         if (config.root / filelist.path).exists() or (config.root / filelist.path).is_symlink():
             table, found = read(config, filelist.path)
-            listed[filelist.path] = table.targets if table is not None else None
+            targets = table.targets if table is not None else None
+            if targets is not None and not keep_tables:
+                table = None  # its cells go before its paths are made anew
+                targets = _made_anew(targets)
+            listed[filelist.path] = targets
         else:
             listed[filelist.path] = []  # configured, not written yet: it takes its files
         tables[filelist.path] = table if keep_tables else None
         read_findings[filelist.path] = found
         del table
     return listed, tables, read_findings
+
+
+def _made_anew(paths: list[str]) -> list[str]:
+    """``paths`` as new strings; the list given is emptied. Left among the other cells of their
+    table, freed, a million paths would keep the memory of them all (Python gives back to the
+    system only memory with nothing left in it): at 1M rows, 150 MB of the sync's peak."""
+    joined = "\0".join(paths)
+    if joined.count("\0") != len(paths) - 1:  # a path holds a NUL (a JSON list may)
+        return paths
+    count = len(paths)
+    paths.clear()  # the last reference to each old string: the table's memory goes now
+    return joined.split("\0") if count else []
 
 
 def _read(config: Config, path: str) -> tuple[Table | None, list[Finding]]:

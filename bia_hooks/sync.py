@@ -101,9 +101,8 @@ def prepare_sync(
         raise UsageError(_annexed_list(filelist.path))
     if editor is None:
         editor = _new_editor(filelist) if created else open_editor(file)
-    paths = editor.paths()
-    if created or listed is None or paths != listed:  # as a rule the editor's rows are listed
-        plan = plan_sync(paths, members, renames)
+    if created or listed is None or not editor.names_as(listed):  # as a rule, the rows are listed
+        plan = plan_sync(editor.paths(), members, renames)
         unstaged = _keep_unstaged(config.root, plan)
     outcome = ListSync(filelist, plan, rows=len(editor.rows), created=created, unstaged=unstaged)
     if plan.removed:

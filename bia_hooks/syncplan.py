@@ -25,6 +25,10 @@ class SyncPlan:
     def changed(self) -> bool:
         return bool(self.added or self.removed or self.renamed)
 
+    def size(self) -> int:
+        """How many rows the plan adds, removes or re-paths."""
+        return len(self.added) + len(self.removed) + len(self.renamed)
+
     def describe(self) -> str:
         return (
             f"{len(self.added)} row(s) added, {len(self.removed)} removed, "

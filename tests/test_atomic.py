@@ -142,3 +142,17 @@ def test_every_temporary_name_is_known_for_what_it_is(name: str) -> None:
             return
         assert atomic.is_leftover(f"x/{tmp.name}")
         assert atomic.leftover_of(f"x/{tmp.name}") == f"x/{name}"
+
+
+def test_holds_compares_a_file_with_bytes_a_megabyte_at_a_time(tmp_path: Path) -> None:
+    data = os.urandom(3 << 20) + b"tail"  # past three slices of the comparison
+    file = tmp_path / "list.tsv"
+    file.write_bytes(data)
+    assert atomic.holds(file, data)
+    for other in (data[:-1], data + b"x", data[:-2] + b"xl", b"x" + data[1:], b""):
+        assert not atomic.holds(file, other)
+    file.write_bytes(b"")
+    assert atomic.holds(file, b"") and not atomic.holds(file, b"x")
+    os.mkfifo(tmp_path / "pipe")  # no writer: reading it would wait forever
+    assert not atomic.holds(tmp_path / "pipe", b"")
+    assert not atomic.holds(tmp_path, b"") and not atomic.holds(tmp_path / "absent", b"")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bia_hooks.errors import UsageError
+from bia_hooks.filelist import edit
 from bia_hooks.filelist.edit import JsonEditor, TsvEditor, XlsxEditor, open_editor
 
 
@@ -250,3 +254,33 @@ def test_json_keeps_its_layout(tmp_path: Path, indent: int | str | None) -> None
     editor.save(file)
     new = {"path": "a.tif", "attributes": [{"name": "Type", "value": "y"}], "type": "file"}
     assert file.read_text() == json.dumps([new, *entries], indent=indent) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.text(st.sampled_from("ab\t é\udcff"), max_size=6), max_size=12),
+    bom=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_tsv_rendered_a_slice_at_a_time_is_the_whole_text(
+    rows: list[str], bom: bool, newline: str
+) -> None:
+    """The bytes ``render`` writes a few rows at a time (the BOM once, a line end after every
+    line, surrogate escapes kept) are those of the whole text encoded at once."""
+    editor = TsvEditor(b"Files\tType\n")
+    editor.rows, editor.bom, editor.newline = rows, bom, newline
+    whole = ("\ufeff" if bom else "") + newline.join(["Files\tType", *rows]) + newline
+    with mock.patch.object(edit, "_RENDERED_AT_ONCE", 3):
+        assert editor.render() == whole.encode("utf-8", "surrogateescape")
+
+
+def test_rows_that_name_what_a_reader_read_share_its_paths() -> None:
+    """``names_as``: the rows' paths are the reader's own strings when every row names the same
+    path in the same place; any difference (one path, the order, a row more) and they are not."""
+    editor = TsvEditor(b"Files\tType\n" + b"".join(b"p%d.tif\tx\n" % i for i in range(70_000)))
+    listed = [f"p{i}.tif" for i in range(70_000)]  # past one slice of the comparison
+    for other in ([*listed[:-1], "q.tif"], listed[::-1], [*listed, "r.tif"], listed[:-1]):
+        assert not editor.names_as(other)
+    assert editor.names_as(listed)
+    assert editor.paths() == listed
+    assert all(mine is theirs for mine, theirs in zip(editor.paths(), listed, strict=True))

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import git
 
-from bia_hooks import fileids, verified
+from bia_hooks import fileids, kept, verified
 from bia_hooks.cli import main
+from bia_hooks.filelist.linediff import MOST_LINES
 
 HEADER = "Files\tAnnotation type\tSource image\n"
 ROWS = [f"masks/m{i}.tif\tsegmentation_mask\timages/m{i}.tif\n" for i in range(20)]
@@ -102,6 +103,31 @@ def test_the_hooks_read_a_list_that_stayed_as_it_was_no_more(
     assert len(read_by) == 1
     assert seen == []
     assert "masks/m20.tif\tsegmentation_mask" in (repo / "list.tsv").read_text()
+
+
+@pytest.mark.parametrize("added", [1, MOST_LINES + 1])
+def test_a_full_sync_reads_the_last_version_only_for_a_change_it_may_remember(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, added: int
+) -> None:
+    """A full sync that writes a list remembers the line change from the version the last state
+    named, for validate. A change of more rows than a remembered change holds (MOST_LINES) is
+    not looked for: that version (72 MB at 1M rows) is not read."""
+    assert bia(repo, "sync") == (0, "file lists in step: nothing to change\n")  # a state
+    before = verified.blob_id((repo / "list.tsv").read_bytes(), "sha1")
+    for i in range(added):
+        (repo / "masks" / f"new{i}.tif").write_text("mask")
+    git(repo, "add", "masks")
+    asked: list[str] = []
+    real = kept.read
+    monkeypatch.setattr(kept, "read", lambda *a: asked.append(a[2]) or real(*a))
+    status, said = bia(repo, "sync", "--full")
+    assert status == 1 and f"{added} row(s) added" in said
+    after = verified.blob_id((repo / "list.tsv").read_bytes(), "sha1")
+    remembered = kept.remembered_change(repo / ".git", before, after)
+    if added <= MOST_LINES:
+        assert asked == [before] and remembered is not None and len(remembered.added()) == added
+    else:
+        assert asked == [] and remembered is None
 
 
 def test_an_edit_that_keeps_the_size_is_seen(repo: Path) -> None:

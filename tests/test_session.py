@@ -63,7 +63,7 @@ def test_the_lists_read_while_git_lists_make_the_same_session(dataset: Path) -> 
 
 def test_a_listing_that_fails_is_the_error_first(dataset: Path) -> None:
     config = load_config(dataset)
-    twice = type(config)(**{**config.__dict__, "filelists": config.filelists * 2})
+    twice = config._replace(filelists=config.filelists * 2)
     with pytest.raises(UsageError, match="named twice"):
         open_session(twice)
     (dataset / ".git" / "index").write_bytes(b"not an index")
@@ -93,3 +93,16 @@ def test_no_temporary_file_for_the_listing_lists_the_long_way(dataset: Path) -> 
 def test_the_lists_are_found_by_their_ending_as_each_path_would_say(paths: list[str]) -> None:
     suffixes = session.FILELIST_SUFFIXES
     assert session._ending_with(paths, suffixes) == [p for p in paths if p.endswith(suffixes)]
+
+
+@given(st.lists(st.text(st.sampled_from("ab/\0é"), max_size=4), max_size=6))
+def test_paths_made_anew_are_the_same_paths(paths: list[str]) -> None:
+    """A sync's session keeps what each list names as strings made after the list's table is
+    dropped (``_made_anew``); a path holding a NUL (which joins them) keeps its own strings."""
+    given_paths = list(paths)
+    anew = session._made_anew(given_paths)
+    assert anew == paths
+    if any("\0" in p for p in paths):
+        assert anew is given_paths
+    else:
+        assert given_paths == []  # the old strings let go

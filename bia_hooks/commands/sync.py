@@ -75,7 +75,8 @@ def _sync(args: argparse.Namespace, config: Config, session: Session,
     atomic.write_all(
         (config.root / o.config.path, written[o.config.path][0], e.fingerprint) for o, e in edited
     )
-    incremental.record(config, prior, session, written, findings)
+    rows_changed = {o.config.path: o.plan.size() for o, _ in edited}
+    incremental.record(config, prior, session, written, rows_changed, findings)
     for outcome, _ in edited:
         for line in sync.describe(outcome, session.setting):  # it quotes file names
             print(printable(line), file=out)
