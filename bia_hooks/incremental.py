@@ -241,13 +241,13 @@ def record(config: Config, prior: Prior | None, session: Session,
         before = prior.lists.get(name) or prior.recorded.get(name)
         if before is None or before == lists[name] or not name.endswith(".tsv"):
             continue
+        if changed.get(name, 0) > MOST_LINES:  # each row changed is a line changed, or two
+            continue  # more than a remembered change holds: not looked for (nor its version read)
         if before in prior.seen:
             change = changed_lines(prior.seen[before], data)
             if change is not None and change.size() <= MOST_LINES:
                 kept.remember_change(prior.gitdir, before, lists[name], change)
-        elif changed.get(name, 0) <= MOST_LINES:  # (each row changed is a line changed, or two)
-            # A full run: from the version the last state named (its kept copy, or git's). A
-            # bigger change is not remembered, and that version is not read (72 MB at 1M rows).
+        else:  # a full run: from the version the last state named (its kept copy, or git's)
             kept.line_change(config.root, prior.gitdir, before, data, lists[name], prior.hash_name)
     kept.keep(prior.gitdir, KEPT_FOR, versions)
     for name, (data, _) in written.items():  # last: its change is then likely past the grain

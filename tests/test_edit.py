@@ -266,12 +266,16 @@ def test_tsv_rendered_a_slice_at_a_time_is_the_whole_text(
     rows: list[str], bom: bool, newline: str
 ) -> None:
     """The bytes ``render`` writes a few rows at a time (the BOM once, a line end after every
-    line, surrogate escapes kept) are those of the whole text encoded at once."""
+    line, surrogate escapes kept) are those of the whole text encoded at once; ``render_final``
+    writes the same, letting the rows go."""
     editor = TsvEditor(b"Files\tType\n")
     editor.rows, editor.bom, editor.newline = rows, bom, newline
     whole = ("\ufeff" if bom else "") + newline.join(["Files\tType", *rows]) + newline
     with mock.patch.object(edit, "_RENDERED_AT_ONCE", 3):
         assert editor.render() == whole.encode("utf-8", "surrogateescape")
+        assert editor.rows == rows  # rendered again, the same
+        assert editor.render_final() == whole.encode("utf-8", "surrogateescape")
+    assert editor.rows == [] and editor.paths() == []  # done with: its rows went as rendered
 
 
 def test_rows_that_name_what_a_reader_read_share_its_paths() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import git
 
-from bia_hooks import fileids, kept, verified
+from bia_hooks import fileids, incremental, kept, verified
 from bia_hooks.cli import main
 from bia_hooks.filelist.linediff import MOST_LINES
 
@@ -106,26 +106,32 @@ def test_the_hooks_read_a_list_that_stayed_as_it_was_no_more(
 
 
 @pytest.mark.parametrize("added", [1, MOST_LINES + 1])
-def test_a_full_sync_reads_the_last_version_only_for_a_change_it_may_remember(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, added: int
+@pytest.mark.parametrize("full", [False, True])
+def test_a_sync_looks_for_the_line_change_only_when_it_may_remember_it(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, added: int, full: bool
 ) -> None:
-    """A full sync that writes a list remembers the line change from the version the last state
+    """A sync that writes a list remembers the line change from the version the last state
     named, for validate. A change of more rows than a remembered change holds (MOST_LINES) is
-    not looked for: that version (72 MB at 1M rows) is not read."""
+    not looked for: a full sync does not read that version (72 MB at 1M rows), the incremental
+    one does not compare the two."""
     assert bia(repo, "sync") == (0, "file lists in step: nothing to change\n")  # a state
     before = verified.blob_id((repo / "list.tsv").read_bytes(), "sha1")
     for i in range(added):
         (repo / "masks" / f"new{i}.tif").write_text("mask")
     git(repo, "add", "masks")
     asked: list[str] = []
-    real = kept.read
-    monkeypatch.setattr(kept, "read", lambda *a: asked.append(a[2]) or real(*a))
-    status, said = bia(repo, "sync", "--full")
+    read, compare = kept.read, incremental.changed_lines
+    monkeypatch.setattr(kept, "read", lambda *a: asked.append("read") or read(*a))
+    monkeypatch.setattr(
+        incremental, "changed_lines", lambda *a: asked.append("compared") or compare(*a)
+    )
+    status, said = bia(repo, "sync", *(["--full"] if full else []))
     assert status == 1 and f"{added} row(s) added" in said
     after = verified.blob_id((repo / "list.tsv").read_bytes(), "sha1")
     remembered = kept.remembered_change(repo / ".git", before, after)
     if added <= MOST_LINES:
-        assert asked == [before] and remembered is not None and len(remembered.added()) == added
+        assert asked == ["read" if full else "compared"]
+        assert remembered is not None and len(remembered.added()) == added
     else:
         assert asked == [] and remembered is None
 

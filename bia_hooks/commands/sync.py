@@ -71,7 +71,10 @@ def _sync(args: argparse.Namespace, config: Config, session: Session,
     edited = [(outcome, editor) for outcome, editor in prepared if editor is not None]
     # Every list could be edited: now write them all, or none when one changed since it was read
     # (a person saved it meanwhile: the edit is kept, and the sync is run again).
-    written = {o.config.path: (e.render(), e.paths()) for o, e in edited}
+    written: dict[str, tuple[bytes, list[str]]] = {}
+    for outcome, editor in edited:
+        paths = editor.paths()  # before its rows go
+        written[outcome.config.path] = (editor.render_final(), paths)
     atomic.write_all(
         (config.root / o.config.path, written[o.config.path][0], e.fingerprint) for o, e in edited
     )

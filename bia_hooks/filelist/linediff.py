@@ -72,11 +72,11 @@ def changed_lines(old: bytes, new: bytes) -> LineChange | None:
         extend = (line_end + 1 if line_end >= 0 else len(old)) - end_old
         end_old += extend
         end_new += extend
+    if old.count(b"\n", begin, end_old) > MOST_SPAN or new.count(b"\n", begin, end_new) > MOST_SPAN:
+        return None  # a list rewritten, not edited (counted in place: no copy of 72 MB twice)
     old_part, new_part = old[begin:end_old], new[begin:end_new]
     if b"\0" in new_part:
         return None
-    if old_part.count(b"\n") > MOST_SPAN or new_part.count(b"\n") > MOST_SPAN:
-        return None  # a list rewritten, not edited: its lines are not counted one by one
     try:
         return LineChange(old[:header_end].decode("utf-8"), _lines(old_part), _lines(new_part))
     except UnicodeDecodeError:
