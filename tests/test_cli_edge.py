@@ -3,12 +3,14 @@ that is closed, full or left early by its reader costs the output, never a trace
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -101,6 +103,28 @@ def test_help_and_readme_document_exit_status_3(repo: Path) -> None:
     assert "3 internal error" in help_text
     readme = " ".join((PROJECT / "README.md").read_text().split())
     assert "3 an internal error" in readme
+
+
+@pytest.mark.parametrize("columns", ["60", "200", "", "wide", "-3"])
+@pytest.mark.parametrize("command", ["check-names", "sync", None])
+def test_help_is_laid_out_as_argparse_lays_it_out(
+    monkeypatch: pytest.MonkeyPatch, columns: str, command: str | None
+) -> None:
+    """The help, given the terminal's width (argparse would import shutil to find it), reads as
+    argparse's own: $COLUMNS when it is a positive number, else the terminal's, else 80."""
+    monkeypatch.setenv("COLUMNS", columns)
+    ours = cli.build_parser(command)
+    with mock.patch.object(cli, "_Formatter", argparse.HelpFormatter):
+        theirs = cli.build_parser(command)
+    for mine, its in [(ours, theirs), *zip(_subparsers(ours), _subparsers(theirs), strict=True)]:
+        assert mine.format_help() == its.format_help()
+    if columns == "60":
+        assert max(map(len, ours.format_help().splitlines())) <= 60
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return [sub for action in actions for sub in action.choices.values()]
 
 
 # --- standard output closed, full, or left early -----------------------------------------------
